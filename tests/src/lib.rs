@@ -1,1 +1,86 @@
+//! Helpers shared by the cross-crate tests in `tests/tests/`.
+//!
+//! The spec is the single source of truth, so fixtures come out of it: every `example` in
+//! `openapi/paymentoptions-hpp.yaml` is a test case, and `fixtures/*.json` are copies that a test
+//! keeps equal to the spec.
 
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+pub use xtask::workspace_root;
+
+/// The spec, parsed.
+pub fn spec() -> Value {
+    xtask::spec::load(&workspace_root().join(xtask::SPEC_PATH)).expect("the spec loads")
+}
+
+/// An `example` found in the spec, with the component schema it is an example of.
+#[derive(Debug, Clone)]
+pub struct SpecExample {
+    /// Component schema name, e.g. `HppLinkRequest`.
+    pub schema: String,
+    /// JSON pointer to the example inside the spec, for messages.
+    pub location: String,
+    /// The example itself.
+    pub value: Value,
+}
+
+/// Every example in the spec that belongs to a component schema: examples written on the
+/// schema itself, and request/response examples whose schema is a `$ref` to a component.
+pub fn spec_examples() -> Vec<SpecExample> {
+    let spec = spec();
+    let mut out = Vec::new();
+    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            if let Some(example) = schema.get("example") {
+                out.push(SpecExample {
+                    schema: name.clone(),
+                    location: format!("#/components/schemas/{name}/example"),
+                    value: example.clone(),
+                });
+            }
+        }
+    }
+    collect_media_examples(&spec, "#", &mut out);
+    out
+}
+
+fn collect_media_examples(value: &Value, at: &str, out: &mut Vec<SpecExample>) {
+    let Value::Object(map) = value else { return };
+    if let (Some(schema), Some(example)) = (map.get("schema"), map.get("example")) {
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            out.push(SpecExample {
+                schema: name.to_string(),
+                location: format!("{at}/example"),
+                value: example.clone(),
+            });
+        }
+    }
+    for (k, v) in map {
+        if k == "example" || k == "components" {
+            continue;
+        }
+        let escaped = k.replace('~', "~0").replace('/', "~1");
+        collect_media_examples(v, &format!("{at}/{escaped}"), out);
+    }
+}
+
+/// The spec example for `schema` at a location ending in `suffix` (panics if there is not exactly one).
+pub fn spec_example(schema: &str) -> Value {
+    let found: Vec<_> = spec_examples()
+        .into_iter()
+        .filter(|e| e.schema == schema)
+        .collect();
+    assert_eq!(found.len(), 1, "expected one example of {schema}, found {found:?}");
+    found[0].value.clone()
+}
+
+/// `fixtures/<name>` under the workspace root.
+pub fn fixture_path(name: &str) -> PathBuf {
+    workspace_root().join("fixtures").join(name)
+}

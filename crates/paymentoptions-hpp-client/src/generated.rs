@@ -1231,14 +1231,18 @@ not documented, so the type is an open string.
         pub merchant_txn_ref: ::std::option::Option<::std::string::String>,
         #[serde(rename = "ref", skip_serializing_if = "::std::option::Option::is_none")]
         pub ref_: ::std::option::Option<TransactionRef>,
-        /**Present when the link asked to store the payment method: the saved card token's id,
-for later transactions through the card-token API.
+        /**Present when the link asked to store the payment method: the saved card token's id
+(a UUID), for later transactions through the card-token API. Kept as the exact
+string sent, for the same reason as `timestamp`.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stored_payment_method_id: ::std::option::Option<::uuid::Uuid>,
-        ///When the transaction happened, in UTC (`yyyy-mm-ddThh:mm:ss.000Z`).
+        pub stored_payment_method_id: ::std::option::Option<::std::string::String>,
+        /**When the transaction happened, in UTC, as `yyyy-mm-ddThh:mm:ss.000Z` (RFC 3339). Kept
+as the exact string sent (no `format: date-time`): a notification must never be
+rejected, or re-encoded differently, because of how its timestamp is written.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub timestamp: ::std::option::Option<::std::string::String>,
     }
     impl TransactionDetails {
         pub fn builder() -> builder::TransactionDetails {
@@ -2458,11 +2462,11 @@ stating its JSON type, so both a number and a string are accepted and kept as se
                 ::std::string::String,
             >,
             stored_payment_method_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             timestamp: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2516,7 +2520,7 @@ stating its JSON type, so both a number and a string are accepted and kept as se
             }
             pub fn stored_payment_method_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.stored_payment_method_id = value
@@ -2530,9 +2534,7 @@ stating its JSON type, so both a number and a string are accepted and kept as se
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timestamp = value
