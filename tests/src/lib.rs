@@ -31,7 +31,10 @@ pub struct SpecExample {
 pub fn spec_examples() -> Vec<SpecExample> {
     let spec = spec();
     let mut out = Vec::new();
-    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if let Some(example) = schema.get("example") {
                 out.push(SpecExample {
@@ -48,18 +51,17 @@ pub fn spec_examples() -> Vec<SpecExample> {
 
 fn collect_media_examples(value: &Value, at: &str, out: &mut Vec<SpecExample>) {
     let Value::Object(map) = value else { return };
-    if let (Some(schema), Some(example)) = (map.get("schema"), map.get("example")) {
-        if let Some(name) = schema
+    if let (Some(schema), Some(example)) = (map.get("schema"), map.get("example"))
+        && let Some(name) = schema
             .get("$ref")
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        {
-            out.push(SpecExample {
-                schema: name.to_string(),
-                location: format!("{at}/example"),
-                value: example.clone(),
-            });
-        }
+    {
+        out.push(SpecExample {
+            schema: name.to_string(),
+            location: format!("{at}/example"),
+            value: example.clone(),
+        });
     }
     for (k, v) in map {
         if k == "example" || k == "components" {
@@ -70,13 +72,17 @@ fn collect_media_examples(value: &Value, at: &str, out: &mut Vec<SpecExample>) {
     }
 }
 
-/// The spec example for `schema` at a location ending in `suffix` (panics if there is not exactly one).
+/// The one spec example of component `schema` (panics unless there is exactly one).
 pub fn spec_example(schema: &str) -> Value {
     let found: Vec<_> = spec_examples()
         .into_iter()
         .filter(|e| e.schema == schema)
         .collect();
-    assert_eq!(found.len(), 1, "expected one example of {schema}, found {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one example of {schema}, found {found:?}"
+    );
     found[0].value.clone()
 }
 

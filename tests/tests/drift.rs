@@ -7,7 +7,9 @@ fn generated_client_matches_the_spec() {
     let root = xtask::workspace_root();
     let fresh = codegen::render(&root.join(xtask::SPEC_PATH)).unwrap_or_else(|e| panic!("{e}"));
     let on_disk = std::fs::read_to_string(root.join(xtask::GENERATED_PATH)).ok();
-    if let Freshness::Stale { diff } = codegen::compare(xtask::GENERATED_PATH, on_disk.as_deref(), &fresh) {
+    if let Freshness::Stale { diff } =
+        codegen::compare(xtask::GENERATED_PATH, on_disk.as_deref(), &fresh)
+    {
         const SHOWN: usize = 60;
         let shown: Vec<&str> = diff.lines().take(SHOWN).collect();
         let more = diff.lines().count().saturating_sub(SHOWN);
@@ -17,7 +19,11 @@ fn generated_client_matches_the_spec() {
             xtask::GENERATED_PATH,
             xtask::SPEC_PATH,
             shown.join("\n"),
-            if more > 0 { format!("\n... {more} more diff lines") } else { String::new() }
+            if more > 0 {
+                format!("\n... {more} more diff lines")
+            } else {
+                String::new()
+            }
         );
     }
 }

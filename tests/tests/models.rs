@@ -82,8 +82,7 @@ fn json_schema_of_every_model() {
 
     // Types typify derives from inline schemas (e.g. the length-checked `HppLinkRequestCurrency`)
     // have no component name; they must still appear in some snapshot.
-    let generated =
-        std::fs::read_to_string(workspace_root().join(xtask::GENERATED_PATH)).unwrap();
+    let generated = std::fs::read_to_string(workspace_root().join(xtask::GENERATED_PATH)).unwrap();
     let all: BTreeSet<String> = xtask::codegen::model_type_names(&generated)
         .unwrap()
         .into_iter()
@@ -104,7 +103,8 @@ where
         .unwrap_or_else(|e| panic!("the example at {location} does not decode: {e}"));
     let encoded = serde_json::to_value(&decoded).unwrap();
     assert_eq!(
-        &encoded, value,
+        &encoded,
+        value,
         "the example at {location} changed in a round trip through {}",
         std::any::type_name::<T>()
     );
@@ -123,17 +123,33 @@ fn every_spec_example_round_trips_through_its_generated_type() {
                     matched = true;
                     let debug = round_trip::<$t>(&example.value, &example.location);
                     // One decoded snapshot per schema: the spec has at most one example each.
-                    assert!(seen.insert(stringify!($t)), "two examples of {}", stringify!($t));
+                    assert!(
+                        seen.insert(stringify!($t)),
+                        "two examples of {}",
+                        stringify!($t)
+                    );
                     insta::assert_snapshot!(concat!("decoded@", stringify!($t)), debug);
                 }
             };
         }
         for_each_component!(check);
-        assert!(matched, "example at {} has no generated type", example.location);
+        assert!(
+            matched,
+            "example at {} has no generated type",
+            example.location
+        );
     }
     // The page's three bodies: request, response and notification (and the payment-method snippet).
-    for required in ["HppLinkRequest", "HppLinkResponse", "TransactionNotification", "PaymentMethod"] {
-        assert!(seen.contains(required), "the spec lost its {required} example");
+    for required in [
+        "HppLinkRequest",
+        "HppLinkResponse",
+        "TransactionNotification",
+        "PaymentMethod",
+    ] {
+        assert!(
+            seen.contains(required),
+            "the spec lost its {required} example"
+        );
     }
 }
 
@@ -145,8 +161,8 @@ fn fixtures_equal_the_spec_examples() {
         ("transaction-notification.json", "TransactionNotification"),
     ] {
         let path = paymentoptions_hpp_tests::fixture_path(file);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let fixture: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(
             fixture,
@@ -166,12 +182,17 @@ fn optional_echoes_may_be_missing_and_unknown_fields_are_ignored() {
     }))
     .expect("a response with only id and url decodes");
     assert_eq!(minimal.amount, None);
-    assert!(serde_json::from_value::<HppLinkResponse>(serde_json::json!({"url": "https://x"})).is_err());
+    assert!(
+        serde_json::from_value::<HppLinkResponse>(serde_json::json!({"url": "https://x"})).is_err()
+    );
 }
 
 #[test]
 fn transaction_ref_keeps_its_json_type() {
-    for raw in [serde_json::json!(240815123456_i64), serde_json::json!("TX-240815")] {
+    for raw in [
+        serde_json::json!(240815123456_i64),
+        serde_json::json!("TX-240815"),
+    ] {
         let decoded: TransactionRef = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(serde_json::to_value(&decoded).unwrap(), raw);
     }
