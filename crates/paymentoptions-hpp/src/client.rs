@@ -1,0 +1,342 @@
+//! The client: one pooled HTTP client with the auth headers, and the link-creation call.
+//!
+//! Requests are sent here rather than through the generated client's `send()`, because that one
+//! drops the raw body of documented error statuses and the status of undecodable bodies, and
+//! cannot say which JSON path failed. Models, the operation's method and path all still come
+//! from the generated crate.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use paymentoptions_hpp_client::api::{self, Operation};
+use paymentoptions_hpp_client::types as models;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use tracing::Instrument;
+use url::Url;
+
+use crate::config::{ClientBuilder, check_base_url};
+use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
+use crate::link::{Link, LinkRequest};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::validation::Checker;
+
+const CREATE_LINK: Operation = api::GENERATE_HPP_LINK;
+
+/// A PaymentOptions HPP client. Cheap to clone (clones share one connection pool); build one
+/// per process and reuse it.
+///
+/// ```no_run
+/// use paymentoptions_hpp::{Client, Currency, LinkRequest, Money};
+///
+/// # async fn run() -> Result<(), paymentoptions_hpp::Error> {
+/// let client = Client::from_env()?;
+/// let request = LinkRequest::builder()
+///     .amount(Money::from_major(1000, Currency::JPY)?)
+///     .merchant_txn_ref("ORDER-1001")
+///     .success_url("https://shop.example/paid")
+///     .build()?;
+/// let link = client.create_link(&request).await?;
+/// println!("send the customer to {}", link.url());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    endpoint: String,
+    merchant_id: Option<models::HppLinkRequestMerchantId>,
+    merchant_email: Option<models::HppLinkRequestMerchantEmail>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("api_key", &"[redacted]")
+            .field("merchant_id", &self.inner.merchant_id.as_deref())
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `PAYMENTOPTIONS_*` environment variables (see
+    /// [`config::env`](crate::config::env)). A missing or empty key is a configuration error.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Self, Error> {
+        if let Some(e) = b.env_error {
+            return Err(e.into());
+        }
+        let api_key = b
+            .api_key
+            .ok_or_else(|| ConfigError::new("api_key", "is required"))?;
+        if api_key.expose().trim().is_empty() {
+            return Err(ConfigError::new("api_key", "is empty").into());
+        }
+        let x_api_key = b.x_api_key.unwrap_or_else(|| api_key.clone());
+        if x_api_key.expose().trim().is_empty() {
+            return Err(ConfigError::new("x_api_key", "is empty").into());
+        }
+        let base_url = b.environment.base_url();
+        check_base_url(&base_url)?;
+
+        let mut checker = Checker::default();
+        checker.email("merchant_email", b.merchant_email.as_deref());
+        let merchant_id = checker.spec("merchant_id", b.merchant_id);
+        let merchant_email = checker.spec("merchant_email", b.merchant_email);
+        if let Err(e) = checker.finish() {
+            let v = &e.violations()[0];
+            return Err(ConfigError::new(v.field.clone(), v.rule.to_string()).into());
+        }
+
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            sensitive(&format!("Basic {}", api_key.expose()), "api_key")?,
+        );
+        headers.insert("x-api-key", sensitive(x_api_key.expose(), "x_api_key")?);
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+
+        let mut http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(b.user_agent.as_str())
+            .connect_timeout(b.connect_timeout)
+            .timeout(b.timeout)
+            // A link-creation endpoint has no reason to redirect, and following one would carry
+            // `x-api-key` (which reqwest does not know to be secret) to another host.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &b.proxy {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| ConfigError::new("proxy", format!("not a usable proxy URL: {e}")))?;
+            http = http.proxy(proxy);
+        }
+        let http = http
+            .build()
+            .map_err(|e| ConfigError::new("http_client", e.to_string()))?;
+
+        let endpoint = format!(
+            "{}{}",
+            base_url.as_str().trim_end_matches('/'),
+            CREATE_LINK.path
+        );
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                endpoint,
+                merchant_id,
+                merchant_email,
+                retry: b.retry,
+                max_response_bytes: b.max_response_bytes,
+            }),
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Creates a payment link. The client's default `merchant_id` and `merchant_email` fill the
+    /// request's gaps. Retries follow the client's [`RetryPolicy`].
+    pub async fn create_link(&self, request: &LinkRequest) -> Result<Link, Error> {
+        let model = request.with_defaults(
+            self.inner.merchant_id.as_ref(),
+            self.inner.merchant_email.as_ref(),
+        );
+        let body = serde_json::to_vec(&model).expect("a request model always serializes");
+        let span = tracing::info_span!(
+            "paymentoptions_hpp.request",
+            operation = CREATE_LINK.id,
+            method = CREATE_LINK.method,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut attempt = 1;
+            let result = loop {
+                let result = self.attempt(&body).await;
+                let error = match result {
+                    Ok(ok) => break Ok(ok),
+                    Err(e) => e,
+                };
+                match self.inner.retry.delay_before(attempt, &error) {
+                    Some(delay) => {
+                        tracing::debug!(
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            status = error.status(),
+                            "retrying"
+                        );
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                    }
+                    None => break Err(error),
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok((status, _)) => {
+                    span.record("status", status);
+                }
+                Err(e) => {
+                    if let Some(status) = e.status() {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(kind = error_kind(e), "request failed");
+                }
+            }
+            let (status, bytes) = result.map_err(|e| with_attempts(e, attempt))?;
+            decode_link(status, &bytes)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One HTTP exchange: `Ok` with a 2xx status and its body, or the error it maps to.
+    async fn attempt(&self, body: &[u8]) -> Result<(u16, Vec<u8>), Error> {
+        let mut response = self
+            .inner
+            .http
+            .post(&self.inner.endpoint)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let success = response.status().is_success();
+        let limit = self.inner.max_response_bytes;
+        let mut buf = Vec::new();
+        let mut cut = false;
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            let room = limit - buf.len();
+            if chunk.len() > room {
+                buf.extend_from_slice(&chunk[..room]);
+                cut = true;
+                break;
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        if success && cut {
+            return Err(Error::Decode(DecodeError::new(
+                status,
+                ".",
+                format!("the body is larger than the {limit}-byte limit"),
+                &buf,
+            )));
+        }
+        if success {
+            return Ok((status, buf));
+        }
+        // Only a JSON object is an error body (serde would also read a struct from an array).
+        let parsed = serde_json::from_slice::<serde_json::Value>(&buf)
+            .ok()
+            .filter(serde_json::Value::is_object)
+            .and_then(|v| serde_json::from_value::<models::ErrorBody>(v).ok());
+        Err(Error::Api(ApiError {
+            status,
+            body: buf,
+            parsed,
+            retry_after,
+        }))
+    }
+}
+
+fn sensitive(value: &str, setting: &str) -> Result<HeaderValue, ConfigError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        ConfigError::new(
+            setting,
+            "contains characters that are not allowed in an HTTP header",
+        )
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+fn decode_link(status: u16, body: &[u8]) -> Result<Link, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let response: models::HppLinkResponse =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            Error::Decode(DecodeError::new(
+                status,
+                path,
+                e.into_inner().to_string(),
+                body,
+            ))
+        })?;
+    // Trailing bytes after the JSON value mean a broken body too.
+    de.end()
+        .map_err(|e| Error::Decode(DecodeError::new(status, ".", e.to_string(), body)))?;
+    Link::from_response(response)
+        .map_err(|message| Error::Decode(DecodeError::new(status, "url", message, body)))
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Other
+    };
+    // reqwest's own message is generic ("error sending request for url (...)"); the innermost
+    // cause says what happened. Neither carries headers, so no key can leak here.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message = format!("{message}: {s}");
+        source = s.source();
+    }
+    Error::Transport(TransportError {
+        kind,
+        attempts: 1,
+        message,
+        source: Some(Box::new(e)),
+    })
+}
+
+fn with_attempts(e: Error, attempts: u32) -> Error {
+    match e {
+        Error::Transport(mut t) => {
+            t.attempts = attempts;
+            Error::Transport(t)
+        }
+        other => other,
+    }
+}
+
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Config(_) => "config",
+        Error::Validation(_) => "validation",
+        Error::Api(_) => "api",
+        Error::Transport(_) => "transport",
+        Error::Decode(_) => "decode",
+    }
+}

@@ -1,0 +1,63 @@
+//! Create PaymentOptions **Hosted Payment Page** links from Rust.
+//!
+//! Build a checked [`LinkRequest`], send it with a [`Client`], redirect the customer to the
+//! returned [`Link::url`], and read the webhook with [`parse_notification`]:
+//!
+//! ```no_run
+//! use paymentoptions_hpp::{AddressBuilder, Client, Currency, LinkRequest, Money};
+//!
+//! # async fn run() -> Result<(), paymentoptions_hpp::Error> {
+//! let client = Client::from_env()?; // PAYMENTOPTIONS_API_KEY, PAYMENTOPTIONS_ENVIRONMENT...
+//! let request = LinkRequest::builder()
+//!     .amount(Money::parse_major("10.50", Currency::USD)?)   // sent as 1050 minor units
+//!     .merchant_txn_ref("ORDER-1001")
+//!     .webhook_url("https://shop.example/webhooks/paymentoptions")
+//!     .success_url("https://shop.example/paid")
+//!     .billing_address(AddressBuilder::new().country("US").email("ada@example.com"))
+//!     .build()?;                                              // every rule checked here
+//! let link = client.create_link(&request).await?;
+//! println!("redirect the customer to {}", link.url());
+//! # Ok(()) }
+//! ```
+//!
+//! # What this crate adds to the generated client
+//!
+//! - **Money**: [`Money`] keeps amount and currency together as integer minor units per
+//!   ISO 4217 (the API's amount unit is this crate's documented assumption: see [`money`]).
+//! - **Validation before sending**: every rule in the OpenAPI spec (checked by the generated
+//!   types) plus ISO 4217 currencies, ISO 3166-1 countries, e-mails and absolute http(s) URLs;
+//!   failures name the field and the rule ([`ValidationError`]).
+//! - **Auth and configuration**: both API-key headers on every request, marked sensitive; keys
+//!   never appear in `Debug`, `Display`, errors or logs. HTTPS only, except to loopback hosts.
+//! - **Errors you can match** ([`Error`]) that keep the raw body of API errors and say which
+//!   JSON path of a response failed to decode.
+//! - **Safe retries** ([`RetryPolicy`]): by default only failures where the request surely never
+//!   left this machine, because the API has no idempotency key.
+//! - **Notifications**: [`parse_notification`], and what to do with one (see [`notification`]).
+//! - **Observability**: one `tracing` span per request (`paymentoptions_hpp.request`) with the
+//!   operation, status, attempts and duration; never keys or personal data.
+//!
+//! The generated models are re-exported as [`models`]; the crate never requires writing one of
+//! their struct literals, since those break whenever the spec gains a field.
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod link;
+pub mod money;
+pub mod notification;
+pub mod retry;
+pub mod validation;
+
+pub use client::Client;
+pub use config::{ApiKey, ClientBuilder, Environment};
+pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
+pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};
+pub use money::{Currency, Money};
+pub use notification::{NotificationError, parse_notification};
+pub use retry::{RetryOn, RetryPolicy};
+pub use validation::{Rule, ValidationError, Violation};
+
+/// The generated models (request, response, notification, error body), from
+/// `paymentoptions-hpp-client`.
+pub use paymentoptions_hpp_client::types as models;

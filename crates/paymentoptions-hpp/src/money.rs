@@ -1,0 +1,264 @@
+//! Amount and currency, always together.
+//!
+//! The API takes `amount` as an integer. The source page only shows JPY, which has no minor unit,
+//! so the unit is an assumption: this crate sends **minor units per ISO 4217** (JPY 1000 = ¥1000,
+//! USD 1050 = $10.50), like Stripe, Adyen and Checkout.com. Every conversion between major and
+//! minor units happens in this module, so that if PaymentOptions documents otherwise, only this
+//! file changes.
+
+use std::fmt;
+
+pub use iso_currency::Currency;
+
+use crate::validation::{Rule, ValidationError};
+
+/// An amount of money in one currency, held as an integer number of minor units.
+///
+/// ```
+/// use paymentoptions_hpp::{Currency, Money};
+///
+/// let yen = Money::from_major(1000, Currency::JPY)?;
+/// assert_eq!(yen.minor_units(), 1000);
+///
+/// let dollars = Money::parse_major("10.50", Currency::USD)?;
+/// assert_eq!(dollars.minor_units(), 1050);
+/// assert_eq!(dollars.to_string(), "10.50 USD");
+///
+/// assert!(Money::parse_major("10.505", Currency::USD).is_err());
+/// # Ok::<(), paymentoptions_hpp::ValidationError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Money {
+    minor_units: i64,
+    currency: Currency,
+}
+
+const FIELD: &str = "amount";
+
+impl Money {
+    /// An amount already in minor units (cents for USD, yen for JPY).
+    ///
+    /// Fails only when the value does not fit the API's signed 64-bit integer.
+    pub fn from_minor(minor_units: u64, currency: Currency) -> Result<Self, ValidationError> {
+        let minor_units = i64::try_from(minor_units)
+            .map_err(|_| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
+        Ok(Self {
+            minor_units,
+            currency,
+        })
+    }
+
+    /// A whole number of major units (dollars for USD, yen for JPY).
+    pub fn from_major(major_units: u64, currency: Currency) -> Result<Self, ValidationError> {
+        let scale = scale(currency)?;
+        let minor = major_units
+            .checked_mul(scale)
+            .ok_or_else(|| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
+        Self::from_minor(minor, currency)
+    }
+
+    /// A decimal amount in major units, like `"10.50"`: exact (no floating point), and refused
+    /// when it has more decimal places than the currency allows (`"10.505"` USD, `"1.5"` JPY).
+    /// Trailing zeros beyond the exponent are accepted (`"10.500"` USD is 1050).
+    pub fn parse_major(amount: &str, currency: Currency) -> Result<Self, ValidationError> {
+        let exponent = exponent(currency)?;
+        let syntax = || ValidationError::one(FIELD, Rule::AmountSyntax);
+        let (whole, fraction) = match amount.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (amount, ""),
+        };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !digits(whole)
+            || !digits(fraction)
+            || (amount.contains('.') && fraction.is_empty())
+        {
+            return Err(syntax());
+        }
+        let significant = fraction.trim_end_matches('0');
+        if significant.len() > usize::from(exponent) {
+            return Err(ValidationError::one(
+                FIELD,
+                Rule::AmountPrecision { exponent },
+            ));
+        }
+        let too_large = || ValidationError::one(FIELD, Rule::AmountTooLarge);
+        let whole: u64 = whole.parse().map_err(|_| too_large())?;
+        let mut minor = whole.checked_mul(scale(currency)?).ok_or_else(too_large)?;
+        if !significant.is_empty() {
+            let padded = format!("{significant:0<width$}", width = usize::from(exponent));
+            let frac: u64 = padded.parse().map_err(|_| syntax())?;
+            minor = minor.checked_add(frac).ok_or_else(too_large)?;
+        }
+        Self::from_minor(minor, currency)
+    }
+
+    /// The amount in minor units, as sent to the API.
+    pub fn minor_units(&self) -> i64 {
+        self.minor_units
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+}
+
+impl fmt::Display for Money {
+    /// `10.50 USD`, `1000 JPY`: major units with the currency's decimal places.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.currency.exponent() {
+            Some(exp) if exp > 0 => {
+                let scale = 10u64.pow(u32::from(exp));
+                let minor = self.minor_units.unsigned_abs();
+                write!(
+                    f,
+                    "{}.{:0width$} {}",
+                    minor / scale,
+                    minor % scale,
+                    self.currency.code(),
+                    width = usize::from(exp)
+                )
+            }
+            _ => write!(f, "{} {}", self.minor_units, self.currency.code()),
+        }
+    }
+}
+
+fn exponent(currency: Currency) -> Result<u16, ValidationError> {
+    currency
+        .exponent()
+        .ok_or_else(|| ValidationError::one("currency", Rule::CurrencyWithoutMinorUnit))
+}
+
+fn scale(currency: Currency) -> Result<u64, ValidationError> {
+    10u64
+        .checked_pow(u32::from(exponent(currency)?))
+        .ok_or_else(|| ValidationError::one(FIELD, Rule::AmountTooLarge))
+}
+
+/// Parses an ISO 4217 code such as `"JPY"` into a [`Currency`], with a validation error naming
+/// `currency` otherwise.
+///
+/// ```
+/// assert_eq!(paymentoptions_hpp::money::currency("JPY")?, paymentoptions_hpp::Currency::JPY);
+/// assert!(paymentoptions_hpp::money::currency("ZZZ").is_err());
+/// # Ok::<(), paymentoptions_hpp::ValidationError>(())
+/// ```
+pub fn currency(code: &str) -> Result<Currency, ValidationError> {
+    Currency::from_code(code).ok_or_else(|| ValidationError::one("currency", Rule::Iso4217Currency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn major_units_respect_the_exponent() {
+        assert_eq!(
+            Money::from_major(1000, Currency::JPY)
+                .unwrap()
+                .minor_units(),
+            1000
+        );
+        assert_eq!(
+            Money::from_major(10, Currency::USD).unwrap().minor_units(),
+            1000
+        );
+        assert_eq!(
+            Money::from_major(1, Currency::KWD).unwrap().minor_units(),
+            1000
+        );
+        assert_eq!(
+            Money::parse_major("10.50", Currency::USD)
+                .unwrap()
+                .minor_units(),
+            1050
+        );
+        assert_eq!(
+            Money::parse_major("10.5", Currency::USD)
+                .unwrap()
+                .minor_units(),
+            1050
+        );
+        assert_eq!(
+            Money::parse_major("10.500", Currency::USD)
+                .unwrap()
+                .minor_units(),
+            1050
+        );
+        assert_eq!(
+            Money::parse_major("0.01", Currency::EUR)
+                .unwrap()
+                .minor_units(),
+            1
+        );
+        assert_eq!(
+            Money::parse_major("1000", Currency::JPY)
+                .unwrap()
+                .minor_units(),
+            1000
+        );
+        assert_eq!(
+            Money::parse_major("1.234", Currency::BHD)
+                .unwrap()
+                .minor_units(),
+            1234
+        );
+    }
+
+    #[test]
+    fn too_precise_or_malformed_amounts_are_refused() {
+        let rule = |s: &str, c| Money::parse_major(s, c).unwrap_err().rule().clone();
+        assert_eq!(
+            rule("10.505", Currency::USD),
+            Rule::AmountPrecision { exponent: 2 }
+        );
+        assert_eq!(
+            rule("1000.5", Currency::JPY),
+            Rule::AmountPrecision { exponent: 0 }
+        );
+        for bad in [
+            "", ".5", "5.", "-1", "+1", "1,5", "1e3", " 1", "1.2.3", "１",
+        ] {
+            assert_eq!(rule(bad, Currency::USD), Rule::AmountSyntax, "{bad:?}");
+        }
+        assert_eq!(
+            rule("99999999999999999999", Currency::USD),
+            Rule::AmountTooLarge
+        );
+        assert_eq!(rule("1", Currency::XAU), Rule::CurrencyWithoutMinorUnit);
+        assert_eq!(
+            Money::from_minor(u64::MAX, Currency::USD)
+                .unwrap_err()
+                .rule(),
+            &Rule::AmountTooLarge
+        );
+        assert_eq!(
+            Money::from_major(u64::MAX / 10, Currency::USD)
+                .unwrap_err()
+                .rule(),
+            &Rule::AmountTooLarge
+        );
+    }
+
+    #[test]
+    fn display_uses_major_units() {
+        assert_eq!(
+            Money::from_minor(1050, Currency::USD).unwrap().to_string(),
+            "10.50 USD"
+        );
+        assert_eq!(
+            Money::from_minor(5, Currency::USD).unwrap().to_string(),
+            "0.05 USD"
+        );
+        assert_eq!(
+            Money::from_minor(1000, Currency::JPY).unwrap().to_string(),
+            "1000 JPY"
+        );
+        assert_eq!(
+            Money::from_minor(1234, Currency::BHD).unwrap().to_string(),
+            "1.234 BHD"
+        );
+    }
+}
