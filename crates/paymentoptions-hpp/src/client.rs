@@ -243,12 +243,12 @@ impl Client {
             buf.extend_from_slice(&chunk);
         }
         if success && cut {
-            return Err(Error::Decode(DecodeError::new(
+            return Err(Error::Decode(Box::new(DecodeError::new(
                 status,
                 ".",
                 format!("the body is larger than the {limit}-byte limit"),
                 &buf,
-            )));
+            ))));
         }
         if success {
             return Ok((status, buf));
@@ -258,12 +258,12 @@ impl Client {
             .ok()
             .filter(serde_json::Value::is_object)
             .and_then(|v| serde_json::from_value::<models::ErrorBody>(v).ok());
-        Err(Error::Api(ApiError {
+        Err(Error::Api(Box::new(ApiError {
             status,
             body: buf,
             parsed,
             retry_after,
-        }))
+        })))
     }
 }
 
@@ -283,18 +283,18 @@ fn decode_link(status: u16, body: &[u8]) -> Result<Link, Error> {
     let response: models::HppLinkResponse =
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
-            Error::Decode(DecodeError::new(
+            Error::Decode(Box::new(DecodeError::new(
                 status,
                 path,
                 e.into_inner().to_string(),
                 body,
-            ))
+            )))
         })?;
     // Trailing bytes after the JSON value mean a broken body too.
     de.end()
-        .map_err(|e| Error::Decode(DecodeError::new(status, ".", e.to_string(), body)))?;
+        .map_err(|e| Error::Decode(Box::new(DecodeError::new(status, ".", e.to_string(), body))))?;
     Link::from_response(response)
-        .map_err(|message| Error::Decode(DecodeError::new(status, "url", message, body)))
+        .map_err(|message| Error::Decode(Box::new(DecodeError::new(status, "url", message, body))))
 }
 
 fn transport_error(e: reqwest::Error) -> Error {

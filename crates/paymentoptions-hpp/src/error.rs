@@ -21,11 +21,11 @@ pub enum Error {
     /// The request breaks a rule of the API. Nothing was sent.
     Validation(ValidationError),
     /// PaymentOptions answered with a non-2xx status.
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The request or its response did not make it across the network.
     Transport(TransportError),
     /// A 2xx response whose body is not what the API promises.
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
 }
 
 impl Error {

@@ -35,6 +35,7 @@ pub enum Amount {
 /// # let _ = address;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use]
 pub struct AddressBuilder {
     country: Option<String>,
     email: Option<String>,
@@ -48,7 +49,6 @@ pub struct AddressBuilder {
 macro_rules! setters {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
         $(#[$doc])*
-        #[must_use]
         pub fn $name(mut self, value: impl Into<String>) -> Self {
             self.$name = Some(value.into());
             self

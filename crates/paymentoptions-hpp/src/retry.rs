@@ -168,12 +168,12 @@ mod tests {
     }
 
     fn api(status: u16, retry_after: Option<Duration>) -> Error {
-        Error::Api(ApiError {
+        Error::Api(Box::new(ApiError {
             status,
             body: Vec::new(),
             parsed: None,
             retry_after,
-        })
+        }))
     }
 
     #[test]
