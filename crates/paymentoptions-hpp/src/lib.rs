@@ -40,6 +40,8 @@
 //! The generated models are re-exported as [`models`]; the crate never requires writing one of
 //! their struct literals, since those break whenever the spec gains a field.
 
+#![deny(missing_docs)]
+
 pub mod client;
 pub mod config;
 pub mod error;
