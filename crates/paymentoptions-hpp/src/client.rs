@@ -279,6 +279,15 @@ fn sensitive(value: &str, setting: &str) -> Result<HeaderValue, ConfigError> {
 }
 
 fn decode_link(status: u16, body: &[u8]) -> Result<Link, Error> {
+    // serde reads a struct from a JSON array too (fields by position); only an object is a link.
+    if body.trim_ascii_start().first() == Some(&b'[') {
+        return Err(Error::Decode(Box::new(DecodeError::new(
+            status,
+            ".",
+            "expected a JSON object, found an array",
+            body,
+        ))));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let response: models::HppLinkResponse =
         serde_path_to_error::deserialize(&mut de).map_err(|e| {

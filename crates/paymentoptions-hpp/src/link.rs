@@ -5,7 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::money::{Currency, Money};
-use crate::validation::{Checker, Rule, ValidationError};
+use crate::validation::{Checker, Rule, ValidationError, Violation};
 
 /// How the amount of a link is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -328,6 +328,12 @@ impl LinkRequest {
     pub fn from_json(body: &[u8]) -> Result<Self, ValidationError> {
         let original: Value = serde_json::from_slice(body)
             .map_err(|e| ValidationError::one("", Rule::Json(format!("not valid JSON: {e}"))))?;
+        if !original.is_object() {
+            return Err(ValidationError::one(
+                "",
+                Rule::Json("expected a JSON object".into()),
+            ));
+        }
         let model: models::HppLinkRequest =
             serde_path_to_error::deserialize(&original).map_err(|e| {
                 let field = e.path().to_string();
@@ -335,17 +341,10 @@ impl LinkRequest {
                 ValidationError::one(field, Rule::Spec(e.into_inner().to_string()))
             })?;
         let encoded = serde_json::to_value(&model).expect("a request model always serializes");
-        let mut lost = Vec::new();
-        unknown_fields(&original, &encoded, "", &mut lost);
-        if !lost.is_empty() {
-            return Err(ValidationError::new(
-                lost.into_iter()
-                    .map(|field| crate::validation::Violation {
-                        field,
-                        rule: Rule::UnknownField,
-                    })
-                    .collect(),
-            ));
+        let mut changed = Vec::new();
+        differences(&original, &encoded, "", &mut changed);
+        if !changed.is_empty() {
+            return Err(ValidationError::new(changed));
         }
         Self::from_model(model)
     }
@@ -382,21 +381,39 @@ impl LinkRequest {
     }
 }
 
-/// Records the paths of keys in `original` that did not survive into `encoded` (non-null only).
-fn unknown_fields(original: &Value, encoded: &Value, at: &str, out: &mut Vec<String>) {
-    if let (Value::Object(o), Value::Object(e)) = (original, encoded) {
-        for (key, value) in o {
-            let path = if at.is_empty() {
-                key.clone()
-            } else {
-                format!("{at}.{key}")
-            };
-            match e.get(key) {
-                None if !value.is_null() => out.push(path),
-                None => {}
-                Some(kept) => unknown_fields(value, kept, &path, out),
+/// Records every place where `encoded` (what would be sent) differs from `original` (what was
+/// given): keys the model does not have, and values it would read differently (serde reads a
+/// struct from a JSON array, for one). A `null` counts as absent.
+fn differences(original: &Value, encoded: &Value, at: &str, out: &mut Vec<Violation>) {
+    let field = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match (original, encoded) {
+        (Value::Object(o), Value::Object(e)) => {
+            for (key, value) in o {
+                match e.get(key) {
+                    None if value.is_null() => {}
+                    None => out.push(Violation {
+                        field: field(key),
+                        rule: Rule::UnknownField,
+                    }),
+                    Some(kept) => differences(value, kept, &field(key), out),
+                }
             }
         }
+        (o, Value::Object(_)) if !o.is_object() => out.push(Violation {
+            field: at.to_string(),
+            rule: Rule::Json("expected a JSON object".into()),
+        }),
+        (o, e) if o != e => out.push(Violation {
+            field: at.to_string(),
+            rule: Rule::Json(format!("would be sent as {e} instead of {o}")),
+        }),
+        _ => {}
     }
 }
 

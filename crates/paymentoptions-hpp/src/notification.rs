@@ -65,6 +65,13 @@ impl std::error::Error for NotificationError {}
 /// # Ok::<(), paymentoptions_hpp::NotificationError>(())
 /// ```
 pub fn parse_notification(body: &[u8]) -> Result<TransactionNotification, NotificationError> {
+    // serde reads a struct from a JSON array too (fields by position); only an object will do.
+    if body.trim_ascii_start().first() == Some(&b'[') {
+        return Err(NotificationError {
+            path: ".".into(),
+            message: "expected a JSON object, found an array".into(),
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let notification: TransactionNotification =
         serde_path_to_error::deserialize(&mut de).map_err(|e| NotificationError {

@@ -304,6 +304,11 @@ async fn bad_success_bodies_are_decode_errors_with_a_path() {
             "expected value",
         ),
         (Reply::json(200, json!({})), ".", "missing field `id`"),
+        (
+            Reply::json(200, json!(["f49173ce-4916-445c-a831-3c1468acf14e"])),
+            ".",
+            "found an array",
+        ),
         (Reply::json(200, wrong_amount), "amount", "invalid type"),
         (
             Reply::json(200, wrong_city),
