@@ -63,3 +63,8 @@ pub use validation::{Rule, ValidationError, Violation};
 /// The generated models (request, response, notification, error body), from
 /// `paymentoptions-hpp-client`.
 pub use paymentoptions_hpp_client::types as models;
+
+/// The README's Rust examples compile as doctests, so the quickstart cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
