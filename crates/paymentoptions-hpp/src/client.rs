@@ -15,7 +15,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use tracing::Instrument;
 use url::Url;
 
-use crate::config::{ClientBuilder, check_base_url};
+use crate::config::{ApiKey, ClientBuilder, check_base_url};
 use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
 use crate::link::{Link, LinkRequest};
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -53,6 +53,8 @@ struct Inner {
     merchant_email: Option<models::HppLinkRequestMerchantEmail>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    /// The keys, only to scrub them from response bodies a server might echo them in.
+    keys: Vec<ApiKey>,
 }
 
 impl fmt::Debug for Client {
@@ -143,6 +145,7 @@ impl Client {
                 merchant_email,
                 retry: b.retry,
                 max_response_bytes: b.max_response_bytes,
+                keys: vec![api_key, x_api_key],
             }),
         })
     }
@@ -242,6 +245,9 @@ impl Client {
             }
             buf.extend_from_slice(&chunk);
         }
+        // A proxy or debugging server may echo the request headers back; the key must not
+        // reach an error message through them.
+        let buf = redact(buf, &self.inner.keys);
         if success && cut {
             return Err(Error::Decode(Box::new(DecodeError::new(
                 status,
@@ -265,6 +271,31 @@ impl Client {
             retry_after,
         })))
     }
+}
+
+/// Replaces every occurrence of a key (8 bytes or longer: shorter strings are not keys, and
+/// would blank out ordinary text) with `[redacted]`.
+fn redact(body: Vec<u8>, keys: &[ApiKey]) -> Vec<u8> {
+    let mut body = body;
+    for key in keys {
+        let key = key.expose().as_bytes();
+        if key.len() < 8 || !body.windows(key.len()).any(|w| w == key) {
+            continue;
+        }
+        let mut out = Vec::with_capacity(body.len());
+        let mut i = 0;
+        while i < body.len() {
+            if body[i..].starts_with(key) {
+                out.extend_from_slice(b"[redacted]");
+                i += key.len();
+            } else {
+                out.push(body[i]);
+                i += 1;
+            }
+        }
+        body = out;
+    }
+    body
 }
 
 fn sensitive(value: &str, setting: &str) -> Result<HeaderValue, ConfigError> {

@@ -153,7 +153,8 @@ impl ApiError {
         matches!(self.status, 401 | 403)
     }
 
-    /// The body exactly as received (bounded by the client's response size limit).
+    /// The body as received, bounded by the client's response size limit, with any occurrence
+    /// of the client's API keys (8 bytes or longer) replaced by `[redacted]`.
     pub fn body(&self) -> &[u8] {
         &self.body
     }

@@ -72,12 +72,22 @@ async fn the_key_never_appears_in_debug_display_errors_or_traces() {
         Reply::raw(502, "text/html", "<html>bad gateway</html>"),
         Reply::raw(200, "application/json", "{not json"),
         Reply::json(200, json!({})).delay(Duration::from_secs(3)),
+        // A proxy that echoes the request headers back in its error page.
+        Reply::raw(
+            400,
+            "text/plain",
+            format!("echo: authorization: Basic {CANARY}; x-api-key: {X_CANARY}"),
+        ),
+        Reply::raw(200, "application/json", format!("{{\"id\": \"{CANARY}\"}}")),
     ];
     for reply in replies {
         server.push_reply(reply);
         let err = client.create_link(&request).await.unwrap_err();
         outputs.push((format!("{err:?} Display"), err.to_string()));
         outputs.push(("error Debug".into(), format!("{err:?}")));
+        if let Error::Api(api) = &err {
+            outputs.push(("ApiError::body".into(), api.body_text()));
+        }
         let mut source = std::error::Error::source(&err);
         while let Some(s) = source {
             outputs.push(("error source".into(), format!("{s} / {s:?}")));
