@@ -1,0 +1,265 @@
+//! The command line. Doc comments on the fields are the `--help` text.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use paymentoptions_hpp::Environment;
+
+use crate::exit::TABLE;
+
+/// Environment variables read by `link create`, shown in its `--help`.
+const ENVIRONMENT: &str = "\
+Environment:
+  PAYMENTOPTIONS_API_KEY         API key (required), sent as `Authorization: Basic <key>`
+  PAYMENTOPTIONS_X_API_KEY       key for the `x-api-key` header (default: the API key)
+  PAYMENTOPTIONS_ENVIRONMENT     dev (default), staging or production
+  PAYMENTOPTIONS_BASE_URL        another base URL (instead of PAYMENTOPTIONS_ENVIRONMENT)
+  PAYMENTOPTIONS_MERCHANT_ID     merchant_id when the request has none
+  PAYMENTOPTIONS_MERCHANT_EMAIL  merchant_email when the request has none
+
+--base-url and --environment override the two environment variables that choose the server.";
+
+/// Create PaymentOptions Hosted Payment Page links and check transaction notifications.
+#[derive(Debug, Parser)]
+#[command(name = "po-hpp", version, after_help = TABLE)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Payment links.
+    #[command(subcommand)]
+    Link(LinkCommand),
+    /// Transaction notifications (the webhook PaymentOptions POSTs).
+    #[command(subcommand)]
+    Notification(NotificationCommand),
+}
+
+/// `po-hpp link ...`
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Create a payment link and print its URL.
+    ///
+    /// The request comes either from flags (one per request field; choose exactly one of
+    /// --amount, --amount-major and --customer-enters-amount) or from a JSON body (--body), which
+    /// is checked against the API's request model and sent unchanged. Nothing is sent when a
+    /// rule is broken.
+    #[command(after_help = link_create_help())]
+    Create(Box<CreateArgs>),
+}
+
+/// `po-hpp notification ...`
+#[derive(Debug, Subcommand)]
+pub enum NotificationCommand {
+    /// Decode a transaction notification and print it as JSON.
+    ///
+    /// Exits with 4 and names the JSON path when the body is not a usable notification.
+    #[command(after_help = TABLE)]
+    Parse {
+        /// The notification body (`-` for stdin).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// Flags of `link create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// A JSON request body in the API's format (`-` for stdin), instead of the field flags.
+    ///
+    /// Unknown fields and `null` values are refused, so that the body sent is exactly the
+    /// file's JSON (PAYMENTOPTIONS_MERCHANT_ID/_EMAIL only fill fields the body lacks).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["AmountArgs", "FieldArgs", "BillingArgs", "ShippingArgs"],
+    )]
+    pub body: Option<PathBuf>,
+
+    /// Print the whole response as pretty JSON instead of the URL.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How to choose the amount.
+    #[command(flatten)]
+    pub amount: AmountArgs,
+
+    /// The other request fields.
+    #[command(flatten)]
+    pub fields: FieldArgs,
+
+    /// `billing_address`.
+    #[command(flatten)]
+    pub billing: BillingArgs,
+
+    /// `shipping_address`.
+    #[command(flatten)]
+    pub shipping: ShippingArgs,
+
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// The amount choice; at most one of these (the group makes clap refuse two).
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+#[command(next_help_heading = "Amount (choose one)")]
+pub struct AmountArgs {
+    /// Amount in integer minor units of --currency (1000 JPY is ¥1000, 1050 USD is $10.50).
+    #[arg(long, value_name = "MINOR_UNITS")]
+    pub amount: Option<String>,
+
+    /// Amount as a decimal in major units of --currency (10.50 USD is sent as 1050).
+    #[arg(long, value_name = "DECIMAL")]
+    pub amount_major: Option<String>,
+
+    /// The customer types the amount on the hosted page (in --currency, if given).
+    #[arg(long)]
+    pub customer_enters_amount: bool,
+}
+
+/// Request fields other than the amount and the addresses.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Request fields")]
+pub struct FieldArgs {
+    /// ISO 4217 currency code, e.g. JPY or USD (required with --amount and --amount-major).
+    #[arg(long, value_name = "ISO4217")]
+    pub currency: Option<String>,
+
+    /// `merchant_id` (default: PAYMENTOPTIONS_MERCHANT_ID).
+    #[arg(long)]
+    pub merchant_id: Option<String>,
+
+    /// `merchant_email` (default: PAYMENTOPTIONS_MERCHANT_EMAIL).
+    #[arg(long)]
+    pub merchant_email: Option<String>,
+
+    /// `merchant_txn_ref`: your reference for this payment, e.g. the order number.
+    #[arg(long)]
+    pub merchant_txn_ref: Option<String>,
+
+    /// `return_url.webhook_url`: where PaymentOptions POSTs the transaction notification.
+    #[arg(long, value_name = "URL")]
+    pub webhook_url: Option<String>,
+
+    /// `return_url.success_url`: where the customer lands after paying.
+    #[arg(long, value_name = "URL")]
+    pub success_url: Option<String>,
+
+    /// `return_url.decline_url`: where the customer lands after a decline.
+    #[arg(long, value_name = "URL")]
+    pub decline_url: Option<String>,
+
+    /// `return_url.cancel_url`: where the customer lands after cancelling.
+    #[arg(long, value_name = "URL")]
+    pub cancel_url: Option<String>,
+
+    /// `payment_method.type`, e.g. `scheme` (cards).
+    #[arg(long, value_name = "TYPE")]
+    pub payment_method_type: Option<String>,
+
+    /// `payment_method.store_payment_method`: save the card for later transactions.
+    #[arg(long)]
+    pub store_payment_method: bool,
+}
+
+/// `billing_address` fields; the address is sent only if one of them is given.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Billing address")]
+pub struct BillingArgs {
+    /// `billing_address.country`: ISO 3166-1 alpha-2 code, e.g. JP.
+    #[arg(long, value_name = "CODE")]
+    pub billing_country: Option<String>,
+    /// `billing_address.email`.
+    #[arg(long, value_name = "EMAIL")]
+    pub billing_email: Option<String>,
+    /// `billing_address.phone_number`.
+    #[arg(long, value_name = "PHONE")]
+    pub billing_phone: Option<String>,
+    /// `billing_address.address1`.
+    #[arg(long, value_name = "STREET")]
+    pub billing_address1: Option<String>,
+    /// `billing_address.city`.
+    #[arg(long, value_name = "CITY")]
+    pub billing_city: Option<String>,
+    /// `billing_address.state`.
+    #[arg(long, value_name = "STATE")]
+    pub billing_state: Option<String>,
+    /// `billing_address.postal_code`.
+    #[arg(long, value_name = "CODE")]
+    pub billing_postal_code: Option<String>,
+}
+
+/// `shipping_address` fields; the address is sent only if one of them is given.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Shipping address")]
+pub struct ShippingArgs {
+    /// `shipping_address.country`: ISO 3166-1 alpha-2 code, e.g. JP.
+    #[arg(long, value_name = "CODE")]
+    pub shipping_country: Option<String>,
+    /// `shipping_address.email`.
+    #[arg(long, value_name = "EMAIL")]
+    pub shipping_email: Option<String>,
+    /// `shipping_address.phone_number`.
+    #[arg(long, value_name = "PHONE")]
+    pub shipping_phone: Option<String>,
+    /// `shipping_address.address1`.
+    #[arg(long, value_name = "STREET")]
+    pub shipping_address1: Option<String>,
+    /// `shipping_address.city`.
+    #[arg(long, value_name = "CITY")]
+    pub shipping_city: Option<String>,
+    /// `shipping_address.state`.
+    #[arg(long, value_name = "STATE")]
+    pub shipping_state: Option<String>,
+    /// `shipping_address.postal_code`.
+    #[arg(long, value_name = "CODE")]
+    pub shipping_postal_code: Option<String>,
+}
+
+/// Where and how to connect; these override the environment variables.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
+    /// Send to this base URL (https://, or http:// to a loopback host).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Send to this PaymentOptions environment.
+    #[arg(
+        long,
+        value_name = "dev|staging|production",
+        value_parser = parse_environment,
+        conflicts_with = "base_url",
+    )]
+    pub environment: Option<Environment>,
+
+    /// Give up after this many seconds (connecting, sending and reading; default 30).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+}
+
+fn parse_environment(name: &str) -> Result<Environment, String> {
+    Environment::from_name(name)
+        .ok_or_else(|| format!("`{name}` is not one of dev, staging, production"))
+}
+
+fn parse_timeout(seconds: &str) -> Result<Duration, String> {
+    seconds
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("`{seconds}` is not a positive number of seconds"))
+}
+
+/// The `link create` epilogue: environment variables, then the exit codes.
+fn link_create_help() -> String {
+    format!("{ENVIRONMENT}\n\n{TABLE}")
+}

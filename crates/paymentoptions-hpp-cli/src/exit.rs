@@ -1,0 +1,198 @@
+//! Exit codes, and how each failure is reported.
+//!
+//! Scripts branch on the exit code, so every kind of failure has its own; people read stderr,
+//! so every failure is one line there, starting with `error: `.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+use std::process::ExitCode;
+
+use paymentoptions_hpp::{Error, ValidationError};
+
+/// The exit codes of `po-hpp`. `--help` and the crate README show [`TABLE`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Code {
+    /// Done.
+    Ok = 0,
+    /// Anything the other codes do not cover (stdout could not be written, or a kind of library
+    /// error newer than this CLI).
+    Other = 1,
+    /// Bad command line: unknown flag, bad flag value, flags that cannot be combined (clap's
+    /// message, which may span several lines).
+    Usage = 2,
+    /// Configuration: missing or empty API key, bad environment or base URL.
+    Config = 3,
+    /// The request or notification breaks a rule, or the amount flags are incomplete.
+    Validation = 4,
+    /// PaymentOptions refused the API key (HTTP 401 or 403).
+    Auth = 5,
+    /// PaymentOptions answered with any other non-2xx status.
+    Api = 6,
+    /// The network failed (connection refused, DNS, TLS, timeout).
+    Transport = 7,
+    /// A 2xx response whose body is not what the API promises.
+    Decode = 8,
+    /// An input file (or stdin) could not be read.
+    Read = 9,
+}
+
+impl From<Code> for ExitCode {
+    fn from(code: Code) -> Self {
+        ExitCode::from(code as u8)
+    }
+}
+
+/// The exit-code table shown by `--help`; the crate README repeats it (a test keeps them equal).
+pub const TABLE: &str = "\
+Exit codes:
+  0  ok
+  1  other failure (e.g. stdout could not be written)
+  2  usage: unknown flag, bad flag value, flags that cannot be combined
+  3  configuration: missing API key, bad environment or base URL
+  4  validation: invalid request, amount flags or notification; nothing was sent
+  5  auth: PaymentOptions refused the API key (HTTP 401 or 403)
+  6  API error: any other non-2xx answer (the status is in the message)
+  7  network: could not connect, timeout, connection lost
+  8  unexpected response body from PaymentOptions
+  9  a file (or stdin) could not be read";
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The library refused or failed the call.
+    Hpp(Error),
+    /// The flags or the input do not make a valid request or notification; the message is
+    /// already phrased for the user.
+    Invalid(String),
+    /// An input file (or stdin, shown as `-`) could not be read.
+    Read {
+        /// The path as given on the command line.
+        path: String,
+        /// Why it could not be read.
+        source: io::Error,
+    },
+    /// Writing the result to stdout failed.
+    Output(io::Error),
+}
+
+impl Failure {
+    /// A read failure for `path`.
+    pub fn read(path: &Path, source: io::Error) -> Self {
+        Failure::Read {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// The exit code this failure ends the process with.
+    pub fn code(&self) -> Code {
+        match self {
+            Failure::Hpp(Error::Config(_)) => Code::Config,
+            Failure::Hpp(Error::Validation(_)) | Failure::Invalid(_) => Code::Validation,
+            Failure::Hpp(Error::Api(e)) if e.is_auth() => Code::Auth,
+            Failure::Hpp(Error::Api(_)) => Code::Api,
+            Failure::Hpp(Error::Transport(_)) => Code::Transport,
+            Failure::Hpp(Error::Decode(_)) => Code::Decode,
+            Failure::Read { .. } => Code::Read,
+            // `Error` is non-exhaustive: a kind added later still fails, just without its own code.
+            Failure::Hpp(_) | Failure::Output(_) => Code::Other,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Hpp(e)
+    }
+}
+
+impl From<ValidationError> for Failure {
+    fn from(e: ValidationError) -> Self {
+        Failure::Hpp(Error::Validation(e))
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The library's messages never contain an API key, which is why they are shown as is.
+            Failure::Hpp(e) => e.fmt(f),
+            Failure::Invalid(message) => f.write_str(message),
+            Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
+            Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
+        }
+    }
+}
+
+/// Prints `error: <message>` on one line of stderr and returns the exit code.
+///
+/// Every occurrence of a value in `secrets` is replaced by `[redacted]`: the library never puts
+/// a key in a message, but an API error body is shown as received, and a proxy or a debugging
+/// server may echo the request's headers, which carry the key.
+pub fn report(failure: &Failure, secrets: &[String]) -> ExitCode {
+    let mut message = one_line(&failure.to_string());
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        message = message.replace(secret.as_str(), "[redacted]");
+    }
+    eprintln!("error: {message}");
+    failure.code().into()
+}
+
+/// Collapses line breaks and other control characters, which API error bodies (HTML pages)
+/// carry, so that a failure stays one line and cannot drive the terminal.
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut gap = false;
+    for c in message.chars() {
+        if c.is_control() || c.is_whitespace() {
+            gap = true;
+        } else {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_in_the_table() {
+        let codes = [
+            Code::Ok,
+            Code::Other,
+            Code::Usage,
+            Code::Config,
+            Code::Validation,
+            Code::Auth,
+            Code::Api,
+            Code::Transport,
+            Code::Decode,
+            Code::Read,
+        ];
+        let rows: Vec<&str> = TABLE.lines().skip(1).collect();
+        assert_eq!(rows.len(), codes.len());
+        for (row, code) in rows.iter().zip(codes) {
+            assert!(
+                row.trim_start().starts_with(&format!("{} ", code as u8)),
+                "{row:?} should describe {code:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_become_one_line() {
+        assert_eq!(
+            one_line("PaymentOptions answered HTTP 500: <html>\r\n  <b>oops</b>\n</html>\n"),
+            "PaymentOptions answered HTTP 500: <html> <b>oops</b> </html>"
+        );
+        assert_eq!(one_line("a\u{1b}[31mb"), "a [31mb");
+    }
+}

@@ -1,0 +1,287 @@
+//! `po-hpp link create`.
+
+use paymentoptions_hpp::config::env;
+use paymentoptions_hpp::{
+    AddressBuilder, Client, ClientBuilder, Error, LinkRequest, LinkRequestBuilder, Money, money,
+};
+use serde_json::Value;
+
+use crate::args::{AmountArgs, BillingArgs, ConnectionArgs, CreateArgs, FieldArgs, ShippingArgs};
+use crate::exit::Failure;
+use crate::stdio;
+
+/// Builds the request, sends it, and prints the link's URL (or, with `--json`, the response).
+pub async fn create(args: CreateArgs) -> Result<(), Failure> {
+    let CreateArgs {
+        body,
+        json,
+        amount,
+        fields,
+        billing,
+        shipping,
+        connection,
+    } = args;
+    // The request is checked before the configuration: a broken request is the more specific
+    // mistake, and neither needs the network.
+    let request = match body {
+        Some(path) => from_body(&stdio::read(&path)?)?,
+        None => from_flags(amount, fields, billing, shipping)?,
+    };
+    let client = client(&connection)?;
+    let link = client.create_link(&request).await?;
+    if json {
+        stdio::print_json(link.response())
+    } else {
+        stdio::print(link.url().as_str())
+    }
+}
+
+/// The client, from the `PAYMENTOPTIONS_*` variables with the connection flags on top.
+fn client(flags: &ConnectionArgs) -> Result<Client, Error> {
+    let server_flag = flags.base_url.is_some() || flags.environment.is_some();
+    let mut builder = ClientBuilder::from_env_with(|name| {
+        // A flag that picks the server replaces both variables that do; hiding them keeps a stale
+        // or conflicting value in the shell from failing a command that does not use it.
+        if server_flag && (name == env::ENVIRONMENT || name == env::BASE_URL) {
+            return None;
+        }
+        std::env::var(name).ok()
+    });
+    if let Some(url) = &flags.base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(environment) = &flags.environment {
+        builder = builder.environment(environment.clone());
+    }
+    if let Some(timeout) = flags.timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder.build()
+}
+
+/// A request from a JSON body, refused unless it is sent exactly as written.
+fn from_body(body: &[u8]) -> Result<LinkRequest, Failure> {
+    let request = LinkRequest::from_json(body)?;
+    // `from_json` already refuses unknown fields, but reads `null` as "absent", so a `null`
+    // would silently not be sent. Comparing the re-encoded request with the file catches that,
+    // and anything else the model might one day re-encode differently.
+    let original: Value = serde_json::from_slice(body)
+        .map_err(|e| Failure::Invalid(format!("invalid request: not valid JSON: {e}")))?;
+    let mut changed = Vec::new();
+    differences(&original, &request.to_json(), "", &mut changed);
+    if changed.is_empty() {
+        Ok(request)
+    } else {
+        Err(Failure::Invalid(format!(
+            "invalid request: {}",
+            changed.join("; ")
+        )))
+    }
+}
+
+/// Describes each place where `original` and `sent` differ, by JSON path.
+fn differences(original: &Value, sent: &Value, at: &str, out: &mut Vec<String>) {
+    let path = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match (original, sent) {
+        (Value::Object(o), Value::Object(s)) => {
+            for (key, value) in o {
+                match s.get(key) {
+                    Some(kept) => differences(value, kept, &path(key), out),
+                    None if value.is_null() => out.push(format!(
+                        "{}: `null` would not be sent (the API reads it as absent); remove the field",
+                        path(key)
+                    )),
+                    None => out.push(format!("{}: would not be sent", path(key))),
+                }
+            }
+            for key in s.keys().filter(|k| !o.contains_key(*k)) {
+                out.push(format!("{}: would be added", path(key)));
+            }
+        }
+        _ if original == sent => {}
+        _ => {
+            let at = if at.is_empty() { "request body" } else { at };
+            out.push(format!("{at}: would be sent as {sent}"));
+        }
+    }
+}
+
+/// A builder method that sets one string field.
+type Setter<B> = fn(B, String) -> B;
+
+/// A request from the field flags.
+fn from_flags(
+    amount: AmountArgs,
+    fields: FieldArgs,
+    billing: BillingArgs,
+    shipping: ShippingArgs,
+) -> Result<LinkRequest, Failure> {
+    let mut builder = choose_amount(LinkRequest::builder(), amount, fields.currency.as_deref())?;
+    let strings: [(Option<String>, Setter<LinkRequestBuilder>); 8] = [
+        (fields.merchant_id, LinkRequestBuilder::merchant_id),
+        (fields.merchant_email, LinkRequestBuilder::merchant_email),
+        (
+            fields.merchant_txn_ref,
+            LinkRequestBuilder::merchant_txn_ref,
+        ),
+        (fields.webhook_url, LinkRequestBuilder::webhook_url),
+        (fields.success_url, LinkRequestBuilder::success_url),
+        (fields.decline_url, LinkRequestBuilder::decline_url),
+        (fields.cancel_url, LinkRequestBuilder::cancel_url),
+        (
+            fields.payment_method_type,
+            LinkRequestBuilder::payment_method_type,
+        ),
+    ];
+    builder = apply(builder, strings);
+    // An absent flag leaves the field out rather than sending `false`.
+    if fields.store_payment_method {
+        builder = builder.store_payment_method(true);
+    }
+    if let Some(address) = address([
+        billing.billing_country,
+        billing.billing_email,
+        billing.billing_phone,
+        billing.billing_address1,
+        billing.billing_city,
+        billing.billing_state,
+        billing.billing_postal_code,
+    ]) {
+        builder = builder.billing_address(address);
+    }
+    if let Some(address) = address([
+        shipping.shipping_country,
+        shipping.shipping_email,
+        shipping.shipping_phone,
+        shipping.shipping_address1,
+        shipping.shipping_city,
+        shipping.shipping_state,
+        shipping.shipping_postal_code,
+    ]) {
+        builder = builder.shipping_address(address);
+    }
+    Ok(builder.build()?)
+}
+
+/// Calls each setter whose value was given.
+fn apply<B, const N: usize>(builder: B, setters: [(Option<String>, Setter<B>); N]) -> B {
+    setters
+        .into_iter()
+        .fold(builder, |b, (value, set)| match value {
+            Some(v) => set(b, v),
+            None => b,
+        })
+}
+
+/// An address from `[country, email, phone, address1, city, state, postal_code]`, or `None`
+/// when no flag of it was given (so that no empty address object is sent).
+fn address(values: [Option<String>; 7]) -> Option<AddressBuilder> {
+    if values.iter().all(Option::is_none) {
+        return None;
+    }
+    let setters: [Setter<AddressBuilder>; 7] = [
+        AddressBuilder::country,
+        AddressBuilder::email,
+        AddressBuilder::phone_number,
+        AddressBuilder::address1,
+        AddressBuilder::city,
+        AddressBuilder::state,
+        AddressBuilder::postal_code,
+    ];
+    let pairs = {
+        let mut values = values.into_iter();
+        setters.map(|set| (values.next().flatten(), set))
+    };
+    Some(apply(AddressBuilder::new(), pairs))
+}
+
+/// Applies the one amount choice (clap already refused two).
+fn choose_amount(
+    builder: LinkRequestBuilder,
+    amount: AmountArgs,
+    currency: Option<&str>,
+) -> Result<LinkRequestBuilder, Failure> {
+    let currency = currency.map(money::currency).transpose()?;
+    let needs_currency = |flag: &str| {
+        Failure::Invalid(format!(
+            "invalid request: currency: {flag} needs --currency (e.g. --currency JPY)"
+        ))
+    };
+    if let Some(minor) = amount.amount {
+        let currency = currency.ok_or_else(|| needs_currency("--amount"))?;
+        return Ok(builder.amount(Money::from_minor(minor_units(&minor)?, currency)?));
+    }
+    if let Some(major) = amount.amount_major {
+        let currency = currency.ok_or_else(|| needs_currency("--amount-major"))?;
+        return Ok(builder.amount(Money::parse_major(&major, currency)?));
+    }
+    match (amount.customer_enters_amount, currency) {
+        (true, Some(currency)) => Ok(builder.customer_enters_amount_in(currency)),
+        (true, None) => Ok(builder.customer_enters_amount()),
+        // The library would refuse this too (`Rule::AmountNotChosen`), but in terms of its
+        // builder methods; this names the flags.
+        (false, _) => Err(Failure::Invalid(
+            "invalid request: amount: choose --amount, --amount-major or --customer-enters-amount"
+                .into(),
+        )),
+    }
+}
+
+/// `--amount`: a whole number of minor units, nothing else (no sign, no decimals).
+fn minor_units(value: &str) -> Result<u64, Failure> {
+    let invalid = |why: &str| Failure::Invalid(format!("invalid request: amount: `{value}` {why}"));
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(
+            "is not a whole number of minor units (for a decimal amount use --amount-major)",
+        ));
+    }
+    value
+        .parse()
+        .map_err(|_| invalid("is too large (at most 9223372036854775807 minor units)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_null_field_is_refused_rather_than_dropped() {
+        let Err(Failure::Invalid(message)) =
+            from_body(br#"{"amount": 1000, "currency": "JPY", "billing_address": {"city": null}}"#)
+        else {
+            panic!("a null field must be refused");
+        };
+        assert!(message.contains("billing_address.city"), "{message}");
+    }
+
+    #[test]
+    fn differences_name_every_changed_path() {
+        let mut out = Vec::new();
+        differences(
+            &json!({"a": 1, "b": {"c": null, "d": "x"}}),
+            &json!({"a": 2, "b": {"d": "x"}, "e": true}),
+            "",
+            &mut out,
+        );
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert!(out[0].starts_with("a: "));
+        assert!(out[1].starts_with("b.c: "));
+        assert!(out[2].starts_with("e: "));
+    }
+
+    #[test]
+    fn amounts_are_whole_minor_units() {
+        assert_eq!(minor_units("1000").ok(), Some(1000));
+        for bad in ["", "10.5", "-1", "+1", "1e3", " 1"] {
+            assert!(minor_units(bad).is_err(), "{bad:?}");
+        }
+        assert!(minor_units("99999999999999999999").is_err());
+    }
+}

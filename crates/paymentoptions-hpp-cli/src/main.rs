@@ -1,0 +1,50 @@
+//! `po-hpp`: create PaymentOptions Hosted Payment Page links and check transaction
+//! notifications from the command line. See the crate README for examples and exit codes.
+
+mod args;
+mod exit;
+mod link;
+mod notification;
+mod stdio;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, LinkCommand, NotificationCommand};
+use crate::exit::Code;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` arrive here too, as "errors" printed to stdout.
+            let _ = e.print();
+            return if e.use_stderr() {
+                Code::Usage
+            } else {
+                Code::Ok
+            }
+            .into();
+        }
+    };
+    let result = match cli.command {
+        Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
+        Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+    };
+    match result {
+        Ok(()) => Code::Ok.into(),
+        Err(failure) => exit::report(&failure, &api_keys()),
+    }
+}
+
+/// The API keys in the environment, to keep them out of error messages.
+fn api_keys() -> Vec<String> {
+    use paymentoptions_hpp::config::env;
+    [env::API_KEY, env::X_API_KEY]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|key| key.trim().to_string())
+        .collect()
+}

@@ -1,0 +1,628 @@
+//! `po-hpp` as a user runs it: the real binary, over real HTTP to a test server on 127.0.0.1.
+//!
+//! Every run asserts that the API key never appears in stdout or stderr.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use paymentoptions_hpp_testkit::{Recorded, Reply, TestServer, refused_port};
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+
+/// A canary: any output containing it leaked the key.
+const KEY: &str = "canary-KEY-5f3a9";
+const LINK_PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+
+/// What one run of the binary produced.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Asserts a failure with `code`: nothing on stdout, one `error: ` line on stderr that
+    /// contains each of `needles`.
+    fn assert_failed(&self, code: i32, needles: &[&str]) {
+        assert_eq!(self.code, code, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "", "stdout of a failed run");
+        assert!(
+            self.stderr.starts_with("error: ") && self.stderr.lines().count() == 1,
+            "one `error: ` line expected, got {:?}",
+            self.stderr
+        );
+        for needle in needles {
+            assert!(
+                self.stderr.contains(needle),
+                "stderr should contain {needle:?}: {}",
+                self.stderr
+            );
+        }
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap()
+}
+
+fn fixture_json(name: &str) -> Value {
+    serde_json::from_slice(&fixture_bytes(name)).unwrap()
+}
+
+/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` variables in `env`, and `stdin`.
+async fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .envs(env.iter().copied())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn().expect("po-hpp starts");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(bytes).await.unwrap();
+        // Dropping the pipe closes it, so the CLI sees the end of its input.
+    }
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("po-hpp finishes within a minute")
+        .unwrap();
+    let run = Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the API key leaked:\nstdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// Runs `po-hpp args` against `server` with the canary key.
+async fn run_against(server: &TestServer, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let url = server.base_url();
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
+    ];
+    run(args, &env, stdin).await
+}
+
+/// A server that answers the next request with the page's example response.
+async fn server_with_example_reply() -> TestServer {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::json(200, fixture_json("hpp-link-response.json")));
+    server
+}
+
+fn only_request(server: &TestServer) -> Recorded {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "exactly one request expected");
+    requests.into_iter().next().unwrap()
+}
+
+fn example_url() -> String {
+    fixture_json("hpp-link-response.json")["url"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Every field of the page's example request, as flags.
+const EXAMPLE_FLAGS: &[&str] = &[
+    "--amount",
+    "1000",
+    "--currency",
+    "JPY",
+    "--merchant-id",
+    "MERCHANT-0001",
+    "--merchant-email",
+    "merchant@testemail.com",
+    "--merchant-txn-ref",
+    "2003089893366DTEST",
+    "--webhook-url",
+    "https://merchant.example.com/webhooks/paymentoptions",
+    "--success-url",
+    "http://www.successurl.com/",
+    "--decline-url",
+    "http://www.declineurl.com/",
+    "--cancel-url",
+    "http://cancelurl.com/",
+    "--payment-method-type",
+    "scheme",
+    "--store-payment-method",
+    "--billing-country",
+    "JP",
+    "--billing-email",
+    "billing@testemail.com",
+    "--billing-phone",
+    "8112345678",
+    "--billing-address1",
+    "1-2-3 Shinjuku",
+    "--billing-city",
+    "Shinjuku-ku",
+    "--billing-state",
+    "Tokyo",
+    "--billing-postal-code",
+    "1600022",
+    "--shipping-country",
+    "JP",
+    "--shipping-email",
+    "shipping@testemail.com",
+    "--shipping-phone",
+    "8112345678",
+    "--shipping-address1",
+    "1-2-3 Shinjuku",
+    "--shipping-city",
+    "Shinjuku-ku",
+    "--shipping-state",
+    "Tokyo",
+    "--shipping-postal-code",
+    "1600022",
+];
+
+/// The example request with `change` applied, as body bytes.
+fn example_body_with(change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut body = fixture_json("hpp-link-request.json");
+    change(&mut body);
+    serde_json::to_vec(&body).unwrap()
+}
+
+fn assert_example_request_arrived(server: &TestServer) {
+    let request = only_request(server);
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, LINK_PATH);
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Basic {KEY}").as_str())
+    );
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.json(), fixture_json("hpp-link-request.json"));
+}
+
+#[tokio::test]
+async fn body_file_is_sent_exactly_and_the_url_printed() {
+    let server = server_with_example_reply().await;
+    let path = fixture("hpp-link-request.json");
+    let run = run_against(
+        &server,
+        &["link", "create", "--body", path.to_str().unwrap()],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, format!("{}\n", example_url()));
+    assert_eq!(run.stderr, "");
+    assert_example_request_arrived(&server);
+}
+
+#[tokio::test]
+async fn body_from_stdin_is_sent_exactly() {
+    let server = server_with_example_reply().await;
+    let body = fixture_bytes("hpp-link-request.json");
+    let run = run_against(&server, &["link", "create", "--body", "-"], Some(&body)).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, format!("{}\n", example_url()));
+    assert_example_request_arrived(&server);
+}
+
+#[tokio::test]
+async fn flags_build_exactly_the_example_request() {
+    let server = server_with_example_reply().await;
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    let run = run_against(&server, &args, None).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, format!("{}\n", example_url()));
+    assert_example_request_arrived(&server);
+}
+
+#[tokio::test]
+async fn amount_major_and_customer_entered_amounts() {
+    let server = TestServer::start().await;
+    for _ in 0..2 {
+        server.push_reply(Reply::json(200, fixture_json("hpp-link-response.json")));
+    }
+    let major = [
+        "link",
+        "create",
+        "--amount-major",
+        "10.50",
+        "--currency",
+        "USD",
+    ];
+    assert_eq!(run_against(&server, &major, None).await.code, 0);
+    let open = [
+        "link",
+        "create",
+        "--customer-enters-amount",
+        "--currency",
+        "EUR",
+    ];
+    assert_eq!(run_against(&server, &open, None).await.code, 0);
+    let sent: Vec<Value> = server.requests().iter().map(Recorded::json).collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"amount": 1050, "currency": "USD"}),
+            json!({"currency": "EUR"})
+        ]
+    );
+}
+
+#[tokio::test]
+async fn json_prints_the_whole_response() {
+    let server = server_with_example_reply().await;
+    let path = fixture("hpp-link-request.json");
+    let run = run_against(
+        &server,
+        &["link", "create", "--json", "--body", path.to_str().unwrap()],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(printed, fixture_json("hpp-link-response.json"));
+}
+
+#[tokio::test]
+async fn invalid_flag_value_exits_4_and_sends_nothing() {
+    let server = TestServer::start().await;
+    let args = [
+        "link",
+        "create",
+        "--amount",
+        "1000",
+        "--currency",
+        "JPY",
+        "--merchant-email",
+        "bad",
+    ];
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(4, &["merchant_email"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn body_with_an_unknown_field_exits_4_and_sends_nothing() {
+    let server = TestServer::start().await;
+    let body = example_body_with(|b| b["amuont"] = json!(1000));
+    run_against(&server, &["link", "create", "--body", "-"], Some(&body))
+        .await
+        .assert_failed(4, &["amuont"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn body_breaking_a_spec_rule_exits_4_and_sends_nothing() {
+    let server = TestServer::start().await;
+    let body = example_body_with(|b| b["merchant_txn_ref"] = json!("X".repeat(46)));
+    run_against(&server, &["link", "create", "--body", "-"], Some(&body))
+        .await
+        .assert_failed(4, &["merchant_txn_ref"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn body_with_a_null_field_exits_4_rather_than_dropping_it() {
+    let server = TestServer::start().await;
+    let body = example_body_with(|b| b["billing_address"]["city"] = Value::Null);
+    run_against(&server, &["link", "create", "--body", "-"], Some(&body))
+        .await
+        .assert_failed(4, &["billing_address.city", "null"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn body_that_is_not_json_exits_4() {
+    let server = TestServer::start().await;
+    run_against(
+        &server,
+        &["link", "create", "--body", "-"],
+        Some(b"{\"amount\": "),
+    )
+    .await
+    .assert_failed(4, &["not valid JSON"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn incomplete_amount_flags_exit_4_and_send_nothing() {
+    let server = TestServer::start().await;
+    let cases: [(&[&str], &str); 5] = [
+        (&["--currency", "JPY"], "--customer-enters-amount"),
+        (&["--amount", "1000"], "--currency"),
+        (&["--amount-major", "10.50"], "--currency"),
+        (&["--amount", "10.5", "--currency", "USD"], "--amount-major"),
+        (&["--amount-major", "10.505", "--currency", "USD"], "amount"),
+    ];
+    for (flags, needle) in cases {
+        let args = [&["link", "create"], flags].concat();
+        run_against(&server, &args, None)
+            .await
+            .assert_failed(4, &[needle]);
+    }
+    let args = ["link", "create", "--amount", "1", "--currency", "ZZZ"];
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(4, &["currency"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn flags_that_cannot_be_combined_are_usage_errors() {
+    let server = TestServer::start().await;
+    let path = fixture("hpp-link-request.json");
+    let path = path.to_str().unwrap();
+    for args in [
+        &["link", "create", "--amount", "1", "--amount-major", "1"][..],
+        &[
+            "link",
+            "create",
+            "--amount",
+            "1",
+            "--customer-enters-amount",
+        ],
+        &["link", "create", "--body", path, "--merchant-id", "M"],
+        &["link", "create", "--body", path, "--store-payment-method"],
+        &["link", "create", "--body", path, "--billing-city", "Tokyo"],
+        &["link", "create", "--body", path, "--amount", "1"],
+        &["link", "create", "--environment", "live"],
+        &["link", "create", "--timeout", "soon"],
+    ] {
+        let run = run_against(&server, args, None).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn missing_api_key_exits_3() {
+    let server = TestServer::start().await;
+    let url = server.base_url();
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    run(&args, &[("PAYMENTOPTIONS_BASE_URL", &url)], None)
+        .await
+        .assert_failed(3, &["PAYMENTOPTIONS_API_KEY"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn plain_http_to_a_remote_host_exits_3() {
+    let args = [
+        &[
+            "link",
+            "create",
+            "--base-url",
+            "http://api.paymentoptions.com",
+        ],
+        EXAMPLE_FLAGS,
+    ]
+    .concat();
+    run(&args, &[("PAYMENTOPTIONS_API_KEY", KEY)], None)
+        .await
+        .assert_failed(3, &["base_url"]);
+}
+
+#[tokio::test]
+async fn base_url_flag_overrides_the_environment_variables() {
+    let server = server_with_example_reply().await;
+    let url = server.base_url();
+    let args = [&["link", "create", "--base-url", &url], EXAMPLE_FLAGS].concat();
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        // Both are wrong, and together they are a configuration error; the flag replaces them.
+        ("PAYMENTOPTIONS_ENVIRONMENT", "live"),
+        ("PAYMENTOPTIONS_BASE_URL", "https://unused.invalid"),
+    ];
+    let run = run(&args, &env, None).await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_example_request_arrived(&server);
+}
+
+#[tokio::test]
+async fn merchant_defaults_come_from_the_environment() {
+    let server = server_with_example_reply().await;
+    let url = server.base_url();
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
+        ("PAYMENTOPTIONS_MERCHANT_ID", "MERCHANT-0001"),
+        ("PAYMENTOPTIONS_MERCHANT_EMAIL", "merchant@testemail.com"),
+    ];
+    let args = ["link", "create", "--amount", "1000", "--currency", "JPY"];
+    assert_eq!(run(&args, &env, None).await.code, 0);
+    assert_eq!(
+        only_request(&server).json(),
+        json!({
+            "amount": 1000,
+            "currency": "JPY",
+            "merchant_id": "MERCHANT-0001",
+            "merchant_email": "merchant@testemail.com"
+        })
+    );
+}
+
+#[tokio::test]
+async fn rejected_key_exits_5() {
+    for status in [401, 403] {
+        let server = TestServer::start().await;
+        server.push_reply(Reply::json(status, json!({"message": "invalid api key"})));
+        let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+        run_against(&server, &args, None)
+            .await
+            .assert_failed(5, &[&status.to_string(), "invalid api key"]);
+    }
+}
+
+#[tokio::test]
+async fn other_api_errors_exit_6_with_the_status() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::raw(
+        500,
+        "text/html",
+        "<html>\n<body>\n<h1>Internal Server Error</h1>\n</body>\n</html>\n",
+    ));
+    server.push_reply(Reply::json(
+        400,
+        json!({"message": "currency is not supported"}),
+    ));
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(6, &["HTTP 500", "Internal Server Error"]);
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(6, &["HTTP 400", "currency is not supported"]);
+}
+
+#[tokio::test]
+async fn a_key_echoed_by_the_server_is_redacted() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::raw(
+        400,
+        "text/plain",
+        format!("bad request; you sent authorization: Basic {KEY}"),
+    ));
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    // `run` itself asserts that the key is absent.
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(6, &["Basic [redacted]"]);
+}
+
+#[tokio::test]
+async fn connection_refused_exits_7() {
+    let url = format!("http://127.0.0.1:{}", refused_port());
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
+    ];
+    run(&args, &env, None)
+        .await
+        .assert_failed(7, &["could not connect"]);
+}
+
+#[tokio::test]
+async fn timeout_exits_7() {
+    let server = TestServer::start().await;
+    server.push_reply(
+        Reply::json(200, fixture_json("hpp-link-response.json")).delay(Duration::from_secs(10)),
+    );
+    let args = [&["link", "create", "--timeout", "0.5"], EXAMPLE_FLAGS].concat();
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(7, &["did not answer in time"]);
+}
+
+#[tokio::test]
+async fn unexpected_response_body_exits_8() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::json(200, json!({})));
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(8, &["unexpected response body", "`id`"]);
+}
+
+#[tokio::test]
+async fn unreadable_body_file_exits_9() {
+    let server = TestServer::start().await;
+    let missing = fixture("no-such-request.json");
+    let args = ["link", "create", "--body", missing.to_str().unwrap()];
+    run_against(&server, &args, None)
+        .await
+        .assert_failed(9, &["no-such-request.json"]);
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn notification_parse_prints_the_notification() {
+    let path = fixture("transaction-notification.json");
+    let expected = fixture_json("transaction-notification.json");
+    let from_file = run(
+        &["notification", "parse", path.to_str().unwrap()],
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(from_file.code, 0, "stderr: {}", from_file.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&from_file.stdout).unwrap(),
+        expected
+    );
+    let body = fixture_bytes("transaction-notification.json");
+    let from_stdin = run(&["notification", "parse", "-"], &[], Some(&body)).await;
+    assert_eq!(from_stdin.code, 0, "stderr: {}", from_stdin.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&from_stdin.stdout).unwrap(),
+        expected
+    );
+}
+
+#[tokio::test]
+async fn bad_notification_exits_4_naming_the_path() {
+    let body = br#"{"transaction_details": {"ref": []}}"#;
+    run(&["notification", "parse", "-"], &[], Some(body))
+        .await
+        .assert_failed(4, &["transaction_details.ref"]);
+    let missing_id = br#"{"transaction_details": {"ref": 1}}"#;
+    run(&["notification", "parse", "-"], &[], Some(missing_id))
+        .await
+        .assert_failed(4, &["transaction_details.id"]);
+}
+
+#[tokio::test]
+async fn unreadable_notification_file_exits_9() {
+    let missing = fixture("no-such-notification.json");
+    run(
+        &["notification", "parse", missing.to_str().unwrap()],
+        &[],
+        None,
+    )
+    .await
+    .assert_failed(9, &["no-such-notification.json"]);
+}
+
+#[tokio::test]
+async fn help_and_readme_show_the_same_exit_codes() {
+    let help = run(&["--help"], &[], None).await;
+    assert_eq!(help.code, 0);
+    let table: Vec<&str> = help
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "Exit codes:")
+        .skip(1)
+        .collect();
+    assert_eq!(table.len(), 10, "{}", help.stdout);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for row in table {
+        assert!(readme.contains(row), "README.md lacks the row {row:?}");
+    }
+    let link_help = run(&["link", "create", "--help"], &[], None).await;
+    assert!(link_help.stdout.contains("Exit codes:"));
+    assert!(link_help.stdout.contains("PAYMENTOPTIONS_API_KEY"));
+}
