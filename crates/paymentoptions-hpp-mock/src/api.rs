@@ -1,0 +1,209 @@
+//! The link-creation endpoint, as the spec describes it, and the JSON errors of the sandbox.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::Shared;
+use crate::store::{LinkState, LinkView};
+
+/// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
+pub(crate) fn error(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+    field: Option<&str>,
+) -> Response {
+    let mut body = json!({"message": message.into(), "code": code});
+    if let Some(field) = field {
+        body["field"] = json!(field);
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+pub(crate) async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such endpoint", None)
+}
+
+pub(crate) async fn method_not_allowed() -> Response {
+    let mut r = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint only accepts POST",
+        None,
+    );
+    r.headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    r
+}
+
+/// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
+pub(crate) async fn create_link(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let fault = shared.store.lock().expect("store lock").take_fault();
+    if let Some(fault) = &fault {
+        if fault.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+        }
+        if fault.drop_connection {
+            return dropped_connection();
+        }
+        if let Some(status) = fault.status {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return error(
+                status,
+                "injected_fault",
+                "fault injected through /__mock/faults",
+                None,
+            );
+        }
+    }
+
+    if let Err(reason) = check_auth(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", reason, None);
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+        .unwrap_or(false);
+    if !is_json {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as Content-Type: application/json",
+            None,
+        );
+    }
+    let limit = shared.config.max_body_bytes;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {limit} bytes"),
+                None,
+            );
+        }
+    };
+    let request: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {e}"),
+                None,
+            );
+        }
+    };
+    let problems = shared.validator.errors(&request);
+    if let Some(first) = problems.first() {
+        let message = problems
+            .iter()
+            .map(|p| {
+                if p.field.is_empty() {
+                    p.message.clone()
+                } else {
+                    format!("{}: {}", p.field, p.message)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            message,
+            Some(&first.field),
+        );
+    }
+
+    let id = Uuid::new_v4();
+    let token = token();
+    let url = format!("{}/HostedPaymentPage/{token}", shared.base_url);
+    let mut response = json!({"id": id, "url": url});
+    // Echo what the real API echoes: every request field the response schema knows.
+    for field in crate::ECHOED_FIELDS {
+        if let Some(v) = request.get(*field).filter(|v| !v.is_null()) {
+            response[*field] = v.clone();
+        }
+    }
+    let view = LinkView {
+        id,
+        url,
+        state: LinkState::Open,
+        created_at: crate::now(),
+        request,
+        transaction: None,
+    };
+    shared
+        .store
+        .lock()
+        .expect("store lock")
+        .insert_link(view, token);
+    tracing::debug!(link = %id, "link created");
+    (StatusCode::OK, axum::Json(response)).into_response()
+}
+
+/// `Err` with the reason when the two auth headers are missing, malformed or unknown.
+fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), &'static str> {
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let authorization = value("authorization")
+        .ok_or("the Authorization header is missing (expected `Basic <api key>`)")?;
+    let key = authorization
+        .strip_prefix("Basic ")
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or("the Authorization header must be `Basic <api key>`")?;
+    let x_key = value("x-api-key")
+        .filter(|k| !k.is_empty())
+        .ok_or("the x-api-key header is missing")?;
+    let keys = &shared.config.api_keys;
+    let known = |k: &str| keys.iter().any(|known| known == k);
+    if keys.is_empty() || (known(key) && known(x_key)) {
+        Ok(())
+    } else {
+        Err("unknown API key")
+    }
+}
+
+/// A random 8-character page token, like the real hosted page's.
+fn token() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..8)
+        .map(|_| ALPHABET[fastrand::usize(..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A response whose body fails at once: hyper then closes the connection without a complete
+/// answer, which is what a client sees when a server or proxy drops it.
+fn dropped_connection() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fault injected through /__mock/faults",
+        ))
+    });
+    Response::new(Body::from_stream(stream))
+}

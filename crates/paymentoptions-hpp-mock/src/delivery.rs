@@ -1,0 +1,141 @@
+//! Notification delivery: POST the transaction to the merchant's webhook until it answers 2xx.
+//!
+//! At least once: every attempt is recorded, retries back off exponentially (with jitter) up
+//! to `max_attempts`, and a delivery that still failed is kept as `failed` (visible under
+//! `/__mock/deliveries`, and re-sendable) rather than dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::Shared;
+use crate::store::{Attempt, DeliveryState};
+
+/// How notifications are retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryPolicy {
+    /// Attempts in all (the first included).
+    pub max_attempts: u32,
+    /// Wait before the second attempt; doubles each time.
+    pub initial_backoff: Duration,
+    /// Longest wait between attempts.
+    pub max_backoff: Duration,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+}
+
+impl Default for DeliveryPolicy {
+    /// 8 attempts, 250 ms doubling up to 10 s, 10 s per attempt.
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(10),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl DeliveryPolicy {
+    fn backoff(&self, failed_attempts: u32) -> Duration {
+        let step = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(failed_attempts.saturating_sub(1)))
+            .min(self.max_backoff);
+        // Between half and all of the step, so that many failing deliveries spread out.
+        step / 2 + (step / 2).mul_f64(fastrand::f64())
+    }
+}
+
+/// Delivers `id` in the background, attempt after attempt, recording each.
+pub(crate) fn spawn(shared: Arc<Shared>, id: Uuid) {
+    tokio::spawn(async move { run(shared, id).await });
+}
+
+async fn run(shared: Arc<Shared>, id: Uuid) {
+    let policy = shared.config.delivery;
+    loop {
+        let Some((url, body, outcome, done)) = ({
+            let store = shared.store.lock().expect("store lock");
+            store.delivery(&id).map(|d| {
+                (
+                    d.url.clone(),
+                    d.body.clone(),
+                    d.outcome,
+                    d.attempts.len() as u32,
+                )
+            })
+        }) else {
+            return; // reset or evicted
+        };
+        let at = crate::now();
+        let result = shared
+            .http
+            .post(&url)
+            .timeout(policy.timeout)
+            .header("content-type", "application/json")
+            .header("x-mock-outcome", crate::outcome_name(outcome))
+            .body(serde_json::to_vec(&body).expect("a JSON value serializes"))
+            .send()
+            .await;
+        let (status, error) = match &result {
+            Ok(r) => (Some(r.status().as_u16()), None),
+            Err(e) => (None, Some(describe(e))),
+        };
+        let delivered = result.map(|r| r.status().is_success()).unwrap_or(false);
+        let attempts = done + 1;
+        {
+            let mut store = shared.store.lock().expect("store lock");
+            let Some(d) = store.delivery_mut(&id) else {
+                return;
+            };
+            d.attempts.push(Attempt { at, status, error });
+            d.state = if delivered {
+                DeliveryState::Delivered
+            } else if attempts >= policy.max_attempts {
+                DeliveryState::Failed
+            } else {
+                DeliveryState::Pending
+            };
+            if d.state != DeliveryState::Pending {
+                tracing::debug!(delivery = %id, state = ?d.state, attempts, "notification delivery finished");
+                shared.delivery_changed.notify_waiters();
+                return;
+            }
+        }
+        shared.delivery_changed.notify_waiters();
+        tokio::time::sleep(policy.backoff(attempts)).await;
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message = format!("{message}: {s}");
+        source = s.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        let p = DeliveryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(400),
+            timeout: Duration::from_secs(1),
+        };
+        for _ in 0..100 {
+            for (failed, step) in [(1, 100), (2, 200), (3, 400), (9, 400)] {
+                let d = p.backoff(failed);
+                assert!(d >= Duration::from_millis(step / 2) && d <= Duration::from_millis(step));
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Request validation against the OpenAPI document the client is generated from.
+//!
+//! The spec is embedded in `paymentoptions-hpp-client` (`api::OPENAPI_JSON`, written by
+//! `cargo xtask generate`), so this sandbox and the client can never disagree about a rule.
+//! OpenAPI 3.0 schemas are a dialect of JSON Schema; [`to_json_schema`] translates the parts
+//! that differ (`nullable`, `$ref` targets, annotation-only keywords) and `jsonschema` does the
+//! validation.
+
+use paymentoptions_hpp_client::api;
+use serde_json::{Map, Value, json};
+
+/// One rule a request body breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Dotted path of the field, e.g. `billing_address.country` (empty for the body itself).
+    pub field: String,
+    /// What is wrong, in the validator's words.
+    pub message: String,
+}
+
+/// Validates request bodies against one component schema of the spec.
+pub struct RequestValidator {
+    validator: jsonschema::Validator,
+}
+
+impl RequestValidator {
+    /// A validator for the spec's `HppLinkRequest` schema.
+    pub fn hpp_link_request() -> Self {
+        Self::for_component("HppLinkRequest")
+    }
+
+    /// A validator for component schema `name` of the embedded spec.
+    ///
+    /// Panics if the embedded spec has no such schema or cannot be compiled: both would be
+    /// bugs caught by this crate's tests, not conditions a user can cause.
+    pub fn for_component(name: &str) -> Self {
+        let spec: Value =
+            serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON");
+        let components = spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .expect("the spec has component schemas");
+        assert!(
+            components.contains_key(name),
+            "the spec has no schema {name}"
+        );
+        let definitions: Map<String, Value> = components
+            .iter()
+            .map(|(k, v)| (k.clone(), to_json_schema(v)))
+            .collect();
+        let root = json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "$ref": format!("#/definitions/{name}"),
+            "definitions": definitions,
+        });
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&root)
+            .expect("the spec's schemas compile");
+        Self { validator }
+    }
+
+    /// Every rule `body` breaks, in document order (empty when it is valid).
+    pub fn errors(&self, body: &Value) -> Vec<FieldError> {
+        self.validator
+            .iter_errors(body)
+            .map(|e| {
+                let pointer = e.instance_path().to_string();
+                let field = pointer
+                    .trim_start_matches('/')
+                    .split('/')
+                    .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+                    .collect::<Vec<_>>()
+                    .join(".");
+                FieldError {
+                    field,
+                    message: e.to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Keywords of OpenAPI 3.0 schema objects that carry no validation rule.
+const ANNOTATIONS: [&str; 8] = [
+    "example",
+    "xml",
+    "externalDocs",
+    "discriminator",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+];
+
+/// Translates one OpenAPI 3.0 schema object into JSON Schema draft 7.
+pub fn to_json_schema(schema: &Value) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        if ANNOTATIONS.contains(&key.as_str()) {
+            continue;
+        }
+        let converted = match key.as_str() {
+            "$ref" => match value.as_str() {
+                Some(r) => Value::String(r.replace("#/components/schemas/", "#/definitions/")),
+                None => value.clone(),
+            },
+            "properties" => Value::Object(
+                value
+                    .as_object()
+                    .map(|props| {
+                        props
+                            .iter()
+                            .map(|(name, s)| (name.clone(), to_json_schema(s)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            "items" | "additionalProperties" | "not" => to_json_schema(value),
+            "allOf" | "anyOf" | "oneOf" => Value::Array(
+                value
+                    .as_array()
+                    .map(|items| items.iter().map(to_json_schema).collect())
+                    .unwrap_or_default(),
+            ),
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::String(t)) = out.get("type").cloned() {
+            out.insert("type".into(), json!([t, "null"]));
+            if let Some(Value::Array(values)) = out.get_mut("enum") {
+                values.push(Value::Null);
+            }
+        } else {
+            return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
+        }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(body: Value) -> Vec<String> {
+        RequestValidator::hpp_link_request()
+            .errors(&body)
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn the_spec_example_is_valid() {
+        let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
+        let example = spec
+            .pointer("/paths/~1api~1v1~1server-to-server-interface~1hpp~1generate~1link/post/requestBody/content/application~1json/example")
+            .unwrap();
+        assert_eq!(fields(example.clone()), Vec::<String>::new());
+        assert_eq!(fields(json!({})), Vec::<String>::new());
+        assert_eq!(fields(json!({"amount": null})), Vec::<String>::new());
+    }
+
+    #[test]
+    fn spec_rules_are_enforced_with_field_paths() {
+        assert_eq!(
+            fields(json!({"merchant_txn_ref": "x".repeat(46)})),
+            ["merchant_txn_ref"]
+        );
+        assert_eq!(fields(json!({"amount": -1})), ["amount"]);
+        assert_eq!(fields(json!({"amount": "1000"})), ["amount"]);
+        assert_eq!(fields(json!({"currency": "jpy"})), ["currency"]);
+        assert_eq!(
+            fields(json!({"merchant_email": "nope"})),
+            ["merchant_email"]
+        );
+        let found: std::collections::BTreeSet<String> =
+            fields(json!({"billing_address": {"country": "JPN", "city": 5}}))
+                .into_iter()
+                .collect();
+        assert_eq!(
+            found,
+            ["billing_address.city", "billing_address.country"]
+                .map(String::from)
+                .into()
+        );
+        assert_eq!(
+            fields(json!({"return_url": {"success_url": "not a uri"}})),
+            ["return_url.success_url"]
+        );
+        assert_eq!(fields(json!([1, 2])), [""]);
+    }
+
+    #[test]
+    fn nullable_is_translated() {
+        assert_eq!(
+            to_json_schema(&json!({"type": "integer", "nullable": true, "example": 1})),
+            json!({"type": ["integer", "null"]})
+        );
+        assert_eq!(
+            to_json_schema(&json!({"$ref": "#/components/schemas/X", "nullable": true})),
+            json!({"anyOf": [{"$ref": "#/definitions/X"}, {"type": "null"}]})
+        );
+        assert_eq!(
+            to_json_schema(&json!({"properties": {"example": {"type": "string", "example": "x"}}})),
+            json!({"properties": {"example": {"type": "string"}}})
+        );
+    }
+}

@@ -1,0 +1,342 @@
+//! In-memory state: links, their outcome, notification deliveries, pending faults.
+//!
+//! Everything sits behind one `std::sync::Mutex` that is never held across an `.await`, so
+//! concurrent requests serialize only for the microseconds of a map update. Links and deliveries
+//! are bounded: the oldest are evicted first.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Where a link is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// Waiting for the customer.
+    Open,
+    /// Paid: the customer was sent to `success_url`.
+    Paid,
+    /// Declined: the customer was sent to `decline_url`.
+    Declined,
+    /// Cancelled by the customer: sent to `cancel_url`.
+    Cancelled,
+}
+
+/// How a customer finishes on the hosted page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Pay (approved).
+    Pay,
+    /// Pay, but the card is declined.
+    Decline,
+    /// Cancel.
+    Cancel,
+}
+
+impl Outcome {
+    /// The state a link ends in.
+    pub fn state(self) -> LinkState {
+        match self {
+            Outcome::Pay => LinkState::Paid,
+            Outcome::Decline => LinkState::Declined,
+            Outcome::Cancel => LinkState::Cancelled,
+        }
+    }
+
+    /// The request's return URL this outcome redirects to.
+    pub fn return_url_field(self) -> &'static str {
+        match self {
+            Outcome::Pay => "success_url",
+            Outcome::Decline => "decline_url",
+            Outcome::Cancel => "cancel_url",
+        }
+    }
+}
+
+/// The transaction a completed link produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transaction {
+    /// Transaction id (de-duplication key of notifications).
+    pub id: String,
+    /// PaymentOptions-style numeric reference.
+    #[serde(rename = "ref")]
+    pub ref_: i64,
+    /// `yyyy-mm-ddThh:mm:ss.000Z`.
+    pub timestamp: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The amount charged, in minor units (the request's, or what the customer typed).
+    pub amount: Option<i64>,
+    /// The currency.
+    pub currency: Option<String>,
+    /// Set when the link asked to store the payment method and the payment went through.
+    pub stored_payment_method_id: Option<String>,
+    /// Details the customer typed on the hosted page (never card data).
+    pub customer: Map<String, Value>,
+}
+
+/// A link as the control API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// Link id (the `id` of the create response).
+    pub id: Uuid,
+    /// The hosted page.
+    pub url: String,
+    /// Where the link is in its life.
+    pub state: LinkState,
+    /// When it was created.
+    pub created_at: String,
+    /// The request body as received.
+    pub request: Value,
+    /// The transaction, once completed.
+    pub transaction: Option<Transaction>,
+}
+
+/// Where a notification delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Not yet acknowledged; more attempts will be made.
+    Pending,
+    /// A 2xx was received.
+    Delivered,
+    /// Every attempt failed; kept so that it is never silently lost.
+    Failed,
+}
+
+/// One attempt to deliver a notification.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// When it started.
+    pub at: String,
+    /// The receiver's status, if it answered.
+    pub status: Option<u16>,
+    /// Why it failed without a status (connection refused, timeout...).
+    pub error: Option<String>,
+}
+
+/// A notification and its delivery attempts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// Delivery id.
+    pub id: Uuid,
+    /// The link it is about.
+    pub link_id: Uuid,
+    /// The receiver (`return_url.webhook_url`).
+    pub url: String,
+    /// The outcome, also sent as the `X-Mock-Outcome` header.
+    pub outcome: Outcome,
+    /// The body POSTed (a `TransactionNotification`).
+    pub body: Value,
+    /// Where the delivery stands.
+    pub state: DeliveryState,
+    /// Every attempt so far.
+    pub attempts: Vec<Attempt>,
+}
+
+/// A fault injected into the next create calls.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// How many create calls it applies to (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Answer with this status (and a JSON error body) instead of creating a link.
+    pub status: Option<u16>,
+    /// Wait this long before answering (or before creating the link).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Close the connection without an answer.
+    #[serde(default)]
+    pub drop_connection: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+pub(crate) struct LinkRecord {
+    pub(crate) view: LinkView,
+    pub(crate) token: String,
+}
+
+pub(crate) struct Store {
+    links: HashMap<Uuid, LinkRecord>,
+    tokens: HashMap<String, Uuid>,
+    order: VecDeque<Uuid>,
+    deliveries: HashMap<Uuid, DeliveryView>,
+    delivery_order: VecDeque<Uuid>,
+    faults: VecDeque<Fault>,
+    next_ref: i64,
+    max_links: usize,
+    max_deliveries: usize,
+}
+
+impl Store {
+    pub(crate) fn new(max_links: usize) -> Self {
+        Self {
+            links: HashMap::new(),
+            tokens: HashMap::new(),
+            order: VecDeque::new(),
+            deliveries: HashMap::new(),
+            delivery_order: VecDeque::new(),
+            faults: VecDeque::new(),
+            next_ref: 240_000_000_001,
+            max_links: max_links.max(1),
+            max_deliveries: max_links.max(1),
+        }
+    }
+
+    pub(crate) fn insert_link(&mut self, view: LinkView, token: String) {
+        while self.links.len() >= self.max_links {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(evicted) = self.links.remove(&oldest) {
+                self.tokens.remove(&evicted.token);
+            }
+        }
+        self.tokens.insert(token.clone(), view.id);
+        self.order.push_back(view.id);
+        self.links.insert(view.id, LinkRecord { view, token });
+    }
+
+    pub(crate) fn link(&self, id: &Uuid) -> Option<&LinkRecord> {
+        self.links.get(id)
+    }
+
+    pub(crate) fn link_mut(&mut self, id: &Uuid) -> Option<&mut LinkRecord> {
+        self.links.get_mut(id)
+    }
+
+    pub(crate) fn id_for_token(&self, token: &str) -> Option<Uuid> {
+        self.tokens.get(token).copied()
+    }
+
+    pub(crate) fn links(&self) -> Vec<LinkView> {
+        self.order
+            .iter()
+            .filter_map(|id| self.links.get(id))
+            .map(|r| r.view.clone())
+            .collect()
+    }
+
+    pub(crate) fn next_ref(&mut self) -> i64 {
+        let r = self.next_ref;
+        self.next_ref += 1;
+        r
+    }
+
+    pub(crate) fn insert_delivery(&mut self, delivery: DeliveryView) {
+        // Only finished deliveries are evicted: a pending one is still being worked on.
+        while self.deliveries.len() >= self.max_deliveries {
+            let Some(pos) = self
+                .delivery_order
+                .iter()
+                .position(|id| self.deliveries[id].state != DeliveryState::Pending)
+            else {
+                break;
+            };
+            let id = self
+                .delivery_order
+                .remove(pos)
+                .expect("position is in range");
+            self.deliveries.remove(&id);
+        }
+        self.delivery_order.push_back(delivery.id);
+        self.deliveries.insert(delivery.id, delivery);
+    }
+
+    pub(crate) fn delivery(&self, id: &Uuid) -> Option<&DeliveryView> {
+        self.deliveries.get(id)
+    }
+
+    pub(crate) fn delivery_mut(&mut self, id: &Uuid) -> Option<&mut DeliveryView> {
+        self.deliveries.get_mut(id)
+    }
+
+    pub(crate) fn deliveries(&self) -> Vec<DeliveryView> {
+        self.delivery_order
+            .iter()
+            .filter_map(|id| self.deliveries.get(id))
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn push_fault(&mut self, fault: Fault) {
+        self.faults.push_back(fault);
+    }
+
+    pub(crate) fn faults(&self) -> Vec<Fault> {
+        self.faults.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
+    /// Takes one use of the oldest pending fault.
+    pub(crate) fn take_fault(&mut self) -> Option<Fault> {
+        let front = self.faults.front_mut()?;
+        front.count = front.count.saturating_sub(1);
+        let fault = front.clone();
+        if front.count == 0 {
+            self.faults.pop_front();
+        }
+        Some(fault)
+    }
+
+    pub(crate) fn reset(&mut self) {
+        *self = Store::new(self.max_links);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(n: u128) -> LinkView {
+        LinkView {
+            id: Uuid::from_u128(n),
+            url: format!("http://x/{n}"),
+            state: LinkState::Open,
+            created_at: String::new(),
+            request: Value::Null,
+            transaction: None,
+        }
+    }
+
+    #[test]
+    fn oldest_links_are_evicted_first() {
+        let mut store = Store::new(3);
+        for n in 1..=5 {
+            store.insert_link(view(n), format!("t{n}"));
+        }
+        let ids: Vec<u128> = store.links().iter().map(|l| l.id.as_u128()).collect();
+        assert_eq!(ids, [3, 4, 5]);
+        assert!(store.id_for_token("t1").is_none());
+        assert_eq!(store.id_for_token("t5"), Some(Uuid::from_u128(5)));
+    }
+
+    #[test]
+    fn faults_are_used_count_times_in_order() {
+        let mut store = Store::new(1);
+        store.push_fault(Fault {
+            count: 2,
+            status: Some(503),
+            ..Fault::default()
+        });
+        store.push_fault(Fault {
+            count: 1,
+            drop_connection: true,
+            ..Fault::default()
+        });
+        assert_eq!(store.take_fault().unwrap().status, Some(503));
+        assert_eq!(store.take_fault().unwrap().status, Some(503));
+        assert!(store.take_fault().unwrap().drop_connection);
+        assert!(store.take_fault().is_none());
+    }
+}
