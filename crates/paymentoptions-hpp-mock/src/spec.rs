@@ -131,6 +131,20 @@ pub fn to_json_schema(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
+    // JSON Schema has no `int64`; OpenAPI's `format` names the range the server can hold, so
+    // 1e300 must not pass as an integer.
+    let bounds = match (
+        map.get("type").and_then(Value::as_str),
+        map.get("format").and_then(Value::as_str),
+    ) {
+        (Some("integer"), Some("int64")) => Some((json!(i64::MIN), json!(i64::MAX))),
+        (Some("integer"), Some("int32")) => Some((json!(i32::MIN), json!(i32::MAX))),
+        _ => None,
+    };
+    if let Some((min, max)) = bounds {
+        out.entry("minimum").or_insert(min);
+        out.entry("maximum").or_insert(max);
+    }
     if map.get("nullable") == Some(&Value::Bool(true)) {
         if let Some(Value::String(t)) = out.get("type").cloned() {
             out.insert("type".into(), json!([t, "null"]));
@@ -175,6 +189,11 @@ mod tests {
         );
         assert_eq!(fields(json!({"amount": -1})), ["amount"]);
         assert_eq!(fields(json!({"amount": "1000"})), ["amount"]);
+        assert_eq!(fields(json!({"amount": 1e300})), ["amount"]);
+        assert_eq!(
+            fields(json!({"amount": 9223372036854775807_i64})),
+            Vec::<String>::new()
+        );
         assert_eq!(fields(json!({"currency": "jpy"})), ["currency"]);
         assert_eq!(
             fields(json!({"merchant_email": "nope"})),
@@ -202,6 +221,10 @@ mod tests {
         assert_eq!(
             to_json_schema(&json!({"type": "integer", "nullable": true, "example": 1})),
             json!({"type": ["integer", "null"]})
+        );
+        assert_eq!(
+            to_json_schema(&json!({"type": "integer", "format": "int64", "minimum": 0})),
+            json!({"type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX})
         );
         assert_eq!(
             to_json_schema(&json!({"$ref": "#/components/schemas/X", "nullable": true})),
