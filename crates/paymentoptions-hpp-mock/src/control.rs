@@ -27,6 +27,9 @@ use crate::api::error;
 use crate::store::{DeliveryState, Fault, Outcome};
 use crate::{CompleteError, CustomerInput, Shared, complete, delivery};
 
+/// Pending faults are bounded like everything else the sandbox keeps.
+const MAX_PENDING_FAULTS: usize = 1024;
+
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/links", get(links))
@@ -151,12 +154,12 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
         }
     };
     if let Some(status) = fault.status
-        && !(100..=599).contains(&status)
+        && !(200..=599).contains(&status)
     {
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "status must be 100..=599",
+            "status must be 200..=599",
             Some("status"),
         );
     }
@@ -168,11 +171,19 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
             Some("count"),
         );
     }
-    shared
-        .store
-        .lock()
-        .expect("store lock")
-        .push_fault(fault.clone());
+    let mut store = shared.store.lock().expect("store lock");
+    if store.faults().len() >= MAX_PENDING_FAULTS {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_faults",
+            format!(
+                "at most {MAX_PENDING_FAULTS} faults can be pending; DELETE /__mock/faults first"
+            ),
+            None,
+        );
+    }
+    store.push_fault(fault.clone());
+    drop(store);
     (StatusCode::CREATED, axum::Json(fault)).into_response()
 }
 

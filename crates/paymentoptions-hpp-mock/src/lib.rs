@@ -61,7 +61,8 @@ pub struct MockConfig {
     pub api_keys: Vec<String>,
     /// Links kept at most; the oldest are evicted first (default 10,000).
     pub max_links: usize,
-    /// Largest request body accepted, in bytes (default 64 KiB); larger ones get 413.
+    /// Largest request body accepted, in bytes (default 16 KiB, several times the largest body
+    /// the spec's limits allow); larger ones get 413. With `max_links`, it bounds memory.
     pub max_body_bytes: usize,
     /// How notifications are retried.
     pub delivery: DeliveryPolicy,
@@ -74,7 +75,7 @@ impl Default for MockConfig {
         Self {
             api_keys: Vec::new(),
             max_links: 10_000,
-            max_body_bytes: 64 * 1024,
+            max_body_bytes: 16 * 1024,
             delivery: DeliveryPolicy::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
