@@ -9,6 +9,7 @@ use crate::validation::{Checker, Rule, ValidationError, Violation};
 
 /// How the amount of a link is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Amount {
     /// The link charges exactly this amount.
     Fixed(Money),

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The JSON path of the field, e.g. `billing_address.country` (empty for the body itself).
     pub field: String,
