@@ -1,10 +1,12 @@
 //! The command line. Doc comments on the fields are the `--help` text.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use paymentoptions_hpp::Environment;
+use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig};
 
 use crate::exit::TABLE;
 
@@ -20,7 +22,27 @@ Environment:
 
 --base-url and --environment override the two environment variables that choose the server.";
 
-/// Create PaymentOptions Hosted Payment Page links and check transaction notifications.
+/// What `mock --help` says about using the sandbox.
+const MOCK: &str = "\
+Test cards (any future expiry MM/YY, any 3-digit CVC):
+  4242 4242 4242 4242  approved
+  4000 0000 0000 0002  declined
+  any other number that passes the Luhn check is approved
+
+Control API (JSON), under the base URL:
+  GET  /__mock/links                     every link, with its state and transaction
+  POST /__mock/links/{id}/complete       {\"outcome\": \"pay\" | \"decline\" | \"cancel\"}, without a browser
+  GET  /__mock/deliveries                every notification, with its delivery attempts
+  POST /__mock/faults                    {\"count\": 1, \"status\": 503}: fail the next link creations
+  POST /__mock/reset                     forget everything
+
+Example:
+  po-hpp mock --port 8080 &
+  export PAYMENTOPTIONS_BASE_URL=http://127.0.0.1:8080 PAYMENTOPTIONS_API_KEY=sandbox-key
+  po-hpp link create --amount 1000 --currency JPY --success-url https://shop.example/paid";
+
+/// Create PaymentOptions Hosted Payment Page links, check transaction notifications, and run a
+/// local sandbox of the API.
 #[derive(Debug, Parser)]
 #[command(name = "po-hpp", version, after_help = TABLE)]
 pub struct Cli {
@@ -38,6 +60,13 @@ pub enum Command {
     /// Transaction notifications (the webhook PaymentOptions POSTs).
     #[command(subcommand)]
     Notification(NotificationCommand),
+    /// Run a local sandbox of the API, with a working hosted payment page, until Ctrl-C.
+    ///
+    /// Prints the base URL alone on the first line of stdout (for scripts), then how to use it on
+    /// stderr. Links, payments and notifications are kept in memory only. The sandbox sends
+    /// nothing anywhere except each notification, which it POSTs to the link's webhook_url.
+    #[command(after_help = mock_help())]
+    Mock(MockArgs),
 }
 
 /// `po-hpp link ...`
@@ -245,6 +274,69 @@ pub struct ConnectionArgs {
     pub timeout: Option<Duration>,
 }
 
+/// Flags of `mock`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Port to listen on (0: any free port; the URL printed says which).
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    pub port: u16,
+
+    /// IP address to listen on. Anything but a loopback address (e.g. 0.0.0.0) opens the
+    /// sandbox, which has no real security, to the network.
+    #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_parser = parse_host)]
+    pub host: IpAddr,
+
+    /// Accept only this API key, in both headers; repeat it to accept several (default: any
+    /// non-empty key). Other keys get HTTP 401.
+    #[arg(long = "api-key", value_name = "KEY", value_parser = parse_key)]
+    pub api_keys: Vec<String>,
+
+    /// Links kept at most; the oldest are forgotten first.
+    #[arg(long, value_name = "N", default_value_t = MockConfig::default().max_links, value_parser = at_least_one)]
+    pub max_links: usize,
+
+    /// Largest link request body accepted, in bytes; larger ones get HTTP 413.
+    #[arg(long, value_name = "BYTES", default_value_t = MockConfig::default().max_body_bytes, value_parser = at_least_one)]
+    pub max_body_bytes: usize,
+
+    /// Attempts to deliver each notification (the first included) before it is marked failed.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DeliveryPolicy::default().max_attempts,
+        value_parser = clap::value_parser!(u32).range(1..),
+    )]
+    pub delivery_attempts: u32,
+}
+
+/// `--host`: an IP address (`localhost` is read as 127.0.0.1; `[::1]` as ::1).
+fn parse_host(host: &str) -> Result<IpAddr, String> {
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse()
+        .map_err(|_| format!("`{host}` is not an IP address (e.g. 127.0.0.1, ::1 or 0.0.0.0)"))
+}
+
+/// `--api-key`: not empty (the sandbox trims the headers it reads, so neither is the key).
+fn parse_key(key: &str) -> Result<String, String> {
+    match key.trim() {
+        "" => Err("an API key cannot be empty".into()),
+        key => Ok(key.to_string()),
+    }
+}
+
+fn at_least_one(n: &str) -> Result<usize, String> {
+    n.parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{n}` is not a whole number of at least 1"))
+}
+
 fn parse_environment(name: &str) -> Result<Environment, String> {
     Environment::from_name(name)
         .ok_or_else(|| format!("`{name}` is not one of dev, staging, production"))
@@ -262,4 +354,9 @@ fn parse_timeout(seconds: &str) -> Result<Duration, String> {
 /// The `link create` epilogue: environment variables, then the exit codes.
 fn link_create_help() -> String {
     format!("{ENVIRONMENT}\n\n{TABLE}")
+}
+
+/// The `mock` epilogue: the test cards, the control API, then the exit codes.
+fn mock_help() -> String {
+    format!("{MOCK}\n\n{TABLE}")
 }

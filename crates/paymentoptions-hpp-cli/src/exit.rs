@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -36,6 +37,9 @@ pub enum Code {
     Decode = 8,
     /// An input file (or stdin) could not be read.
     Read = 9,
+    /// `po-hpp mock` could not listen on its address (port in use, address not on this machine,
+    /// port not allowed).
+    Listen = 10,
 }
 
 impl From<Code> for ExitCode {
@@ -56,7 +60,8 @@ Exit codes:
   6  API error: any other non-2xx answer (the status is in the message)
   7  network: could not connect, timeout, connection lost
   8  unexpected response body from PaymentOptions
-  9  a file (or stdin) could not be read";
+  9  a file (or stdin) could not be read
+  10 mock: the sandbox could not listen on --host/--port (e.g. the port is in use)";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -75,6 +80,15 @@ pub enum Failure {
     },
     /// Writing the result to stdout failed.
     Output(io::Error),
+    /// The sandbox could not start listening on `addr`.
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why it could not listen there.
+        source: io::Error,
+    },
+    /// Ctrl-C could not be watched for, so the sandbox could not be stopped gracefully.
+    Signal(io::Error),
 }
 
 impl Failure {
@@ -96,8 +110,9 @@ impl Failure {
             Failure::Hpp(Error::Transport(_)) => Code::Transport,
             Failure::Hpp(Error::Decode(_)) => Code::Decode,
             Failure::Read { .. } => Code::Read,
+            Failure::Listen { .. } => Code::Listen,
             // `Error` is non-exhaustive: a kind added later still fails, just without its own code.
-            Failure::Hpp(_) | Failure::Output(_) => Code::Other,
+            Failure::Hpp(_) | Failure::Output(_) | Failure::Signal(_) => Code::Other,
         }
     }
 }
@@ -122,6 +137,19 @@ impl fmt::Display for Failure {
             Failure::Invalid(message) => f.write_str(message),
             Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
             Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
+            Failure::Listen { addr, source } => {
+                write!(f, "the sandbox cannot listen on {addr}: {source}")?;
+                match source.kind() {
+                    io::ErrorKind::AddrInUse => {
+                        f.write_str(" (choose another --port, or --port 0 for any free one)")
+                    }
+                    io::ErrorKind::AddrNotAvailable => {
+                        f.write_str(" (--host must be an address of this machine)")
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Failure::Signal(e) => write!(f, "cannot watch for Ctrl-C: {e}"),
         }
     }
 }
@@ -176,6 +204,7 @@ mod tests {
             Code::Transport,
             Code::Decode,
             Code::Read,
+            Code::Listen,
         ];
         let rows: Vec<&str> = TABLE.lines().skip(1).collect();
         assert_eq!(rows.len(), codes.len());

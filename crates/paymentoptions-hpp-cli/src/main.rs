@@ -1,9 +1,11 @@
-//! `po-hpp`: create PaymentOptions Hosted Payment Page links and check transaction
-//! notifications from the command line. See the crate README for examples and exit codes.
+//! `po-hpp`: create PaymentOptions Hosted Payment Page links, check transaction notifications,
+//! and run a local sandbox of the API from the command line. See the crate README for examples
+//! and exit codes.
 
 mod args;
 mod exit;
 mod link;
+mod mock;
 mod notification;
 mod stdio;
 
@@ -32,6 +34,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
         Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+        Command::Mock(args) => mock::run(args).await,
     };
     match result {
         Ok(()) => Code::Ok.into(),

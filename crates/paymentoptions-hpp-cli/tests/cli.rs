@@ -616,7 +616,7 @@ async fn help_and_readme_show_the_same_exit_codes() {
         .skip_while(|l| *l != "Exit codes:")
         .skip(1)
         .collect();
-    assert_eq!(table.len(), 10, "{}", help.stdout);
+    assert_eq!(table.len(), 11, "{}", help.stdout);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for row in table {
@@ -625,4 +625,7 @@ async fn help_and_readme_show_the_same_exit_codes() {
     let link_help = run(&["link", "create", "--help"], &[], None).await;
     assert!(link_help.stdout.contains("Exit codes:"));
     assert!(link_help.stdout.contains("PAYMENTOPTIONS_API_KEY"));
+    let mock_help = run(&["mock", "--help"], &[], None).await;
+    assert!(mock_help.stdout.contains("Exit codes:"));
+    assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
 }

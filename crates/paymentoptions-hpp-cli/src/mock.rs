@@ -1,0 +1,187 @@
+//! `po-hpp mock`: the local sandbox (`paymentoptions-hpp-mock`) until Ctrl-C.
+
+use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use paymentoptions_hpp_client::api::GENERATE_HPP_LINK;
+use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig, MockServer};
+
+use crate::args::MockArgs;
+use crate::exit::Failure;
+use crate::stdio;
+
+/// Starts the sandbox, prints its base URL on stdout and how to use it on stderr, and serves
+/// until Ctrl-C (or, on Unix, SIGTERM); a second signal stops it without waiting.
+pub async fn run(args: MockArgs) -> Result<(), Failure> {
+    let MockArgs {
+        port,
+        host,
+        api_keys,
+        max_links,
+        max_body_bytes,
+        delivery_attempts,
+    } = args;
+    let addr = SocketAddr::new(host, port);
+    let keys = api_keys.len();
+    let config = MockConfig {
+        addr,
+        api_keys,
+        max_links,
+        max_body_bytes,
+        delivery: DeliveryPolicy {
+            max_attempts: delivery_attempts,
+            ..DeliveryPolicy::default()
+        },
+    };
+    // Watch for the signals before announcing the URL: a script that stops the sandbox as soon
+    // as it has read the URL still gets a graceful shutdown.
+    let mut stop = Stop::watch().map_err(Failure::Signal)?;
+    let mock = MockServer::start_with(config)
+        .await
+        .map_err(|source| Failure::Listen { addr, source })?;
+    let client_addr = client_addr(mock.addr());
+    let base_url = if client_addr == mock.addr() {
+        mock.base_url().to_string()
+    } else {
+        format!("http://{client_addr}")
+    };
+    stdio::print(&base_url)?;
+    if !host.is_loopback() {
+        warn_exposed(&mock, &base_url, client_addr.ip().is_loopback());
+    }
+    describe(&base_url, keys);
+
+    stop.recv().await;
+    say("stopping the sandbox (Ctrl-C again to stop at once)");
+    tokio::select! {
+        () = mock.shutdown() => {}
+        () = stop.recv() => {}
+    }
+    Ok(())
+}
+
+/// Where a client on this machine connects. The sandbox names itself after the address it
+/// listens on, but an unspecified one (0.0.0.0, ::) is not a destination: loopback replaces it.
+fn client_addr(listening: SocketAddr) -> SocketAddr {
+    match listening.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, listening.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, listening.port()).into(),
+        _ => listening,
+    }
+}
+
+/// The warning for a sandbox reachable from other machines.
+fn warn_exposed(mock: &MockServer, base_url: &str, loopback_client: bool) {
+    say(&format!(
+        "warning: listening on {}: the sandbox has no real security (no TLS, any key unless \
+         --api-key, anyone who can reach it sees every link and can complete it); \
+         do not expose it to networks you do not trust",
+        mock.addr()
+    ));
+    if mock.base_url() != base_url {
+        say(&format!(
+            "warning: hosted page URLs name {} (the address listened on); from this machine use {base_url}",
+            mock.base_url()
+        ));
+    }
+    if !loopback_client {
+        say(
+            "warning: po-hpp and the paymentoptions-hpp library refuse plain http:// to a host \
+             that is not loopback, so they cannot use this base URL",
+        );
+    }
+}
+
+/// How to use the sandbox, for people (stdout carries only the URL).
+fn describe(base_url: &str, keys: usize) {
+    let accepted = match keys {
+        0 => "any non-empty key".to_string(),
+        1 => "only the --api-key given".to_string(),
+        n => format!("only the {n} --api-key values given"),
+    };
+    let key_hint = if keys == 0 {
+        "sandbox-key"
+    } else {
+        "<an --api-key value>"
+    };
+    say(&format!(
+        "PaymentOptions HPP sandbox on {base_url} (Ctrl-C stops it; everything is kept in memory only)
+  API:          POST {base_url}{path}
+  API keys:     {accepted}, in both headers
+  hosted page:  open a link's URL in a browser to pay, be declined or cancel
+  test cards:   4242 4242 4242 4242 approved, 4000 0000 0000 0002 declined
+                (any future expiry MM/YY, any 3-digit CVC)
+  control API:  {base_url}/__mock/ (links, links/{{id}}/complete, deliveries, faults, reset)
+  use it:       export PAYMENTOPTIONS_BASE_URL={base_url} PAYMENTOPTIONS_API_KEY={key_hint}",
+        path = GENERATE_HPP_LINK.path,
+    ));
+}
+
+/// One message on stderr. A closed stderr is no reason to stop serving, so errors are ignored.
+fn say(message: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{message}").and_then(|()| err.flush());
+}
+
+/// The signals that stop the sandbox.
+struct Stop {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    /// Starts watching (on Unix at once; elsewhere when first awaited).
+    fn watch() -> io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
+    }
+
+    /// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                // Without a Ctrl-C handler, serve until the process is killed.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_reach_an_unspecified_address_through_loopback() {
+        let cases = [
+            ("0.0.0.0:8080", "127.0.0.1:8080"),
+            ("[::]:8080", "[::1]:8080"),
+            ("127.0.0.1:8080", "127.0.0.1:8080"),
+            ("192.0.2.7:8080", "192.0.2.7:8080"),
+        ];
+        for (listening, client) in cases {
+            let listening: SocketAddr = listening.parse().unwrap();
+            assert_eq!(client_addr(listening).to_string(), client, "{listening}");
+        }
+    }
+}

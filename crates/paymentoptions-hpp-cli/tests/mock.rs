@@ -1,0 +1,232 @@
+//! `po-hpp mock` as a user runs it: the real binary listening on 127.0.0.1, used by
+//! `po-hpp link create` and inspected through its control API.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, ChildStderr, Command};
+
+const LINK_PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+
+/// `po-hpp` with no `PAYMENTOPTIONS_*` variable from the test's environment.
+fn po_hpp(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_po-hpp"));
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A running `po-hpp mock`; killed when dropped.
+struct Sandbox {
+    child: Child,
+    base_url: String,
+    stderr: ChildStderr,
+}
+
+impl Sandbox {
+    /// Starts `po-hpp mock --port 0 extra...` and reads the base URL from its first line.
+    async fn start(extra: &[&str]) -> Self {
+        let args = [&["mock", "--port", "0"], extra].concat();
+        let mut child = po_hpp(&args).spawn().expect("po-hpp starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+            .await
+            .expect("the base URL is printed within 30 s")
+            .unwrap();
+        let base_url = line.trim_end().to_string();
+        assert!(
+            base_url.starts_with("http://127.0.0.1:") && line.ends_with('\n'),
+            "the first line of stdout should be the base URL alone: {line:?}"
+        );
+        let stderr = child.stderr.take().unwrap();
+        Self {
+            child,
+            base_url,
+            stderr,
+        }
+    }
+
+    /// Stops it with Ctrl-C (SIGINT) and returns its exit code and stderr.
+    #[cfg(unix)]
+    async fn interrupt(mut self) -> (i32, String) {
+        let pid = self.child.id().expect("still running").to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("po-hpp mock stops within 30 s of Ctrl-C")
+            .unwrap();
+        let mut stderr = String::new();
+        self.stderr.read_to_string(&mut stderr).await.unwrap();
+        (status.code().expect("exited, not killed"), stderr)
+    }
+}
+
+/// What one finished run of the binary produced.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = po_hpp(args);
+    command.envs(env.iter().copied());
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("po-hpp finishes within a minute")
+        .unwrap();
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// `po-hpp link create` against `base_url` with `key`.
+async fn create_link(base_url: &str, key: &str) -> Run {
+    let args = [
+        "link",
+        "create",
+        "--base-url",
+        base_url,
+        "--amount",
+        "1000",
+        "--currency",
+        "JPY",
+        "--merchant-txn-ref",
+        "ORDER-1001",
+        "--success-url",
+        "https://shop.example/paid",
+    ];
+    run(&args, &[("PAYMENTOPTIONS_API_KEY", key)]).await
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+async fn get_json(url: &str) -> Value {
+    let response = http().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {url}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn link_create_works_against_the_sandbox() {
+    let sandbox = Sandbox::start(&[]).await;
+    let base = sandbox.base_url.clone();
+
+    let created = create_link(&base, "any-key").await;
+    assert_eq!(created.code, 0, "stderr: {}", created.stderr);
+    let url = created.stdout.trim_end();
+    assert!(
+        url.starts_with(&format!("{base}/HostedPaymentPage/")),
+        "{url:?} should be a hosted page of {base}"
+    );
+
+    let links = get_json(&format!("{base}/__mock/links")).await;
+    let links = links.as_array().expect("an array of links");
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!(links[0]["url"], url);
+    assert_eq!(links[0]["state"], "open");
+    assert_eq!(links[0]["request"]["amount"], 1000);
+    assert_eq!(links[0]["request"]["merchant_txn_ref"], "ORDER-1001");
+
+    // The hosted page the customer would open is served.
+    let page = http().get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("ORDER-1001"));
+
+    #[cfg(unix)]
+    {
+        let (code, stderr) = sandbox.interrupt().await;
+        assert_eq!(code, 0, "Ctrl-C is a normal stop: {stderr}");
+        for needle in [
+            LINK_PATH,
+            "4242 4242 4242 4242",
+            "4000 0000 0000 0002",
+            "/__mock/",
+            &format!("export PAYMENTOPTIONS_BASE_URL={base}"),
+            "stopping",
+        ] {
+            assert!(stderr.contains(needle), "stderr lacks {needle:?}: {stderr}");
+        }
+        assert!(!stderr.contains("warning"), "{stderr}");
+    }
+    #[cfg(not(unix))]
+    drop(sandbox);
+}
+
+#[tokio::test]
+async fn api_key_flag_refuses_other_keys_with_exit_5() {
+    let sandbox = Sandbox::start(&["--api-key", "secret-1", "--api-key", "secret-2"]).await;
+    let base = &sandbox.base_url;
+
+    let refused = create_link(base, "another-key").await;
+    assert_eq!(refused.code, 5, "stderr: {}", refused.stderr);
+    assert_eq!(refused.stdout, "");
+    assert!(
+        refused.stderr.starts_with("error: ") && refused.stderr.contains("401"),
+        "{}",
+        refused.stderr
+    );
+
+    for key in ["secret-1", "secret-2"] {
+        let accepted = create_link(base, key).await;
+        assert_eq!(accepted.code, 0, "{key}: {}", accepted.stderr);
+    }
+    let links = get_json(&format!("{base}/__mock/links")).await;
+    assert_eq!(links.as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn busy_port_exits_10_with_one_error_line() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let run = run(&["mock", "--port", &port], &[]).await;
+    assert_eq!(run.code, 10, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, "", "no URL is printed when nothing listens");
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.lines().count() == 1,
+        "one `error: ` line expected, got {:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("127.0.0.1:{port}")) && run.stderr.contains("--port"),
+        "{}",
+        run.stderr
+    );
+    drop(busy);
+}
+
+#[tokio::test]
+async fn bad_mock_flags_are_usage_errors() {
+    for args in [
+        &["mock", "--port", "65536"][..],
+        &["mock", "--host", "example.com"],
+        &["mock", "--api-key", " "],
+        &["mock", "--max-links", "0"],
+        &["mock", "--max-body-bytes", "none"],
+        &["mock", "--delivery-attempts", "0"],
+    ] {
+        let run = run(args, &[]).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+}
