@@ -402,9 +402,17 @@ async fn approved_card_lands_on_the_success_url_and_notifies_the_merchant() {
     session.find("#pay").await.click().await;
     let alert = session.wait_for("[role=alert]", LANDING).await.text().await;
     assert!(
-        alert.contains("Please check the highlighted fields"),
+        alert.contains("Please fix this field") && alert.contains("Enter an email address"),
         "{alert:?}"
     );
+    // Focus starts on the field to fix.
+    let focused = session
+        .execute(
+            "return document.activeElement && document.activeElement.id;",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(focused, serde_json::json!("email"));
     assert_eq!(session.current_url().await, page, "still on the page");
     let email = session.find("#email").await;
     assert_eq!(
@@ -439,7 +447,18 @@ async fn approved_card_lands_on_the_success_url_and_notifies_the_merchant() {
     let success = shop.url("/success");
     session.wait_for_url(&success, LANDING).await;
     assert_eq!(session.title().await, "Thank you");
-    assert_eq!(shop.visits("/success"), 1);
+    // Back from the shop: whether the browser restores the checkout page from its cache or
+    // loads it again, no card number is left on screen.
+    session.back().await;
+    let card_left = session
+        .execute(
+            "var el = document.getElementById('card_number'); return el ? el.value : '';",
+            json!([]),
+        )
+        .await;
+    assert_eq!(card_left, json!(""), "the card number came back");
+    session.goto(&success).await;
+    assert_eq!(shop.visits("/success"), 2);
     // The page's token opens the page: it must not reach the shop in the Referer.
     let landing = shop.receiver.requests();
     let landing = landing.iter().find(|r| r.path == "/success").unwrap();

@@ -307,6 +307,12 @@ pub struct MockArgs {
         value_parser = clap::value_parser!(u32).range(1..),
     )]
     pub delivery_attempts: u32,
+
+    /// Base URL of the hosted page links, when browsers reach the sandbox at another address
+    /// than --host (e.g. http://192.168.1.20:8080 with --host 0.0.0.0). Default: the address
+    /// listened on.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// `--host`: an IP address (`localhost` is read as 127.0.0.1; `[::1]` as ::1).

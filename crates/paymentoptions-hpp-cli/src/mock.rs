@@ -20,6 +20,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
         max_links,
         max_body_bytes,
         delivery_attempts,
+        public_url,
     } = args;
     let addr = SocketAddr::new(host, port);
     let keys = api_keys.len();
@@ -32,6 +33,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             max_attempts: delivery_attempts,
             ..DeliveryPolicy::default()
         },
+        public_url: public_url.clone(),
     };
     // Watch for the signals before announcing the URL: a script that stops the sandbox as soon
     // as it has read the URL still gets a graceful shutdown.
@@ -47,7 +49,12 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     };
     stdio::print(&base_url)?;
     if !host.is_loopback() {
-        warn_exposed(&mock, &base_url, client_addr.ip().is_loopback());
+        warn_exposed(
+            &mock,
+            &base_url,
+            client_addr.ip().is_loopback(),
+            public_url.as_deref(),
+        );
     }
     describe(&base_url, keys);
 
@@ -71,16 +78,22 @@ fn client_addr(listening: SocketAddr) -> SocketAddr {
 }
 
 /// The warning for a sandbox reachable from other machines.
-fn warn_exposed(mock: &MockServer, base_url: &str, loopback_client: bool) {
+fn warn_exposed(
+    mock: &MockServer,
+    base_url: &str,
+    loopback_client: bool,
+    public_url: Option<&str>,
+) {
     say(&format!(
         "warning: listening on {}: the sandbox has no real security (no TLS, any key unless \
          --api-key, anyone who can reach it sees every link and can complete it); \
          do not expose it to networks you do not trust",
         mock.addr()
     ));
-    if mock.base_url() != base_url {
+    if mock.base_url() != base_url && public_url.is_none() {
         say(&format!(
-            "warning: hosted page URLs name {} (the address listened on); from this machine use {base_url}",
+            "warning: hosted page URLs name {} (the address listened on); from this machine use \
+             {base_url}, or give --public-url",
             mock.base_url()
         ));
     }

@@ -629,3 +629,32 @@ async fn help_and_readme_show_the_same_exit_codes() {
     assert!(mock_help.stdout.contains("Exit codes:"));
     assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
 }
+
+#[tokio::test]
+async fn a_proxy_in_the_environment_does_not_capture_a_loopback_base_url() {
+    let server = server_with_example_reply().await;
+    // A proxy that refuses every connection: any request sent through it fails.
+    let proxy = format!(
+        "http://127.0.0.1:{}",
+        paymentoptions_hpp_testkit::refused_port()
+    );
+    let url = server.base_url();
+    let path = fixture("hpp-link-request.json");
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
+        ("HTTP_PROXY", proxy.as_str()),
+        ("http_proxy", proxy.as_str()),
+        ("HTTPS_PROXY", proxy.as_str()),
+        ("ALL_PROXY", proxy.as_str()),
+        ("NO_PROXY", ""),
+    ];
+    let run = run(
+        &["link", "create", "--body", path.to_str().unwrap()],
+        &env,
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_example_request_arrived(&server);
+}

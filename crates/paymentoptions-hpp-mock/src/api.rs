@@ -136,7 +136,7 @@ pub(crate) async fn create_link(
 
     let id = Uuid::new_v4();
     let token = token();
-    let url = format!("{}/HostedPaymentPage/{token}", shared.base_url);
+    let url = format!("{}/HostedPaymentPage/{token}", shared.public_url);
     let mut response = json!({"id": id, "url": url});
     // Echo what the real API echoes: every request field the response schema knows.
     for field in crate::ECHOED_FIELDS {

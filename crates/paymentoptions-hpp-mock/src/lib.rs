@@ -47,6 +47,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 pub use delivery::DeliveryPolicy;
+pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use store::{
     Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };
@@ -68,6 +69,9 @@ pub struct MockConfig {
     pub delivery: DeliveryPolicy,
     /// Where to listen (default `127.0.0.1:0`: an ephemeral port on loopback).
     pub addr: SocketAddr,
+    /// The base URL of the hosted page links, when browsers reach the sandbox at another
+    /// address than `addr` (listening on `0.0.0.0`, behind a proxy). Default: `http://<addr>`.
+    pub public_url: Option<String>,
 }
 
 impl Default for MockConfig {
@@ -78,6 +82,7 @@ impl Default for MockConfig {
             max_body_bytes: 16 * 1024,
             delivery: DeliveryPolicy::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
         }
     }
 }
@@ -93,6 +98,7 @@ impl fmt::Debug for MockConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("delivery", &self.delivery)
             .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -100,7 +106,10 @@ impl fmt::Debug for MockConfig {
 /// State shared by every handler.
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
+    /// Where this server listens, as a URL.
     pub(crate) base_url: String,
+    /// The base of hosted page URLs.
+    pub(crate) public_url: String,
     pub(crate) validator: RequestValidator,
     pub(crate) store: Mutex<Store>,
     pub(crate) http: reqwest::Client,
@@ -143,8 +152,15 @@ impl MockServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(std::io::Error::other)?;
+        let base_url = format!("http://{addr}");
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| base_url.clone());
         let shared = Arc::new(Shared {
-            base_url: format!("http://{addr}"),
+            base_url,
+            public_url,
             validator: RequestValidator::hpp_link_request(),
             store: Mutex::new(Store::new(config.max_links)),
             http,
@@ -411,7 +427,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/HostedPaymentPage/{token}",
-            get(page::show).post(page::submit),
+            get(page::show)
+                .post(page::submit)
+                .layer(axum::middleware::map_response(page::no_store)),
         )
         .nest("/__mock", control::router())
         .fallback(api::not_found)

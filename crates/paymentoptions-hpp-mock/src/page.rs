@@ -17,6 +17,8 @@ use serde_json::{Map, Value};
 use crate::store::{LinkState, LinkView, Outcome};
 use crate::{CompleteError, CustomerInput, Shared, complete, money, state_name};
 
+/// A test card that is always approved.
+pub const APPROVED_CARD: &str = "4242424242424242";
 /// The test card that is always declined.
 pub const DECLINED_CARD: &str = "4000000000000002";
 
@@ -79,6 +81,15 @@ pub(crate) async fn submit(
             (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
         }
     }
+}
+
+/// Payment pages must not be stored by browsers or proxies: they carry customer data.
+pub(crate) async fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 fn find(shared: &Shared, token: &str) -> Option<LinkView> {
@@ -157,8 +168,11 @@ fn read_payment(
         ));
     }
     let expiry = get("expiry");
-    if !valid_expiry(&expiry) {
-        errors.push(("expiry", "Enter the expiry date as MM/YY.".into()));
+    if !valid_expiry(&expiry, chrono::Utc::now().date_naive()) {
+        errors.push((
+            "expiry",
+            "Enter the expiry date as MM/YY, this month or later.".into(),
+        ));
     }
     let cvc = get("cvc");
     if !(3..=4).contains(&cvc.len()) || !cvc.bytes().all(|b| b.is_ascii_digit()) {
@@ -200,15 +214,20 @@ fn valid_email(s: &str) -> bool {
         && !s.contains(char::is_whitespace)
 }
 
-fn valid_expiry(s: &str) -> bool {
+/// `MM/YY`, this month or later.
+fn valid_expiry(s: &str, today: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
     let Some((mm, yy)) = s.split_once('/') else {
         return false;
     };
     let (mm, yy) = (mm.trim(), yy.trim());
-    mm.len() == 2
-        && yy.len() == 2
-        && mm.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
-        && yy.bytes().all(|b| b.is_ascii_digit())
+    if mm.len() != 2 || yy.len() != 2 || !yy.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let (Ok(month), Ok(year)) = (mm.parse::<u32>(), yy.parse::<i32>()) else {
+        return false;
+    };
+    (1..=12).contains(&month) && (2000 + year, month) >= (today.year(), today.month())
 }
 
 /// The Luhn checksum every card number carries.
@@ -269,12 +288,17 @@ button.secondary{background:#fff;color:var(--ink);border-color:var(--line)}
 button:focus-visible{outline:3px solid rgba(11,92,255,.45);outline-offset:2px}
 ";
 
+/// Progressive enhancement only (the page works without JavaScript): when a browser restores
+/// the page from its back/forward cache, the card number and code it kept are wiped.
+const CLEAR_CARD_ON_RESTORE: &str = "<script>addEventListener('pageshow',function(e){if(e.persisted){\
+    ['card_number','cvc'].forEach(function(id){var el=document.getElementById(id);if(el){el.value='';}});}});</script>";
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · PaymentOptions sandbox</title><style>{STYLE}</style></head>\
-         <body><main>\n<p class=\"sandbox\">Sandbox: no real payment is made</p>\n{body}\n</main></body></html>\n",
+         <body><main>\n<p class=\"sandbox\">Sandbox: no real payment is made</p>\n{body}\n</main>{CLEAR_CARD_ON_RESTORE}</body></html>\n",
         esc(title)
     )
 }
@@ -292,9 +316,15 @@ fn field(
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, m)| m.as_str());
+    // Focus lands on the first field to fix, so keyboard and screen-reader users start there.
+    let first = errors.first().is_some_and(|(n, _)| *n == name);
     let (invalid, described, message) = match error {
         Some(m) => (
-            " aria-invalid=\"true\"",
+            if first {
+                " aria-invalid=\"true\" autofocus"
+            } else {
+                " aria-invalid=\"true\""
+            },
             format!(" aria-describedby=\"{name}-error\""),
             format!("<p class=\"error\" id=\"{name}-error\">{}</p>", esc(m)),
         ),
@@ -348,7 +378,18 @@ fn checkout(
         body += &format!("<dl aria-label=\"Order details\">{summary}</dl>");
     }
     if !errors.is_empty() {
-        body += "<div class=\"alert\" role=\"alert\"><strong>Please check the highlighted fields.</strong></div>";
+        let items: String = errors
+            .iter()
+            .map(|(name, message)| format!("<li><a href=\"#{name}\">{}</a></li>", esc(message)))
+            .collect();
+        body += &format!(
+            "<div class=\"alert\" role=\"alert\" id=\"errors\"><strong>Please fix {}:</strong><ul>{items}</ul></div>",
+            if errors.len() == 1 {
+                "this field"
+            } else {
+                "these fields"
+            }
+        );
     }
     body += &format!(
         "<form method=\"post\" action=\"/HostedPaymentPage/{}\" novalidate>",
@@ -514,10 +555,15 @@ mod tests {
     }
 
     #[test]
-    fn expiry_format() {
-        assert!(valid_expiry("12/29"));
-        assert!(!valid_expiry("13/29"));
-        assert!(!valid_expiry("1229"));
-        assert!(!valid_expiry("1/29"));
+    fn expiry_format_and_date() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert!(valid_expiry("12/29", today));
+        assert!(valid_expiry("11/26", today), "this month is still valid");
+        assert!(!valid_expiry("10/26", today), "last month has expired");
+        assert!(!valid_expiry("01/20", today));
+        assert!(!valid_expiry("13/29", today));
+        assert!(!valid_expiry("00/29", today));
+        assert!(!valid_expiry("1229", today));
+        assert!(!valid_expiry("1/29", today));
     }
 }

@@ -122,6 +122,10 @@ impl Client {
             // A link-creation endpoint has no reason to redirect, and following one would carry
             // `x-api-key` (which reqwest does not know to be secret) to another host.
             .redirect(reqwest::redirect::Policy::none());
+        if b.proxy.is_none() && crate::config::is_loopback(&base_url) {
+            // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
+            http = http.no_proxy();
+        }
         if let Some(proxy) = &b.proxy {
             let proxy = reqwest::Proxy::all(proxy)
                 .map_err(|e| ConfigError::new("proxy", format!("not a usable proxy URL: {e}")))?;

@@ -211,6 +211,9 @@ impl ClientBuilder {
     }
 
     /// Send every request through this HTTP(S) proxy, e.g. `http://proxy.internal:3128`.
+    ///
+    /// Without it, the `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` environment variables apply, except
+    /// to a loopback base URL (a local sandbox), which is always reached directly.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
@@ -332,7 +335,7 @@ pub(crate) fn check_base_url(url: &Url) -> Result<(), ConfigError> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

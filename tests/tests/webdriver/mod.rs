@@ -238,6 +238,11 @@ impl Session<'_> {
             .await;
     }
 
+    /// The browser's Back button.
+    pub async fn back(&self) {
+        self.must(Method::POST, "/back", Some(json!({}))).await;
+    }
+
     /// The URL of the current page.
     pub async fn current_url(&self) -> String {
         string(self.must(Method::GET, "/url", None).await)
