@@ -76,6 +76,14 @@ fn settings() -> GenerationSettings {
 ///
 /// `path` is used in messages and in the header (relative to the workspace root when possible).
 pub fn render_str(path: &Path, text: &str) -> Result<String, GenerateError> {
+    render_with_spec(path, text).map(|(code, _)| code)
+}
+
+/// Like [`render_str`], also returning the spec as JSON (for the change report).
+pub fn render_with_spec(
+    path: &Path,
+    text: &str,
+) -> Result<(String, serde_json::Value), GenerateError> {
     let doc = spec::parse(path, text)?;
     let problems = spec::lint(&doc);
     if !problems.is_empty() {
@@ -101,7 +109,26 @@ pub fn render_str(path: &Path, text: &str) -> Result<String, GenerateError> {
         message: e.to_string(),
     })?;
     let body = prettyplease::unparse(&file);
-    Ok(format!("{}{body}", header(&display_rel(path))))
+    Ok((format!("{}{body}", header(&display_rel(path))), doc))
+}
+
+/// The spec a generated file was generated from (its `api::OPENAPI_JSON`), if it has one.
+pub fn embedded_spec(generated: &str) -> Option<serde_json::Value> {
+    let file = syn::parse_file(generated).ok()?;
+    let api = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "api" => m.content.as_ref(),
+        _ => None,
+    })?;
+    api.1.iter().find_map(|item| match item {
+        syn::Item::Const(c) if c.ident == "OPENAPI_JSON" => match &*c.expr {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => serde_json::from_str(&s.value()).ok(),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// A module of facts from the spec that hand-written code needs and progenitor does not expose
@@ -254,11 +281,25 @@ pub fn compare(generated_path: &str, on_disk: Option<&str>, fresh: &str) -> Fres
     Freshness::Stale { diff }
 }
 
+/// What a run found.
+pub struct Outcome {
+    /// Whether the checked-in file was current.
+    pub freshness: Freshness,
+    /// What the spec change means, against the spec embedded in the checked-in file.
+    pub report: crate::report::Report,
+}
+
 /// Generates into the workspace (`check == false`) or reports staleness (`check == true`).
-pub fn run(root: &Path, check: bool) -> Result<Freshness, GenerateError> {
+pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
     let spec_path = root.join(crate::SPEC_PATH);
     let out_path = root.join(crate::GENERATED_PATH);
-    let fresh = render(&spec_path)?;
+    let text = std::fs::read_to_string(&spec_path).map_err(|e| {
+        GenerateError::Spec(SpecError::new(
+            &spec_path,
+            format!("cannot read the file: {e}"),
+        ))
+    })?;
+    let (fresh, new_spec) = render_with_spec(&spec_path, &text)?;
     let on_disk = match std::fs::read_to_string(&out_path) {
         Ok(s) => Some(s),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -269,6 +310,12 @@ pub fn run(root: &Path, check: bool) -> Result<Freshness, GenerateError> {
             });
         }
     };
+    // Without a previous file (or spec in it) everything is new: compare with an empty spec.
+    let old_spec = on_disk
+        .as_deref()
+        .and_then(embedded_spec)
+        .unwrap_or_else(|| serde_json::json!({}));
+    let report = crate::report::diff(&old_spec, &new_spec);
     let freshness = compare(crate::GENERATED_PATH, on_disk.as_deref(), &fresh);
     if !check && matches!(freshness, Freshness::Stale { .. }) {
         std::fs::write(&out_path, &fresh).map_err(|source| GenerateError::Io {
@@ -276,7 +323,7 @@ pub fn run(root: &Path, check: bool) -> Result<Freshness, GenerateError> {
             source,
         })?;
     }
-    Ok(freshness)
+    Ok(Outcome { freshness, report })
 }
 
 /// Names of the model types in the generated `types` module (not its `builder` or `error`

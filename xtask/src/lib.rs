@@ -4,6 +4,8 @@
 //! exact same generator as `cargo xtask generate --check`.
 
 pub mod codegen;
+pub mod report;
+pub mod semver;
 pub mod spec;
 
 use std::path::{Path, PathBuf};

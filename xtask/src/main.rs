@@ -7,43 +7,97 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate           regenerate crates/paymentoptions-hpp-client/src/generated.rs from
-                     openapi/paymentoptions-hpp.yaml
-  generate --check   write nothing; exit 1 with a diff when the checked-in code is stale
+  generate [--check] [--format text|markdown]
+        regenerate crates/paymentoptions-hpp-client/src/generated.rs from
+        openapi/paymentoptions-hpp.yaml, then print the change report (what the change means
+        for the HTTP API and for each crate's version) on stdout. --check writes nothing and
+        exits 1, with the diff on stderr, when the checked-in code is stale.
+  semver [--baseline-rev REV] [--rehearse]
+        run cargo-semver-checks on the published crates against REV (default: the latest
+        release tag, skipped when there is none); --rehearse also applies an additive spec
+        change in a scratch copy of the workspace and checks that the wrapper's public API
+        stays semver-compatible (installs cargo-semver-checks when missing)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["generate"] => generate(false),
-        ["generate", "--check"] => generate(true),
+        ["generate", rest @ ..] => match parse_generate(rest) {
+            Some((check, markdown)) => generate(check, markdown),
+            None => usage(),
+        },
+        ["semver", rest @ ..] => match xtask::semver::parse_args(rest) {
+            Some(options) => match xtask::semver::run(&xtask::workspace_root(), &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            None => usage(),
+        },
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        _ => {
-            eprint!("{USAGE}");
-            ExitCode::from(2)
-        }
+        _ => usage(),
     }
 }
 
-fn generate(check: bool) -> ExitCode {
+fn usage() -> ExitCode {
+    eprint!("{USAGE}");
+    ExitCode::from(2)
+}
+
+/// `[--check] [--format text|markdown]`, in any order.
+fn parse_generate(args: &[&str]) -> Option<(bool, bool)> {
+    let (mut check, mut markdown) = (false, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match *arg {
+            "--check" => check = true,
+            "--format" => match it.next() {
+                Some(&"markdown") => markdown = true,
+                Some(&"text") => markdown = false,
+                _ => return None,
+            },
+            "--format=markdown" => markdown = true,
+            "--format=text" => markdown = false,
+            _ => return None,
+        }
+    }
+    Some((check, markdown))
+}
+
+fn generate(check: bool, markdown: bool) -> ExitCode {
     let started = Instant::now();
     let root = xtask::workspace_root();
-    match codegen::run(&root, check) {
-        Ok(Freshness::UpToDate) => {
+    let outcome = match codegen::run(&root, check) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let elapsed = started.elapsed().as_millis();
+    // The report goes to stdout, so that `--format markdown > report.md` captures only it.
+    if markdown {
+        print!("{}", outcome.report.to_markdown());
+    } else {
+        print!("{}", outcome.report.to_text());
+    }
+    match outcome.freshness {
+        Freshness::UpToDate => {
             eprintln!(
-                "{} is up to date with {} ({} ms)",
+                "{} is up to date with {} ({elapsed} ms)",
                 xtask::GENERATED_PATH,
                 xtask::SPEC_PATH,
-                started.elapsed().as_millis()
             );
             ExitCode::SUCCESS
         }
-        Ok(Freshness::Stale { diff }) if check => {
-            print!("{diff}");
+        Freshness::Stale { diff } if check => {
+            eprint!("{diff}");
             eprintln!(
                 "error: {} is stale: it differs from what {} generates (diff above). \
                  Run `cargo xtask generate` and commit the result.",
@@ -52,19 +106,14 @@ fn generate(check: bool) -> ExitCode {
             );
             ExitCode::FAILURE
         }
-        Ok(Freshness::Stale { .. }) => {
+        Freshness::Stale { .. } => {
             eprintln!(
-                "wrote {} from {} ({} ms); review the snapshot diffs with `cargo insta review` \
+                "wrote {} from {} ({elapsed} ms); review the snapshot diffs with `cargo insta review` \
                  after `cargo test`",
                 xtask::GENERATED_PATH,
                 xtask::SPEC_PATH,
-                started.elapsed().as_millis()
             );
             ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
         }
     }
 }
