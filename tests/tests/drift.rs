@@ -27,3 +27,26 @@ fn generated_client_matches_the_spec() {
         );
     }
 }
+
+/// `paymentoptions-hpp-client`'s version carries the spec's `info.version` as build metadata
+/// (`0.1.0+api.1.0.0`), so a release says which API it was generated from (see CHANGELOG.md).
+#[test]
+fn client_version_names_the_api_version() {
+    let root = xtask::workspace_root();
+    let manifest =
+        std::fs::read_to_string(root.join("crates/paymentoptions-hpp-client/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("the client's Cargo.toml has a version line");
+    let spec = paymentoptions_hpp_tests::spec();
+    let api = spec["info"]["version"].as_str().unwrap();
+    let expected = format!("+api.{api}");
+    assert!(
+        version.ends_with(&expected),
+        "crates/paymentoptions-hpp-client/Cargo.toml has version {version}, but the spec's \
+         info.version is {api}: set the build metadata to `{expected}` (and bump the version as \
+         the change report says)"
+    );
+}
