@@ -34,6 +34,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             ..DeliveryPolicy::default()
         },
         public_url: public_url.clone(),
+        ..MockConfig::default()
     };
     // Watch for the signals before announcing the URL: a script that stops the sandbox as soon
     // as it has read the URL still gets a graceful shutdown.

@@ -30,6 +30,7 @@ mod api;
 pub mod control;
 mod delivery;
 mod money;
+mod overload;
 mod page;
 pub mod spec;
 mod store;
@@ -65,6 +66,11 @@ pub struct MockConfig {
     /// Largest request body accepted, in bytes (default 16 KiB, several times the largest body
     /// the spec's limits allow); larger ones get 413. With `max_links`, it bounds memory.
     pub max_body_bytes: usize,
+    /// Requests handled at once at most, on every route (default 256; at least 1). One more
+    /// is answered at once with 503 `{"code": "overloaded", ...}` and `Retry-After: 1` instead
+    /// of waiting: a request counts from its head to its response head (a body still arriving
+    /// or an injected `delay_ms` fault holds its slot).
+    pub max_concurrent_requests: usize,
     /// How notifications are retried.
     pub delivery: DeliveryPolicy,
     /// Where to listen (default `127.0.0.1:0`: an ephemeral port on loopback).
@@ -80,6 +86,7 @@ impl Default for MockConfig {
             api_keys: Vec::new(),
             max_links: 10_000,
             max_body_bytes: 16 * 1024,
+            max_concurrent_requests: 256,
             delivery: DeliveryPolicy::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
@@ -96,6 +103,7 @@ impl fmt::Debug for MockConfig {
             )
             .field("max_links", &self.max_links)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("delivery", &self.delivery)
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
@@ -114,6 +122,10 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) http: reqwest::Client,
     pub(crate) delivery_changed: Notify,
+    /// One permit per request being handled (see [`overload`]).
+    pub(crate) in_flight: tokio::sync::Semaphore,
+    /// The permits `in_flight` started with.
+    pub(crate) max_in_flight: usize,
 }
 
 /// Request fields the create response echoes: the response schema's properties.
@@ -158,7 +170,10 @@ impl MockServer {
             .as_deref()
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| base_url.clone());
+        let in_flight = overload::semaphore(config.max_concurrent_requests);
         let shared = Arc::new(Shared {
+            max_in_flight: in_flight.available_permits(),
+            in_flight,
             base_url,
             public_url,
             validator: RequestValidator::hpp_link_request(),
@@ -194,6 +209,12 @@ impl MockServer {
     /// The socket address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many requests are being handled right now (see
+    /// [`MockConfig::max_concurrent_requests`]).
+    pub fn in_flight_requests(&self) -> usize {
+        self.shared.max_in_flight - self.shared.in_flight.available_permits()
     }
 
     /// Every link still held, oldest first.
@@ -418,7 +439,8 @@ pub(crate) fn complete(
     Ok(completion)
 }
 
-/// The router: the API, the hosted page, the control API, and JSON 404/405 everywhere else.
+/// The router: the API, the hosted page, the control API, and JSON 404/405 everywhere else,
+/// all behind the concurrency limit.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(
@@ -433,6 +455,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .nest("/__mock", control::router())
         .fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            overload::shed,
+        ))
         .with_state(shared)
 }
 
@@ -463,6 +489,18 @@ pub(crate) fn state_name(state: LinkState) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_debug_shows_the_limits_but_not_the_keys() {
+        let config = MockConfig {
+            api_keys: vec!["sandbox-secret-key-1".into(), "sandbox-secret-key-2".into()],
+            ..MockConfig::default()
+        };
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("sandbox-secret"), "{debug}");
+        assert!(debug.contains("[2 redacted]"), "{debug}");
+        assert!(debug.contains("max_concurrent_requests: 256"), "{debug}");
+    }
 
     #[test]
     fn echoed_fields_are_the_response_schema_properties() {

@@ -12,6 +12,13 @@
 //! assert!(server.requests().is_empty());
 //! # }
 //! ```
+//!
+//! For faults below HTTP (a connection reset mid-body, a body cut short of its
+//! `Content-Length`, exact partial writes), [`RawServer`] hands the test the TCP socket itself.
+
+mod raw;
+
+pub use raw::{RawRequest, RawServer, reset, response_head};
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -122,6 +122,9 @@ impl Client {
             // A link-creation endpoint has no reason to redirect, and following one would carry
             // `x-api-key` (which reqwest does not know to be secret) to another host.
             .redirect(reqwest::redirect::Policy::none());
+        if b.http2_prior_knowledge {
+            http = http.http2_prior_knowledge();
+        }
         if b.proxy.is_none() && crate::config::is_loopback(&base_url) {
             // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
             http = http.no_proxy();
@@ -313,32 +316,12 @@ fn sensitive(value: &str, setting: &str) -> Result<HeaderValue, ConfigError> {
     Ok(v)
 }
 
+/// Decodes a 2xx link-creation body with [`Link::from_json`], keeping the response's status.
 fn decode_link(status: u16, body: &[u8]) -> Result<Link, Error> {
-    // serde reads a struct from a JSON array too (fields by position); only an object is a link.
-    if body.trim_ascii_start().first() == Some(&b'[') {
-        return Err(Error::Decode(Box::new(DecodeError::new(
-            status,
-            ".",
-            "expected a JSON object, found an array",
-            body,
-        ))));
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let response: models::HppLinkResponse =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            Error::Decode(Box::new(DecodeError::new(
-                status,
-                path,
-                e.into_inner().to_string(),
-                body,
-            )))
-        })?;
-    // Trailing bytes after the JSON value mean a broken body too.
-    de.end()
-        .map_err(|e| Error::Decode(Box::new(DecodeError::new(status, ".", e.to_string(), body))))?;
-    Link::from_response(response)
-        .map_err(|message| Error::Decode(Box::new(DecodeError::new(status, "url", message, body))))
+    Link::from_json(body).map_err(|mut e| {
+        e.status = status;
+        Error::Decode(Box::new(e))
+    })
 }
 
 fn transport_error(e: reqwest::Error) -> Error {

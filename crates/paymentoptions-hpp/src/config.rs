@@ -138,6 +138,7 @@ pub struct ClientBuilder {
     pub(crate) merchant_email: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) http2_prior_knowledge: bool,
     pub(crate) env_error: Option<ConfigError>,
 }
 
@@ -155,6 +156,7 @@ impl Default for ClientBuilder {
             merchant_email: None,
             retry: RetryPolicy::default(),
             max_response_bytes: 1024 * 1024,
+            http2_prior_knowledge: false,
             env_error: None,
         }
     }
@@ -241,6 +243,26 @@ impl ClientBuilder {
     /// decode error; longer error bodies are cut.
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.max_response_bytes = max;
+        self
+    }
+
+    /// Speak HTTP/2 from the first byte ("prior knowledge", h2c) instead of HTTP/1.1.
+    ///
+    /// For HTTP/2 servers without TLS, e.g. a local proxy; over https, HTTP/2 is negotiated
+    /// automatically (ALPN) and this is not needed. A server that only speaks HTTP/1.1 fails
+    /// every request with a [`Transport`](crate::Error::Transport) error.
+    ///
+    /// ```
+    /// let client = paymentoptions_hpp::Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .base_url("http://127.0.0.1:8080") // an HTTP/2-only local proxy
+    ///     .http2_prior_knowledge()
+    ///     .build()?;
+    /// assert!(format!("{client:?}").contains("127.0.0.1:8080"));
+    /// # Ok::<(), paymentoptions_hpp::Error>(())
+    /// ```
+    pub fn http2_prior_knowledge(mut self) -> Self {
+        self.http2_prior_knowledge = true;
         self
     }
 

@@ -4,6 +4,7 @@ use paymentoptions_hpp_client::types as models;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::error::DecodeError;
 use crate::money::{Currency, Money};
 use crate::validation::{Checker, Rule, ValidationError, Violation};
 
@@ -315,7 +316,8 @@ impl LinkRequest {
     /// Parses and checks a request body in the API's JSON format (as in the API documentation).
     ///
     /// Nothing is dropped or changed silently: a field the request model does not have is
-    /// refused ([`Rule::UnknownField`]); `null` is read as "absent", which the API treats alike.
+    /// refused ([`Rule::UnknownField`]), and so is a key written twice in one object;
+    /// `null` is read as "absent", which the API treats alike.
     ///
     /// ```
     /// let body = br#"{"amount": 1000, "currency": "JPY", "merchant_txn_ref": "A-1"}"#;
@@ -324,6 +326,9 @@ impl LinkRequest {
     ///
     /// let err = paymentoptions_hpp::LinkRequest::from_json(br#"{"amount": 1, "amuont": 2}"#).unwrap_err();
     /// assert_eq!(err.field(), "amuont");
+    ///
+    /// let err = paymentoptions_hpp::LinkRequest::from_json(br#"{"amount": 1, "amount": 2}"#).unwrap_err();
+    /// assert_eq!(err.field(), "amount");
     /// # Ok::<(), paymentoptions_hpp::ValidationError>(())
     /// ```
     pub fn from_json(body: &[u8]) -> Result<Self, ValidationError> {
@@ -335,9 +340,16 @@ impl LinkRequest {
                 Rule::Json("expected a JSON object".into()),
             ));
         }
+        // `original` kept the last of a key written twice; the first must not vanish silently.
+        if let Some(field) = first_duplicate_key(body) {
+            return Err(ValidationError::one(
+                field,
+                Rule::Json("duplicate field: the key is written twice in its object".into()),
+            ));
+        }
         let model: models::HppLinkRequest =
             serde_path_to_error::deserialize(&original).map_err(|e| {
-                let field = e.path().to_string();
+                let field = json_path(e.path());
                 let field = if field == "." { String::new() } else { field };
                 ValidationError::one(field, Rule::Spec(e.into_inner().to_string()))
             })?;
@@ -382,11 +394,124 @@ impl LinkRequest {
     }
 }
 
+/// How a key appears in a field path: as itself, or `""` for the empty key (an empty path
+/// means the body itself).
+fn path_key(key: &str) -> &str {
+    if key.is_empty() { "\"\"" } else { key }
+}
+
+/// `path` as `serde_path_to_error` writes it (`billing_address.city`, `.` for the body), except
+/// that an empty key is written `""` and an unknown position (the JSON broke off between two
+/// members) is left out, so that a path is never empty and never `?`.
+pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    use std::fmt::Write;
+
+    let mut out = String::new();
+    for segment in path.iter() {
+        if matches!(segment, Segment::Unknown) {
+            continue;
+        }
+        if !out.is_empty() && !matches!(segment, Segment::Seq { .. }) {
+            out.push('.');
+        }
+        match segment {
+            Segment::Map { key } => out.push_str(path_key(key)),
+            other => {
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// The path (`billing_address.city`) of the first key written twice in one object of `body`,
+/// which must be valid JSON. (A `serde_json::Value` keeps only the last value of such a key.)
+fn first_duplicate_key(body: &[u8]) -> Option<String> {
+    use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    use std::collections::HashSet;
+    use std::fmt;
+
+    /// Walks a JSON value at path `.0`; yields the first duplicate key's path below it.
+    struct Scan(String);
+
+    impl Scan {
+        fn child(&self, key: &str) -> Scan {
+            let key = path_key(key);
+            Scan(if self.0.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{key}", self.0)
+            })
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Scan {
+        type Value = Option<String>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Scan {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            let mut i = 0usize;
+            while let Some(inner) = seq.next_element_seed(Scan(format!("{}[{i}]", self.0)))? {
+                found = found.or(inner);
+                i += 1;
+            }
+            Ok(found)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            let mut seen = HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let child = self.child(&key);
+                if !seen.insert(key) {
+                    found = found.or(Some(child.0.clone()));
+                }
+                found = found.or(map.next_value_seed(child)?);
+            }
+            Ok(found)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    Scan(String::new()).deserialize(&mut de).ok().flatten()
+}
+
 /// Records every place where `encoded` (what would be sent) differs from `original` (what was
 /// given): keys the model does not have, and values it would read differently (serde reads a
 /// struct from a JSON array, for one). A `null` counts as absent.
 fn differences(original: &Value, encoded: &Value, at: &str, out: &mut Vec<Violation>) {
     let field = |key: &str| {
+        let key = path_key(key);
         if at.is_empty() {
             key.to_string()
         } else {
@@ -427,6 +552,54 @@ pub struct Link {
 }
 
 impl Link {
+    /// Decodes a link-creation response body, e.g. one a proxy or a log kept.
+    ///
+    /// The body is read exactly as [`Client::create_link`](crate::Client::create_link) reads a
+    /// 2xx response: it must be one JSON object (nothing but whitespace after it) with a UUID
+    /// `id` and an absolute `url`; every echoed field may be absent and unknown fields are
+    /// ignored. A body that does not decode gives a [`DecodeError`] naming the JSON path that
+    /// failed; its [`status`](DecodeError::status) is 200, the status of a created link.
+    ///
+    /// ```
+    /// use paymentoptions_hpp::Link;
+    ///
+    /// let body = br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e",
+    ///     "url": "https://checkout-dev.paymentoptions.com/jp/HostedPaymentPage/hKJsdByR",
+    ///     "amount": 1000, "currency": "JPY"}"#;
+    /// let link = Link::from_json(body)?;
+    /// assert_eq!(link.url().host_str(), Some("checkout-dev.paymentoptions.com"));
+    /// assert_eq!(link.response().amount, Some(1000));
+    ///
+    /// let err = Link::from_json(br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": 7}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.path(), "url");
+    /// assert_eq!(err.status(), 200);
+    /// # Ok::<(), paymentoptions_hpp::DecodeError>(())
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
+        const STATUS: u16 = 200;
+        // serde reads a struct from a JSON array too (fields by position); only an object is a link.
+        if body.trim_ascii_start().first() == Some(&b'[') {
+            return Err(DecodeError::new(
+                STATUS,
+                ".",
+                "expected a JSON object, found an array",
+                body,
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let response: models::HppLinkResponse =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = json_path(e.path());
+                DecodeError::new(STATUS, path, e.into_inner().to_string(), body)
+            })?;
+        // Trailing bytes after the JSON value mean a broken body too.
+        de.end()
+            .map_err(|e| DecodeError::new(STATUS, ".", e.to_string(), body))?;
+        Self::from_response(response)
+            .map_err(|message| DecodeError::new(STATUS, "url", message, body))
+    }
+
     pub(crate) fn from_response(response: models::HppLinkResponse) -> Result<Self, String> {
         let url = url::Url::parse(&response.url)
             .map_err(|e| format!("`url` is not an absolute URL ({e})"))?;

@@ -1,0 +1,59 @@
+//! `Link::from_json` is the decoder `Client::create_link` uses: the same link or the same error
+//! (path, message, body snippet) for every body, except that the client reports the response's
+//! own 2xx status where `from_json` says 200. The property tests in `tests/tests/properties.rs`
+//! drive `from_json` with arbitrary and mutated bodies.
+
+use paymentoptions_hpp::{Client, Currency, Error, Link, LinkRequest, Money, RetryPolicy};
+use paymentoptions_hpp_testkit::{Reply, TestServer};
+
+fn fixture() -> Vec<u8> {
+    let path = format!(
+        "{}/../../fixtures/hpp-link-response.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(path).unwrap()
+}
+
+#[tokio::test]
+async fn create_link_decodes_exactly_as_from_json() {
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .api_key("test-key-123")
+        .base_url(&server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let request = LinkRequest::builder()
+        .amount(Money::from_major(1000, Currency::JPY).unwrap())
+        .build()
+        .unwrap();
+    let whole = fixture();
+    let bodies: Vec<Vec<u8>> = vec![
+        whole.clone(),
+        whole[..whole.len() / 2].to_vec(),
+        b"[]".to_vec(),
+        b"<html>maintenance</html>".to_vec(),
+        br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": "/relative"}"#.to_vec(),
+        br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "": "#.to_vec(),
+        br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": "https://x.example/", "amount": 1e400}"#.to_vec(),
+    ];
+    for status in [200, 201] {
+        for body in &bodies {
+            server.push_reply(Reply::raw(status, "application/json", body.clone()));
+            let sent = client.create_link(&request).await;
+            let read = Link::from_json(body);
+            match (sent, read) {
+                (Ok(sent), Ok(read)) => assert_eq!(sent, read),
+                (Err(Error::Decode(sent)), Err(read)) => {
+                    assert_eq!(sent.status(), status);
+                    assert_eq!(read.status(), 200);
+                    assert_eq!(
+                        (sent.path(), sent.message(), sent.body_snippet()),
+                        (read.path(), read.message(), read.body_snippet())
+                    );
+                }
+                (sent, read) => panic!("{status} {body:?}: {sent:?} vs {read:?}"),
+            }
+        }
+    }
+}

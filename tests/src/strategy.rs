@@ -1,0 +1,867 @@
+//! Proptest strategies for `tests/tests/properties.rs`.
+//!
+//! * [`component`] / [`schema`]: JSON values valid for a schema of the spec, built from the spec
+//!   itself, so a new field or rule is generated as soon as it is written there. The generator
+//!   refuses (panics, naming the keyword and where it is) any schema keyword it does not know,
+//!   rather than silently generating values the spec does not allow.
+//! * [`round_tripped`]: the JSON a generated model type must give back for such a value.
+//! * [`Mutation`], [`mutation`], [`odd_value`]: broken variants of a JSON body (fields dropped,
+//!   wrong types, huge numbers, deep nesting, long strings, invalid UTF-8, duplicate keys,
+//!   truncation), rendered as raw bytes because most of them cannot be held in a
+//!   `serde_json::Value`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::strategy::{BoxedStrategy, Just, Union};
+use serde_json::{Map, Value};
+
+/// Schema keywords the generator understands. Any other keyword makes it panic, so that a spec
+/// change it cannot honour fails the property tests instead of weakening them.
+const KNOWN_KEYWORDS: [&str; 24] = [
+    // validation
+    "type",
+    "format",
+    "properties",
+    "required",
+    "nullable",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+    "items",
+    "minItems",
+    "maxItems",
+    "oneOf",
+    "anyOf",
+    "$ref",
+    "additionalProperties",
+    // annotations
+    "description",
+    "example",
+    "title",
+    "deprecated",
+];
+
+/// Below this many `$ref`s, optional properties are generated; deeper, only required ones (so
+/// a recursive schema still gives finite values).
+const OPTIONAL_DEPTH: usize = 8;
+/// A schema that needs more `$ref`s than this for one value is recursive through required
+/// properties: no finite value exists.
+const MAX_DEPTH: usize = 32;
+/// Strings without `maxLength` are at most this many characters.
+const DEFAULT_MAX_CHARS: usize = 40;
+
+/// Values valid for component schema `name` of `spec` (the spec as JSON, see [`crate::spec`]).
+///
+/// Panics when the spec has no such schema or uses a keyword the generator does not know.
+pub fn component(spec: &Value, name: &str) -> BoxedStrategy<Value> {
+    let at = format!("#/components/schemas/{name}");
+    let schema = resolve(spec, &at);
+    build(spec, schema, &at, 0)
+}
+
+/// Values valid for `schema`, whose `$ref`s point into `spec`.
+pub fn schema(spec: &Value, schema: &Value) -> BoxedStrategy<Value> {
+    build(spec, schema, "(schema)", 0)
+}
+
+fn resolve<'a>(spec: &'a Value, reference: &str) -> &'a Value {
+    let pointer = reference
+        .strip_prefix('#')
+        .unwrap_or_else(|| panic!("strategy: only local `$ref`s are supported, not {reference}"));
+    spec.pointer(pointer)
+        .unwrap_or_else(|| panic!("strategy: `$ref` {reference} points to nothing"))
+}
+
+fn build(spec: &Value, schema: &Value, at: &str, depth: usize) -> BoxedStrategy<Value> {
+    assert!(
+        depth <= MAX_DEPTH,
+        "strategy: {at} is recursive through required properties: no finite value exists"
+    );
+    let Some(map) = schema.as_object() else {
+        panic!("strategy: the schema at {at} is not an object: {schema}");
+    };
+    if let Some(reference) = map.get("$ref") {
+        // OpenAPI 3.0: keywords next to `$ref` are ignored.
+        let reference = reference
+            .as_str()
+            .unwrap_or_else(|| panic!("strategy: `$ref` at {at} is not a string"));
+        return build(spec, resolve(spec, reference), reference, depth + 1);
+    }
+    for key in map.keys() {
+        assert!(
+            KNOWN_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-"),
+            "strategy: keyword `{key}` at {at} is not understood by tests/src/strategy.rs; \
+             teach it there so generated values follow the rule"
+        );
+    }
+    let inner = if let Some(values) = map.get("enum") {
+        let values = values
+            .as_array()
+            .unwrap_or_else(|| panic!("strategy: `enum` at {at} is not an array"))
+            .clone();
+        assert!(!values.is_empty(), "strategy: empty `enum` at {at}");
+        proptest::sample::select(values).boxed()
+    } else if let Some(branches) = map.get("oneOf").or_else(|| map.get("anyOf")) {
+        // `oneOf` needs exactly one branch to match; the spec's branches are disjoint types,
+        // and `properties.rs` checks every value with the sandbox's validator.
+        let branches = branches
+            .as_array()
+            .unwrap_or_else(|| panic!("strategy: `oneOf`/`anyOf` at {at} is not an array"));
+        Union::new(
+            branches
+                .iter()
+                .enumerate()
+                .map(|(i, b)| build(spec, b, &format!("{at}/oneOf/{i}"), depth)),
+        )
+        .boxed()
+    } else {
+        match map.get("type").map(|t| t.as_str().unwrap_or_default()) {
+            Some("object") => object(spec, map, at, depth),
+            Some("string") => string(map, at),
+            Some("integer") => integer(map, at),
+            Some("number") => number(map, at),
+            Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
+            Some("array") => array(spec, map, at, depth),
+            None => any_json(),
+            Some(other) => panic!("strategy: type `{other}` at {at} is not supported"),
+        }
+    };
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        prop_oneof![1 => Just(Value::Null), 3 => inner].boxed()
+    } else {
+        inner
+    }
+}
+
+fn object(spec: &Value, map: &Map<String, Value>, at: &str, depth: usize) -> BoxedStrategy<Value> {
+    match map.get("additionalProperties") {
+        None | Some(Value::Bool(_)) => {}
+        Some(_) => panic!(
+            "strategy: `additionalProperties` with a schema at {at} is not supported (it would \
+             be a map type)"
+        ),
+    }
+    let required: BTreeSet<&str> = map
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let empty = Map::new();
+    let properties = match map.get("properties") {
+        Some(Value::Object(p)) => p,
+        Some(_) => panic!("strategy: `properties` at {at} is not an object"),
+        None => &empty,
+    };
+    for name in &required {
+        assert!(
+            properties.contains_key(*name),
+            "strategy: required property `{name}` at {at} has no schema"
+        );
+    }
+    let members: Vec<BoxedStrategy<Option<(String, Value)>>> = properties
+        .iter()
+        .filter(|(name, _)| depth < OPTIONAL_DEPTH || required.contains(name.as_str()))
+        .map(|(name, schema)| {
+            let key = name.clone();
+            let value = build(spec, schema, &format!("{at}/properties/{name}"), depth)
+                .prop_map(move |v| (key.clone(), v));
+            if required.contains(name.as_str()) {
+                value.prop_map(Some).boxed()
+            } else {
+                proptest::option::weighted(0.6, value).boxed()
+            }
+        })
+        .collect();
+    members
+        .prop_map(|members| Value::Object(members.into_iter().flatten().collect()))
+        .boxed()
+}
+
+fn usize_keyword(map: &Map<String, Value>, key: &str, at: &str) -> Option<usize> {
+    map.get(key).map(|v| {
+        v.as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or_else(|| panic!("strategy: `{key}` at {at} is not a count: {v}"))
+    })
+}
+
+fn string(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
+    let min = usize_keyword(map, "minLength", at).unwrap_or(0);
+    let max = usize_keyword(map, "maxLength", at);
+    let regex = |pattern: &str| {
+        proptest::string::string_regex(pattern)
+            .unwrap_or_else(|e| panic!("strategy: pattern {pattern:?} at {at}: {e}"))
+            .boxed()
+    };
+    let strings: BoxedStrategy<String> = if let Some(pattern) = map.get("pattern") {
+        let pattern = pattern
+            .as_str()
+            .unwrap_or_else(|| panic!("strategy: `pattern` at {at} is not a string"));
+        // JSON Schema patterns search (are unanchored); a string that matches the pattern
+        // whole matches it. proptest's generator does not take anchors, so they are dropped.
+        let core = pattern.strip_prefix('^').unwrap_or(pattern);
+        let core = match core.strip_suffix('$') {
+            Some(c) if !c.ends_with('\\') => c,
+            _ => core,
+        };
+        regex(core)
+    } else {
+        match map.get("format").and_then(Value::as_str) {
+            Some("email") => regex(r"[a-z]{1,10}@[a-z]{1,10}\.com"),
+            Some("uri") => regex(r"https://[a-z]{1,10}\.example/[a-z]{0,10}"),
+            Some("uuid") => any::<u128>().prop_map(uuid_text).boxed(),
+            // chrono (what typify makes of `date-time`) writes whole seconds in UTC as `...Z`.
+            Some("date-time") => (date(), 0u32..24, 0u32..60, 0u32..60)
+                .prop_map(|(d, h, m, s)| format!("{d}T{h:02}:{m:02}:{s:02}Z"))
+                .boxed(),
+            Some("date") => date().boxed(),
+            Some(other) => panic!("strategy: string format `{other}` at {at} is not supported"),
+            None => {
+                let max = max.unwrap_or(min.max(DEFAULT_MAX_CHARS));
+                proptest::collection::vec(any::<char>(), min..=max)
+                    .prop_map(String::from_iter)
+                    .boxed()
+            }
+        }
+    };
+    // Patterns and formats must still respect the length rules (counted in characters, as
+    // JSON Schema and the generated newtypes count them).
+    strings
+        .prop_filter("minLength/maxLength", move |s| {
+            let n = s.chars().count();
+            n >= min && max.is_none_or(|max| n <= max)
+        })
+        .prop_map(Value::String)
+        .boxed()
+}
+
+fn date() -> impl Strategy<Value = String> {
+    (1970u32..2100, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The canonical (lower-case, hyphenated) text of a UUID, the form `uuid::Uuid` writes back.
+fn uuid_text(n: u128) -> String {
+    let hex = format!("{n:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+fn bound(map: &Map<String, Value>, key: &str, exclusive: &str, at: &str) -> Option<(f64, bool)> {
+    let value = map.get(key)?;
+    let n = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("strategy: `{key}` at {at} is not a number: {value}"));
+    Some((n, map.get(exclusive) == Some(&Value::Bool(true))))
+}
+
+fn integer(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
+    let (mut lo, mut hi) = match map.get("format").and_then(Value::as_str) {
+        Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        Some("int64") | None => (i64::MIN, i64::MAX),
+        Some(other) => panic!("strategy: integer format `{other}` at {at} is not supported"),
+    };
+    if let Some((min, exclusive)) = bound(map, "minimum", "exclusiveMinimum", at) {
+        let min = min.ceil();
+        let min = if exclusive && min == map["minimum"].as_f64().unwrap() {
+            min + 1.0
+        } else {
+            min
+        };
+        lo = lo.max(min as i64);
+    }
+    if let Some((max, exclusive)) = bound(map, "maximum", "exclusiveMaximum", at) {
+        let max = max.floor();
+        let max = if exclusive && max == map["maximum"].as_f64().unwrap() {
+            max - 1.0
+        } else {
+            max
+        };
+        hi = hi.min(max as i64);
+    }
+    assert!(lo <= hi, "strategy: no integer fits the bounds at {at}");
+    // The edges are where decoders break; a uniform draw from 2^64 values never hits them.
+    let edges: Vec<i64> = [lo, hi, lo.saturating_add(1), hi.saturating_sub(1), 0, 1, -1]
+        .into_iter()
+        .filter(|n| (lo..=hi).contains(n))
+        .collect();
+    prop_oneof![
+        1 => proptest::sample::select(edges),
+        3 => lo..=hi,
+    ]
+    .prop_map(Value::from)
+    .boxed()
+}
+
+fn number(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
+    let lo = bound(map, "minimum", "exclusiveMinimum", at).map_or(-1e15, |b| b.0);
+    let hi = bound(map, "maximum", "exclusiveMaximum", at).map_or(1e15, |b| b.0);
+    // Exclusive bounds: a draw equal to the bound is filtered out.
+    let (min, max) = (map.get("minimum").cloned(), map.get("maximum").cloned());
+    (lo..=hi)
+        .prop_filter("exclusive bounds", move |n| {
+            Some(Value::from(*n)) != min && Some(Value::from(*n)) != max
+        })
+        .prop_map(Value::from)
+        .boxed()
+}
+
+fn array(spec: &Value, map: &Map<String, Value>, at: &str, depth: usize) -> BoxedStrategy<Value> {
+    let items = map
+        .get("items")
+        .unwrap_or_else(|| panic!("strategy: array at {at} has no `items`"));
+    let min = usize_keyword(map, "minItems", at).unwrap_or(0);
+    let max = usize_keyword(map, "maxItems", at).unwrap_or(min + 4);
+    proptest::collection::vec(build(spec, items, &format!("{at}/items"), depth), min..=max)
+        .prop_map(Value::Array)
+        .boxed()
+}
+
+/// Any small JSON value (what a schema without `type` allows): null, booleans, integers,
+/// decimals, strings, and arrays and objects of those, at most three levels deep.
+///
+/// Decimals are the ones serde_json's default parser reads back exactly (few digits: it only
+/// guarantees exact round trips of every `f64` with its `float_roundtrip` feature).
+pub fn any_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (any::<i32>(), 0..4)
+            .prop_map(|(n, decimals)| Value::from(f64::from(n) / 10f64.powi(decimals))),
+        short_text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((short_text(), inner), 0..4)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+    .boxed()
+}
+
+fn short_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<char>(), 0..12).prop_map(String::from_iter)
+}
+
+/// The JSON that a generated model type gives back after decoding `value` (valid for
+/// `schema`) and encoding it again: the same, except that an optional property whose schema
+/// admits `null` (`nullable: true`, or no `type` at all) and is `null` disappears, because the
+/// model holds it as `None` and skips `None` when encoding.
+pub fn round_tripped(spec: &Value, schema: &Value, value: &Value) -> Value {
+    let schema = follow(spec, schema);
+    match value {
+        Value::Object(members) => {
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                return branch(spec, schema)
+                    .map_or_else(|| value.clone(), |b| round_tripped(spec, b, value));
+            };
+            let required: BTreeSet<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let kept = members
+                .iter()
+                .filter_map(|(name, v)| match properties.get(name) {
+                    Some(s)
+                        if v.is_null()
+                            && !required.contains(name.as_str())
+                            && admits_null(spec, s) =>
+                    {
+                        None
+                    }
+                    Some(s) => Some((name.clone(), round_tripped(spec, s, v))),
+                    None => Some((name.clone(), v.clone())),
+                });
+            Value::Object(kept.collect())
+        }
+        Value::Array(items) => match schema.get("items") {
+            Some(s) => Value::Array(items.iter().map(|v| round_tripped(spec, s, v)).collect()),
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
+}
+
+fn follow<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => follow(spec, resolve(spec, reference)),
+        None => schema,
+    }
+}
+
+/// The `oneOf`/`anyOf` branch an object value was generated from: the first object branch.
+fn branch<'a>(spec: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))?
+        .as_array()?;
+    branches
+        .iter()
+        .map(|b| follow(spec, b))
+        .find(|b| b.get("type").and_then(Value::as_str) == Some("object"))
+}
+
+fn admits_null(spec: &Value, schema: &Value) -> bool {
+    let schema = follow(spec, schema);
+    if schema.get("nullable") == Some(&Value::Bool(true)) {
+        return true;
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values.contains(&Value::Null);
+    }
+    if let Some(branches) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        return branches.iter().any(|b| admits_null(spec, b));
+    }
+    schema.get("type").is_none()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broken bodies.
+
+/// One step into a JSON document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// An object member.
+    Key(String),
+    /// An array element.
+    Index(usize),
+}
+
+/// Every path in `value`, the root (empty path) first.
+pub fn paths(value: &Value) -> Vec<Vec<Step>> {
+    fn walk(value: &Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+        out.push(at.clone());
+        match value {
+            Value::Object(members) => {
+                for (key, v) in members {
+                    at.push(Step::Key(key.clone()));
+                    walk(v, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    at.push(Step::Index(i));
+                    walk(v, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut Vec::new(), &mut out);
+    out
+}
+
+/// A change to the value at one path of a document.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Write these bytes instead of the value (they need not be JSON).
+    Replace(Vec<u8>),
+    /// Leave the member (or array element) out.
+    Drop,
+    /// Write the member, then the same key again with these bytes as its value.
+    Duplicate(Vec<u8>),
+    /// Add a member with this key and these bytes to the object at the path.
+    Insert(String, Vec<u8>),
+}
+
+/// A change to the rendered bytes.
+#[derive(Clone)]
+pub enum ByteEdit {
+    /// None.
+    Keep,
+    /// Cut the body at this position.
+    Truncate(Index),
+    /// Insert these bytes at this position.
+    Insert(Index, Vec<u8>),
+    /// XOR the byte at this position with this mask.
+    Flip(Index, u8),
+}
+
+/// A broken variant of a JSON document: edits at paths, then a byte edit.
+#[derive(Clone)]
+pub struct Mutation {
+    /// Path edits; the first edit for a path wins.
+    pub edits: Vec<(Vec<Step>, Edit)>,
+    /// Applied to the rendered bytes.
+    pub bytes: ByteEdit,
+}
+
+/// Shows raw bytes as text (lossy), cut in the middle when long, so that a failing case stays
+/// readable.
+struct Shown<'a>(&'a [u8]);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOW: usize = 120;
+        if self.0.len() <= 2 * SHOW {
+            write!(f, "{:?}", String::from_utf8_lossy(self.0))
+        } else {
+            write!(
+                f,
+                "{:?} ...({} bytes)... {:?}",
+                String::from_utf8_lossy(&self.0[..SHOW]),
+                self.0.len() - 2 * SHOW,
+                String::from_utf8_lossy(&self.0[self.0.len() - SHOW..])
+            )
+        }
+    }
+}
+
+impl fmt::Debug for Edit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Edit::Replace(b) => f.debug_tuple("Replace").field(&Shown(b)).finish(),
+            Edit::Drop => f.write_str("Drop"),
+            Edit::Duplicate(b) => f.debug_tuple("Duplicate").field(&Shown(b)).finish(),
+            Edit::Insert(k, b) => f.debug_tuple("Insert").field(k).field(&Shown(b)).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for ByteEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ByteEdit::Keep => f.write_str("Keep"),
+            ByteEdit::Truncate(i) => f.debug_tuple("Truncate").field(i).finish(),
+            ByteEdit::Insert(i, b) => f.debug_tuple("Insert").field(i).field(&Shown(b)).finish(),
+            ByteEdit::Flip(i, m) => f.debug_tuple("Flip").field(i).field(m).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for Mutation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mutation")
+            .field("edits", &self.edits)
+            .field("bytes", &self.bytes)
+            .finish()
+    }
+}
+
+impl Mutation {
+    /// `document` with this mutation applied, as bytes.
+    pub fn apply(&self, document: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut at = Vec::new();
+        match self.edit_at(&at) {
+            Some(Edit::Replace(raw)) => out.extend_from_slice(raw),
+            _ => self.render(document, &mut at, &mut out),
+        }
+        match &self.bytes {
+            ByteEdit::Keep => {}
+            ByteEdit::Truncate(i) => out.truncate(i.index(out.len() + 1)),
+            ByteEdit::Insert(i, raw) => {
+                let i = i.index(out.len() + 1);
+                out.splice(i..i, raw.iter().copied());
+            }
+            ByteEdit::Flip(i, mask) => {
+                if !out.is_empty() {
+                    let i = i.index(out.len());
+                    out[i] ^= mask;
+                }
+            }
+        }
+        out
+    }
+
+    fn edit_at(&self, at: &[Step]) -> Option<&Edit> {
+        self.edits.iter().find(|(p, _)| p == at).map(|(_, e)| e)
+    }
+
+    fn render(&self, value: &Value, at: &mut Vec<Step>, out: &mut Vec<u8>) {
+        let mut first = true;
+        let mut sep = |out: &mut Vec<u8>| {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+        };
+        match value {
+            Value::Object(members) => {
+                out.push(b'{');
+                for (key, v) in members {
+                    at.push(Step::Key(key.clone()));
+                    let write_key = |out: &mut Vec<u8>| {
+                        serde_json::to_writer(&mut *out, key).unwrap();
+                        out.push(b':');
+                    };
+                    match self.edit_at(at) {
+                        Some(Edit::Drop) => {}
+                        Some(Edit::Replace(raw)) => {
+                            sep(out);
+                            write_key(out);
+                            out.extend_from_slice(raw);
+                        }
+                        Some(Edit::Duplicate(raw)) => {
+                            sep(out);
+                            write_key(out);
+                            self.render(v, at, out);
+                            sep(out);
+                            write_key(out);
+                            out.extend_from_slice(raw);
+                        }
+                        _ => {
+                            sep(out);
+                            write_key(out);
+                            self.render(v, at, out);
+                        }
+                    }
+                    at.pop();
+                }
+                if let Some(Edit::Insert(key, raw)) = self.edit_at(at) {
+                    sep(out);
+                    serde_json::to_writer(&mut *out, key).unwrap();
+                    out.push(b':');
+                    out.extend_from_slice(raw);
+                }
+                out.push(b'}');
+            }
+            Value::Array(items) => {
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    at.push(Step::Index(i));
+                    match self.edit_at(at) {
+                        Some(Edit::Drop) => {}
+                        Some(Edit::Replace(raw)) => {
+                            sep(out);
+                            out.extend_from_slice(raw);
+                        }
+                        _ => {
+                            sep(out);
+                            self.render(v, at, out);
+                        }
+                    }
+                    at.pop();
+                }
+                if let Some(Edit::Insert(_, raw)) = self.edit_at(at) {
+                    sep(out);
+                    out.extend_from_slice(raw);
+                }
+                out.push(b']');
+            }
+            leaf => serde_json::to_writer(&mut *out, leaf).unwrap(),
+        }
+    }
+}
+
+/// How many characters (or escapes) the long strings of [`odd_values`] have.
+pub const LONG: usize = 5_000;
+
+/// How deep [`deeply_nested`] values go: far past serde_json's recursion limit (128).
+pub const DEEP: usize = 10_000;
+
+/// `depth` nested arrays, objects, or a mix of both, closed or left open.
+pub fn deeply_nested(depth: usize, kind: u8, closed: bool) -> Vec<u8> {
+    let (open, close): (&[u8], &[u8]) = match kind % 3 {
+        0 => (b"[", b"]"),
+        1 => (b"{\"a\":", b"}"),
+        _ => (b"[{\"a\":", b"}]"),
+    };
+    let mut out = open.repeat(depth);
+    out.extend_from_slice(b"0");
+    if closed {
+        out.extend_from_slice(&close.repeat(depth));
+    }
+    out
+}
+
+/// The odd values every decoder must survive, each as raw bytes: values of every JSON type,
+/// numbers no 64-bit type holds, deep nesting, long strings, invalid UTF-8 and escapes, and
+/// tokens that are not JSON at all. [`odd_value`] draws from these and from random ones.
+pub fn odd_values() -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = [
+        // every type
+        "null",
+        "true",
+        "false",
+        "0",
+        "-1",
+        "1.5",
+        "\"\"",
+        "\"x\"",
+        "\"   \"",
+        "[]",
+        "{}",
+        "[1,\"a\",null]",
+        "{\"a\":1}",
+        // numbers
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "18446744073709551616",
+        "18446744073709551615",
+        "-18446744073709551616",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "1.7976931348623157e308",
+        "-0",
+        "-0.0",
+        "1E2",
+        "0.1e1",
+        "01",
+        "1.",
+        ".5",
+        "+1",
+        "0x10",
+        // strings
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"\\udc00\\ud800\"",
+        "\"\\uDBFF\\uDFFF\"",
+        "\"\\x41\"",
+        "\"\\u12\"",
+        "\"tab\there\"",
+        "\"unterminated",
+        "\"a\\\"",
+        // not JSON
+        "",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "undefined",
+        "tru",
+        "nul",
+        "'single'",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\"}",
+        "{a:1}",
+        "[",
+        "{",
+        "]",
+        "}",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    // 500-digit integers and decimals.
+    out.push("9".repeat(500).into_bytes());
+    out.push(format!("0.{}1", "0".repeat(500)).into_bytes());
+    out.push(format!("1{}e-400", "0".repeat(400)).into_bytes());
+    // Long strings (far past every `maxLength` and the 512-byte snippet of errors): ASCII,
+    // multi-byte, escapes.
+    for unit in ["a", "é", "日", "😀", "\\n", "\\u00e9", "\\ud83d\\ude00"] {
+        out.push(format!("\"{}\"", unit.repeat(LONG)).into_bytes());
+    }
+    // Invalid UTF-8 inside strings: a lone continuation byte, an overlong NUL, an encoded
+    // surrogate, a truncated sequence, bytes that never occur in UTF-8.
+    for bad in [
+        &b"\x80"[..],
+        b"\xc0\x80",
+        b"\xed\xa0\x80",
+        b"\xe6\x97",
+        b"\xff\xfe",
+        b"\xf4\x90\x80\x80",
+    ] {
+        let mut s = b"\"ab".to_vec();
+        s.extend_from_slice(bad);
+        s.extend_from_slice(b"cd\"");
+        out.push(s);
+        out.push(bad.to_vec());
+    }
+    // Deep nesting, closed and unclosed.
+    for kind in 0..3 {
+        out.push(deeply_nested(DEEP, kind, true));
+        out.push(deeply_nested(DEEP, kind, false));
+    }
+    out
+}
+
+/// One odd value: from [`odd_values`], any small JSON value, or random bytes.
+pub fn odd_value() -> BoxedStrategy<Vec<u8>> {
+    prop_oneof![
+        4 => proptest::sample::select(odd_values()),
+        2 => any_json().prop_map(|v| serde_json::to_vec(&v).unwrap()),
+        1 => (0usize..DEEP + 1, any::<u8>(), any::<bool>())
+            .prop_map(|(depth, kind, closed)| deeply_nested(depth, kind, closed)),
+        1 => json_ish_bytes(),
+        1 => proptest::collection::vec(any::<u8>(), 0..16),
+    ]
+    .boxed()
+}
+
+/// Bytes made of JSON's tokens and of bytes that break it, to get past a parser's first byte
+/// more often than random bytes do.
+pub fn json_ish_bytes() -> BoxedStrategy<Vec<u8>> {
+    let tokens: Vec<&'static [u8]> = vec![
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b":",
+        b",",
+        b"\"",
+        b"\\",
+        b"\"id\"",
+        b"\"url\"",
+        b"\"amount\"",
+        b"\"transaction_details\"",
+        b"\"ref\"",
+        b"null",
+        b"true",
+        b"0",
+        b"-",
+        b"1e",
+        b"9999",
+        b".",
+        b" ",
+        b"\n",
+        b"\\u",
+        b"d800",
+        b"\xff",
+        b"\xc3",
+        b"\x00",
+    ];
+    proptest::collection::vec(proptest::sample::select(tokens), 0..64)
+        .prop_map(|parts| parts.concat())
+        .boxed()
+}
+
+/// A mutation of `document`: one to three edits at its paths, then maybe a byte edit.
+pub fn mutation(document: &Value) -> BoxedStrategy<Mutation> {
+    let paths = paths(document);
+    let edit = prop_oneof![
+        3 => odd_value().prop_map(Edit::Replace),
+        2 => Just(Edit::Drop),
+        1 => odd_value().prop_map(Edit::Duplicate),
+        1 => (short_text(), odd_value()).prop_map(|(k, v)| Edit::Insert(k, v)),
+    ];
+    let bytes = prop_oneof![
+        6 => Just(ByteEdit::Keep),
+        1 => any::<Index>().prop_map(ByteEdit::Truncate),
+        1 => (any::<Index>(), proptest::collection::vec(any::<u8>(), 1..4))
+            .prop_map(|(i, b)| ByteEdit::Insert(i, b)),
+        1 => (any::<Index>(), 1u8..=255).prop_map(|(i, m)| ByteEdit::Flip(i, m)),
+    ];
+    (
+        proptest::collection::vec((proptest::sample::select(paths), edit), 1..=3),
+        bytes,
+    )
+        .prop_map(|(edits, bytes)| Mutation { edits, bytes })
+        .boxed()
+}
