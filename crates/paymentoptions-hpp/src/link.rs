@@ -332,6 +332,25 @@ impl LinkRequest {
     /// # Ok::<(), paymentoptions_hpp::ValidationError>(())
     /// ```
     pub fn from_json(body: &[u8]) -> Result<Self, ValidationError> {
+        Self::from_json_with(body, Nulls::Absent)
+    }
+
+    /// Like [`from_json`](Self::from_json), but a `null` is refused too, so that the body sent
+    /// is exactly the body given (`po-hpp link create --body` uses this).
+    ///
+    /// ```
+    /// use paymentoptions_hpp::LinkRequest;
+    ///
+    /// let body = br#"{"amount": null, "currency": "JPY"}"#;
+    /// assert!(LinkRequest::from_json(body).is_ok());
+    /// let err = LinkRequest::from_json_exact(body).unwrap_err();
+    /// assert_eq!(err.field(), "amount");
+    /// ```
+    pub fn from_json_exact(body: &[u8]) -> Result<Self, ValidationError> {
+        Self::from_json_with(body, Nulls::Refused)
+    }
+
+    fn from_json_with(body: &[u8], nulls: Nulls) -> Result<Self, ValidationError> {
         let original: Value = serde_json::from_slice(body)
             .map_err(|e| ValidationError::one("", Rule::Json(format!("not valid JSON: {e}"))))?;
         if !original.is_object() {
@@ -355,7 +374,7 @@ impl LinkRequest {
             })?;
         let encoded = serde_json::to_value(&model).expect("a request model always serializes");
         let mut changed = Vec::new();
-        differences(&original, &encoded, "", &mut changed);
+        differences(&original, &encoded, "", nulls, &mut changed);
         if !changed.is_empty() {
             return Err(ValidationError::new(changed));
         }
@@ -506,10 +525,25 @@ fn first_duplicate_key(body: &[u8]) -> Option<String> {
     Scan(String::new()).deserialize(&mut de).ok().flatten()
 }
 
+/// What a `null` in a request body means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nulls {
+    /// Absent, as the API reads it: dropped from the body sent.
+    Absent,
+    /// Refused, because dropping it would change the body.
+    Refused,
+}
+
 /// Records every place where `encoded` (what would be sent) differs from `original` (what was
-/// given): keys the model does not have, and values it would read differently (serde reads a
-/// struct from a JSON array, for one). A `null` counts as absent.
-fn differences(original: &Value, encoded: &Value, at: &str, out: &mut Vec<Violation>) {
+/// given): keys the model does not have, values it would read differently (serde reads a
+/// struct from a JSON array, for one), and, unless they count as absent, `null`s.
+fn differences(
+    original: &Value,
+    encoded: &Value,
+    at: &str,
+    nulls: Nulls,
+    out: &mut Vec<Violation>,
+) {
     let field = |key: &str| {
         let key = path_key(key);
         if at.is_empty() {
@@ -522,13 +556,25 @@ fn differences(original: &Value, encoded: &Value, at: &str, out: &mut Vec<Violat
         (Value::Object(o), Value::Object(e)) => {
             for (key, value) in o {
                 match e.get(key) {
-                    None if value.is_null() => {}
+                    None if value.is_null() && nulls == Nulls::Absent => {}
+                    None if value.is_null() => out.push(Violation {
+                        field: field(key),
+                        rule: Rule::Json(
+                            "`null` would not be sent (the API reads it as absent): leave the field out".into(),
+                        ),
+                    }),
                     None => out.push(Violation {
                         field: field(key),
                         rule: Rule::UnknownField,
                     }),
-                    Some(kept) => differences(value, kept, &field(key), out),
+                    Some(kept) => differences(value, kept, &field(key), nulls, out),
                 }
+            }
+            for key in e.keys().filter(|k| !o.contains_key(*k)) {
+                out.push(Violation {
+                    field: field(key),
+                    rule: Rule::Json("would be added to the body sent".into()),
+                });
             }
         }
         (o, Value::Object(_)) if !o.is_object() => out.push(Violation {
