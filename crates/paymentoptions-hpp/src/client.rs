@@ -114,6 +114,8 @@ impl Client {
         headers.insert("x-api-key", sensitive(x_api_key.expose(), "x_api_key")?);
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+        install_ring_provider();
         let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(b.user_agent.as_str())
@@ -277,6 +279,17 @@ impl Client {
             parsed,
             retry_after,
         })))
+    }
+}
+
+/// With `rustls-ring` (and not `rustls`), reqwest has no rustls crypto provider of its own and
+/// panics when building a client without a process default: install ring's, unless the
+/// application installed one already (then that one is used).
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+fn install_ring_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race to install one: either way, one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
