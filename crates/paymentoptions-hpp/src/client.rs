@@ -299,20 +299,26 @@ fn redact(body: Vec<u8>, keys: &[ApiKey]) -> Vec<u8> {
     let mut body = body;
     for key in keys {
         let key = key.expose().as_bytes();
-        if key.len() < 8 || !body.windows(key.len()).any(|w| w == key) {
+        if key.len() < 8 {
+            continue;
+        }
+        // memmem scans the body once, vectorised: this runs on every response (BENCHMARKS.md).
+        let finder = memchr::memmem::Finder::new(key);
+        let mut hits = finder.find_iter(&body).peekable();
+        if hits.peek().is_none() {
             continue;
         }
         let mut out = Vec::with_capacity(body.len());
-        let mut i = 0;
-        while i < body.len() {
-            if body[i..].starts_with(key) {
-                out.extend_from_slice(b"[redacted]");
-                i += key.len();
-            } else {
-                out.push(body[i]);
-                i += 1;
+        let mut from = 0;
+        for at in hits {
+            if at < from {
+                continue; // overlaps the occurrence just replaced
             }
+            out.extend_from_slice(&body[from..at]);
+            out.extend_from_slice(b"[redacted]");
+            from = at + key.len();
         }
+        out.extend_from_slice(&body[from..]);
         body = out;
     }
     body
@@ -378,5 +384,29 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Api(_) => "api",
         Error::Transport(_) => "transport",
         Error::Decode(_) => "decode",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_replaces_every_occurrence_of_each_long_key() {
+        let keys = [ApiKey::new("secret-key-1"), ApiKey::new("short")];
+        let body = b"a secret-key-1 b secret-key-1secret-key-1 c short".to_vec();
+        assert_eq!(
+            redact(body, &keys),
+            b"a [redacted] b [redacted][redacted] c short".to_vec()
+        );
+        assert_eq!(
+            redact(b"nothing here".to_vec(), &keys),
+            b"nothing here".to_vec()
+        );
+        assert_eq!(redact(Vec::new(), &keys), Vec::<u8>::new());
+        // Occurrences are replaced left to right, without overlap.
+        let keys = [ApiKey::new("aaaaaaaa")];
+        let out = redact(b"aaaaaaaaaaaa".to_vec(), &keys);
+        assert_eq!(out, b"[redacted]aaaa".to_vec());
     }
 }
