@@ -856,7 +856,7 @@ fn follow_up(kind: &Kind, direction: Direction, location: &str) -> Option<String
         Kind::EnumValueAdded if matches!(direction, Direction::Response | Direction::Both) => Some(
             "clients on the old version will fail to decode responses carrying the new value: release first".into(),
         ),
-        Kind::SchemaAdded => Some("add it to `for_each_component!` in tests/tests/models.rs".into()),
+        Kind::SchemaAdded => Some("add it to `for_each_component!` in tests/src/lib.rs".into()),
         _ => None,
     }
 }
