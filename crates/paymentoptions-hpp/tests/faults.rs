@@ -307,7 +307,8 @@ async fn truncated_json_with_a_matching_content_length_is_a_decode_error_with_a_
 /// A 10 MB body, streamed slowly (64 KiB every 5 ms, so the whole of it would take over 0.8 s):
 /// the client stops at `max_response_bytes` (1 MiB by default), returns, and hangs up, so the
 /// server's next write fails long before it has written 10 MB. For a 2xx the body is then a
-/// decode error; for an error status it is an API error with the first 1 MiB of the body.
+/// decode error (refused on its `Content-Length` alone: see the next test); for an error status
+/// it is an API error with the first 1 MiB of the body.
 #[tokio::test]
 async fn a_10_mb_body_is_cut_at_the_limit_without_reading_the_rest() {
     const TOTAL: usize = 10 * 1000 * 1000;
@@ -391,6 +392,44 @@ async fn a_10_mb_body_is_cut_at_the_limit_without_reading_the_rest() {
             failure.unwrap()
         );
     }
+}
+
+/// A 2xx whose `Content-Length` is over `max_response_bytes` is refused from its head: the
+/// server here sends the head and then nothing for 30 s, so reading any of the body would end
+/// in the 5 s timeout instead of this decode error.
+#[tokio::test]
+async fn a_2xx_announcing_a_body_over_the_limit_is_refused_before_reading_it() {
+    let raw = RawServer::start(|_request, mut stream| async move {
+        let head = response_head(
+            200,
+            &[
+                ("content-type", "application/json"),
+                ("content-length", "10000000"),
+            ],
+        );
+        let _ = stream.write_all(&head).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let client = client_for(&raw.base_url())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.create_link(&request()).await.unwrap_err();
+    let Error::Decode(d) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert!(started.elapsed() < Duration::from_secs(4), "{err}");
+    assert_eq!(d.status(), 200);
+    assert_eq!(d.path(), ".");
+    assert!(
+        d.message()
+            .contains("1048576-byte limit (Content-Length: 10000000)"),
+        "{d}"
+    );
+    assert_eq!(d.body_snippet(), "", "nothing of the body was read");
+    assert!(!err.is_retryable());
 }
 
 /// The wrapper ignores `Content-Type` on 2xx answers and decodes the body: a link the server
