@@ -240,7 +240,8 @@ impl ClientBuilder {
     }
 
     /// The largest response body read, in bytes (default 1 MiB). Longer success bodies are a
-    /// decode error; longer error bodies are cut.
+    /// decode error (refused from the `Content-Length` header alone when it announces more,
+    /// before any of the body is read); longer error bodies are cut.
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.max_response_bytes = max;
         self
