@@ -63,6 +63,11 @@ impl RequestValidator {
 
     /// Every rule `body` breaks, in document order (empty when it is valid).
     pub fn errors(&self, body: &Value) -> Vec<FieldError> {
+        // Most bodies are valid: `is_valid` stops at the first failure and builds no error
+        // objects, so it costs a fraction of `iter_errors`, which only invalid bodies pay for.
+        if self.validator.is_valid(body) {
+            return Vec::new();
+        }
         self.validator
             .iter_errors(body)
             .map(|e| {
@@ -179,6 +184,85 @@ mod tests {
         assert_eq!(fields(example.clone()), Vec::<String>::new());
         assert_eq!(fields(json!({})), Vec::<String>::new());
         assert_eq!(fields(json!({"amount": null})), Vec::<String>::new());
+    }
+
+    /// JSON pointers of every object member in `value`, at every depth.
+    fn member_pointers(value: &Value, prefix: &str, out: &mut Vec<String>) {
+        if let Value::Object(map) = value {
+            for (key, member) in map {
+                let pointer = format!("{prefix}/{key}");
+                member_pointers(member, &pointer, out);
+                out.push(pointer);
+            }
+        }
+    }
+
+    /// `errors` asks `is_valid` first and only then `iter_errors`: the two must agree on every
+    /// body, or a body `iter_errors` rejects would be accepted. Every member of the example, at
+    /// every depth, is replaced by values of every JSON type (and broken formats, lengths,
+    /// enums, ranges) and removed.
+    #[test]
+    fn is_valid_agrees_with_iter_errors() {
+        let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
+        let example = spec
+            .pointer("/paths/~1api~1v1~1server-to-server-interface~1hpp~1generate~1link/post/requestBody/content/application~1json/example")
+            .unwrap()
+            .clone();
+        let junk = [
+            json!(null),
+            json!(true),
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!(1e300),
+            json!(i64::MAX),
+            json!(""),
+            json!("x".repeat(300)),
+            json!("JP"),
+            json!("JPY"),
+            json!("jpy"),
+            json!("a@b.example"),
+            json!("not an e-mail"),
+            json!("http://www.example.com/"),
+            json!("not a uri"),
+            json!("scheme"),
+            json!([]),
+            json!([1, "x"]),
+            json!({}),
+            json!({"unknown": 1}),
+        ];
+        let mut pointers = Vec::new();
+        member_pointers(&example, "", &mut pointers);
+        let mut bodies = vec![example.clone(), json!([]), json!("x"), json!(null)];
+        bodies.extend(junk.iter().cloned());
+        for pointer in &pointers {
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            for value in junk.iter().map(Some).chain([None]) {
+                let mut body = example.clone();
+                let object = body.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+                match value {
+                    Some(v) => object.insert(key.to_string(), v.clone()),
+                    None => object.remove(key),
+                };
+                bodies.push(body);
+            }
+        }
+        let validator = RequestValidator::hpp_link_request().validator;
+        let mut rejected = 0;
+        for body in &bodies {
+            let valid = validator.is_valid(body);
+            assert_eq!(
+                valid,
+                validator.iter_errors(body).next().is_none(),
+                "{body}"
+            );
+            rejected += usize::from(!valid);
+        }
+        assert!(
+            rejected > bodies.len() / 2,
+            "{rejected} of {}",
+            bodies.len()
+        );
     }
 
     #[test]
