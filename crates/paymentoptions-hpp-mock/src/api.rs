@@ -4,13 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::Shared;
+use crate::echo::LinkResponse;
 use crate::store::{LinkState, LinkView};
 
 /// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
@@ -44,11 +45,10 @@ pub(crate) async fn method_not_allowed() -> Response {
 }
 
 /// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
-pub(crate) async fn create_link(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    // The headers by reference: axum's `HeaderMap` extractor would clone them.
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let fault = shared.store.lock().expect("store lock").take_fault();
     if let Some(fault) = &fault {
         if fault.delay_ms > 0 {
@@ -68,7 +68,7 @@ pub(crate) async fn create_link(
         }
     }
 
-    if let Err(reason) = check_auth(&shared, &headers) {
+    if let Err(reason) = check_auth(&shared, headers) {
         return error(StatusCode::UNAUTHORIZED, "unauthorized", reason, None);
     }
     let is_json = headers
@@ -134,16 +134,16 @@ pub(crate) async fn create_link(
         );
     }
 
-    let id = Uuid::new_v4();
+    let id = link_id();
     let token = token();
     let url = format!("{}/HostedPaymentPage/{token}", shared.public_url);
-    let mut response = json!({"id": id, "url": url});
     // Echo what the real API echoes: every request field the response schema knows.
-    for field in crate::ECHOED_FIELDS {
-        if let Some(v) = request.get(*field).filter(|v| !v.is_null()) {
-            response[*field] = v.clone();
-        }
+    let response = LinkResponse {
+        id,
+        url: &url,
+        request: &request,
     }
+    .to_vec(bytes.len() + url.len() + 64);
     let view = LinkView {
         id,
         url,
@@ -158,7 +158,15 @@ pub(crate) async fn create_link(
         .expect("store lock")
         .insert_link(view, token);
     tracing::debug!(link = %id, "link created");
-    (StatusCode::OK, axum::Json(response)).into_response()
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        response,
+    )
+        .into_response()
 }
 
 /// `Err` with the reason when the two auth headers are missing, malformed or unknown.
@@ -188,6 +196,12 @@ fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), &'static str> 
     }
 }
 
+/// A random (version 4) link id. From `fastrand`, like the page token (which is what grants
+/// access to the page): `Uuid::new_v4` makes a `getrandom` system call per link.
+fn link_id() -> Uuid {
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
+}
+
 /// A random 8-character page token, like the real hosted page's.
 fn token() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -206,4 +220,19 @@ fn dropped_connection() -> Response {
         ))
     });
     Response::new(Body::from_stream(stream))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_ids_are_random_v4_uuids() {
+        let ids: std::collections::HashSet<Uuid> = (0..1000).map(|_| link_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids {
+            assert_eq!(id.get_version(), Some(uuid::Version::Random));
+            assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
+        }
+    }
 }
