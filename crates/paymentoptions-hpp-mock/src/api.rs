@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::Shared;
 use crate::echo::LinkResponse;
-use crate::store::{LinkState, LinkView};
+use crate::store::{LinkRecord, LinkState};
 
 /// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
 pub(crate) fn error(
@@ -144,19 +144,17 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         request: &request,
     }
     .to_vec(bytes.len() + url.len() + 64);
-    let view = LinkView {
+    let link = LinkRecord {
         id,
         url,
+        token,
         state: LinkState::Open,
-        created_at: crate::now(),
-        request,
+        created_at: chrono::Utc::now(),
+        // A copy: the received `Bytes` can be a view of hyper's read buffer, which it would pin.
+        body: Box::from(&bytes[..]),
         transaction: None,
     };
-    shared
-        .store
-        .lock()
-        .expect("store lock")
-        .insert_link(view, token);
+    shared.store.lock().expect("store lock").insert_link(link);
     tracing::debug!(link = %id, "link created");
     (
         StatusCode::OK,

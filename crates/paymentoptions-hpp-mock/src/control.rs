@@ -55,7 +55,7 @@ async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
     };
     let store = shared.store.lock().expect("store lock");
     match store.link(&id) {
-        Some(r) => axum::Json(r.view.clone()).into_response(),
+        Some(r) => axum::Json(r.view()).into_response(),
         None => no_such_link(),
     }
 }

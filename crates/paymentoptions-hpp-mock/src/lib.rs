@@ -55,7 +55,7 @@ pub use store::{
 };
 
 use crate::spec::RequestValidator;
-use crate::store::Store;
+use crate::store::{LinkRecord, Store};
 
 /// How the sandbox behaves.
 #[derive(Clone)]
@@ -226,7 +226,7 @@ impl MockServer {
     /// One link.
     pub fn link(&self, id: Uuid) -> Option<LinkView> {
         let store = self.shared.store.lock().expect("store lock");
-        store.link(&id).map(|r| r.view.clone())
+        store.link(&id).map(LinkRecord::view)
     }
 
     /// Every notification delivery still held, oldest first.
@@ -356,11 +356,10 @@ pub(crate) fn complete(
         let mut store = shared.store.lock().expect("store lock");
         let ref_ = store.next_ref();
         let record = store.link_mut(&id).ok_or(CompleteError::NotFound)?;
-        let view = &mut record.view;
-        if view.state != LinkState::Open {
-            return Err(CompleteError::AlreadyCompleted(view.state));
+        if record.state != LinkState::Open {
+            return Err(CompleteError::AlreadyCompleted(record.state));
         }
-        let request = &view.request;
+        let request = record.request();
         let text = |pointer: &str| {
             request
                 .pointer(pointer)
@@ -409,8 +408,8 @@ pub(crate) fn complete(
         }
         let redirect = text(&format!("/return_url/{}", outcome.return_url_field()));
         let webhook = text("/return_url/webhook_url");
-        view.state = outcome.state();
-        view.transaction = Some(transaction.clone());
+        record.state = outcome.state();
+        record.transaction = Some(Box::new(transaction.clone()));
         let delivery = webhook.map(|url| DeliveryView {
             id: Uuid::new_v4(),
             link_id: id,
@@ -465,9 +464,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 
 /// Now, as `yyyy-mm-ddThh:mm:ss.000Z` (the notification's timestamp format).
 pub(crate) fn now() -> String {
+    timestamp(chrono::Utc::now())
+}
+
+/// `t` as `yyyy-mm-ddThh:mm:ss.000Z`.
+pub(crate) fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     // The same text as `format("%Y-%m-%dT%H:%M:%S%.3fZ")`, without parsing a format string on
     // every call.
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {

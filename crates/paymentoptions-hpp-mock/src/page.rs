@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::store::{LinkState, LinkView, Outcome};
+use crate::store::{LinkRecord, LinkState, LinkView, Outcome};
 use crate::{CompleteError, CustomerInput, Shared, complete, money, state_name};
 
 /// A test card that is always approved.
@@ -95,7 +95,7 @@ pub(crate) async fn no_store(mut response: Response) -> Response {
 fn find(shared: &Shared, token: &str) -> Option<LinkView> {
     let store = shared.store.lock().expect("store lock");
     let id = store.id_for_token(token)?;
-    store.link(&id).map(|r| r.view.clone())
+    store.link(&id).map(LinkRecord::view)
 }
 
 type FieldErrors = Vec<(&'static str, String)>;
