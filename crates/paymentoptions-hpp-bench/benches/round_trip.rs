@@ -160,11 +160,61 @@ impl Clients {
     }
 }
 
+/// The variants, in the order the reports list them.
+const VARIANTS: [&str; 4] = [
+    "handwritten",
+    "handwritten_settings",
+    "generated",
+    "wrapper",
+];
+
+impl Clients {
+    /// One round trip of variant `VARIANTS[variant]`, its result dropped.
+    async fn run(&self, variant: usize) {
+        match variant {
+            0 => drop(black_box(self.handwritten().await)),
+            1 => drop(black_box(self.handwritten_with(&self.http_settings).await)),
+            2 => drop(black_box(self.generated().await)),
+            _ => drop(black_box(self.wrapper().await)),
+        }
+    }
+}
+
+/// `ROUND_TRIP_PROFILE=<variant>`: runs that variant alone, `ROUND_TRIP_PROFILE_N` times
+/// (default 5,000), so that a profiler (callgrind, `perf`, `strace -c`) sees one variant's
+/// whole process. Returns false when the variable is not set.
+fn profile_one(clients: &Clients) -> bool {
+    let Ok(name) = std::env::var("ROUND_TRIP_PROFILE") else {
+        return false;
+    };
+    let variant = VARIANTS
+        .iter()
+        .position(|v| *v == name)
+        .unwrap_or_else(|| panic!("ROUND_TRIP_PROFILE must be one of {VARIANTS:?}, not {name:?}"));
+    let n: u32 = std::env::var("ROUND_TRIP_PROFILE_N")
+        .map(|n| n.parse().expect("ROUND_TRIP_PROFILE_N is a number"))
+        .unwrap_or(5000);
+    let started = Instant::now();
+    clients.runtime.block_on(async {
+        for _ in 0..n {
+            clients.run(variant).await;
+        }
+    });
+    println!(
+        "{name}: {n} round trips, {:.0} ns each",
+        started.elapsed().as_nanos() as f64 / f64::from(n)
+    );
+    true
+}
+
 fn round_trip(c: &mut Criterion) {
     assert_baselines_match();
     let server = ServerThread::bare(CREATE_PATH, RESPONSE_FIXTURE);
     let clients = Clients::new(&server.base_url());
     clients.check();
+    if profile_one(&clients) {
+        return;
+    }
 
     let since = SystemTime::now();
     let mut group = c.benchmark_group("round_trip");
@@ -186,16 +236,7 @@ fn round_trip(c: &mut Criterion) {
             .iter(|| async { black_box(clients.wrapper().await) })
     });
     group.finish();
-    print_criterion_ratios(
-        "round_trip",
-        &[
-            "handwritten",
-            "handwritten_settings",
-            "generated",
-            "wrapper",
-        ],
-        since,
-    );
+    print_criterion_ratios("round_trip", &VARIANTS, since);
 
     if measuring() {
         // The figure the target is checked against. Criterion measures the variants one after
@@ -204,34 +245,28 @@ fn round_trip(c: &mut Criterion) {
         // rounds each run 100 round trips of every variant in turn (rotating which goes
         // first), and the ratio is the median over rounds of the per-round ratio.
         let rt = &clients.runtime;
-        let run = |variant: u8| {
+        let run = |variant: usize| {
             let clients = &clients;
             move |n: u64| {
                 let started = Instant::now();
                 rt.block_on(async {
                     for _ in 0..n {
-                        match variant {
-                            0 => drop(black_box(clients.handwritten().await)),
-                            1 => drop(black_box(
-                                clients.handwritten_with(&clients.http_settings).await,
-                            )),
-                            2 => drop(black_box(clients.generated().await)),
-                            _ => drop(black_box(clients.wrapper().await)),
-                        }
+                        clients.run(variant).await;
                     }
                 });
                 started.elapsed()
             }
         };
+        let (mut a, mut b, mut c, mut d) = (run(0), run(1), run(2), run(3));
         interleaved(
             "round_trip",
             100,
             100,
             &mut [
-                ("handwritten", &mut run(0)),
-                ("handwritten_settings", &mut run(1)),
-                ("generated", &mut run(2)),
-                ("wrapper", &mut run(3)),
+                (VARIANTS[0], &mut a),
+                (VARIANTS[1], &mut b),
+                (VARIANTS[2], &mut c),
+                (VARIANTS[3], &mut d),
             ],
         );
     }
