@@ -24,15 +24,13 @@ fn client(mock: &MockServer) -> Client {
 }
 
 fn fast_delivery() -> MockConfig {
-    MockConfig {
-        delivery: DeliveryPolicy {
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            timeout: Duration::from_secs(2),
-        },
-        ..MockConfig::default()
-    }
+    MockConfig::default().with_delivery(
+        DeliveryPolicy::default()
+            .with_max_attempts(4)
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_max_backoff(Duration::from_millis(50))
+            .with_timeout(Duration::from_secs(2)),
+    )
 }
 
 fn request(receiver: &TestServer, order: &str) -> LinkRequest {
@@ -112,12 +110,9 @@ async fn pay_decline_and_cancel_end_to_end() {
 
 #[tokio::test]
 async fn unknown_keys_are_auth_errors_and_empty_requests_stay_empty() {
-    let mock = MockServer::start_with(MockConfig {
-        api_keys: vec!["the-right-key".into()],
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let mock = MockServer::start_with(MockConfig::default().with_api_keys(["the-right-key"]))
+        .await
+        .unwrap();
     let wrong = client(&mock);
     let request = LinkRequest::builder()
         .customer_enters_amount()

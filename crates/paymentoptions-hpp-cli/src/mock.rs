@@ -24,18 +24,15 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     } = args;
     let addr = SocketAddr::new(host, port);
     let keys = api_keys.len();
-    let config = MockConfig {
-        addr,
-        api_keys,
-        max_links,
-        max_body_bytes,
-        delivery: DeliveryPolicy {
-            max_attempts: delivery_attempts,
-            ..DeliveryPolicy::default()
-        },
-        public_url: public_url.clone(),
-        ..MockConfig::default()
-    };
+    let mut config = MockConfig::default()
+        .with_addr(addr)
+        .with_api_keys(api_keys)
+        .with_max_links(max_links)
+        .with_max_body_bytes(max_body_bytes)
+        .with_delivery(DeliveryPolicy::default().with_max_attempts(delivery_attempts));
+    if let Some(url) = &public_url {
+        config = config.with_public_url(url.as_str());
+    }
     // Watch for the signals before announcing the URL: a script that stops the sandbox as soon
     // as it has read the URL still gets a graceful shutdown.
     let mut stop = Stop::watch().map_err(Failure::Signal)?;

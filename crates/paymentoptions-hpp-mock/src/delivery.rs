@@ -13,7 +13,25 @@ use crate::Shared;
 use crate::store::{Attempt, DeliveryState};
 
 /// How notifications are retried.
+///
+/// Start from [`DeliveryPolicy::default`] and change what you need with the `with_*` methods
+/// (the struct is `#[non_exhaustive]`, so new settings can be added without breaking your
+/// code):
+///
+/// ```
+/// use std::time::Duration;
+/// use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig};
+///
+/// let fast = DeliveryPolicy::default()
+///     .with_max_attempts(4)
+///     .with_initial_backoff(Duration::from_millis(10))
+///     .with_max_backoff(Duration::from_millis(50))
+///     .with_timeout(Duration::from_secs(2));
+/// let config = MockConfig::default().with_delivery(fast);
+/// assert_eq!(config.delivery.max_attempts, 4);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeliveryPolicy {
     /// Attempts in all (the first included).
     pub max_attempts: u32,
@@ -38,6 +56,35 @@ impl Default for DeliveryPolicy {
 }
 
 impl DeliveryPolicy {
+    /// Sets [`max_attempts`](Self::max_attempts): attempts in all, the first included.
+    #[must_use]
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts;
+        self
+    }
+
+    /// Sets [`initial_backoff`](Self::initial_backoff): the wait before the second attempt,
+    /// doubled after each failed one.
+    #[must_use]
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// Sets [`max_backoff`](Self::max_backoff): the longest wait between attempts.
+    #[must_use]
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// Sets [`timeout`](Self::timeout): how long one attempt may take.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
     fn backoff(&self, failed_attempts: u32) -> Duration {
         let step = self
             .initial_backoff
@@ -125,17 +172,50 @@ mod tests {
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {
-        let p = DeliveryPolicy {
-            max_attempts: 10,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_millis(400),
-            timeout: Duration::from_secs(1),
-        };
+        let p = DeliveryPolicy::default()
+            .with_max_attempts(10)
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(400))
+            .with_timeout(Duration::from_secs(1));
         for _ in 0..100 {
             for (failed, step) in [(1, 100), (2, 200), (3, 400), (9, 400)] {
                 let d = p.backoff(failed);
                 assert!(d >= Duration::from_millis(step / 2) && d <= Duration::from_millis(step));
             }
         }
+    }
+
+    #[test]
+    fn builders_set_their_field_and_nothing_else() {
+        let d = DeliveryPolicy::default();
+        let ms = Duration::from_millis;
+        assert_eq!(
+            d.with_max_attempts(3),
+            DeliveryPolicy {
+                max_attempts: 3,
+                ..d
+            }
+        );
+        assert_eq!(
+            d.with_initial_backoff(ms(1)),
+            DeliveryPolicy {
+                initial_backoff: ms(1),
+                ..d
+            }
+        );
+        assert_eq!(
+            d.with_max_backoff(ms(2)),
+            DeliveryPolicy {
+                max_backoff: ms(2),
+                ..d
+            }
+        );
+        assert_eq!(
+            d.with_timeout(ms(3)),
+            DeliveryPolicy {
+                timeout: ms(3),
+                ..d
+            }
+        );
     }
 }

@@ -58,7 +58,25 @@ use crate::spec::RequestValidator;
 use crate::store::{LinkRecord, Store};
 
 /// How the sandbox behaves.
+///
+/// Start from [`MockConfig::default`] and change what you need with the `with_*` methods (the
+/// struct is `#[non_exhaustive]`, so new settings can be added without breaking your code):
+///
+/// ```
+/// use std::time::Duration;
+/// use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig};
+///
+/// let config = MockConfig::default()
+///     .with_api_keys(["sandbox-key"])
+///     .with_max_links(100)
+///     .with_delivery(DeliveryPolicy::default().with_max_attempts(3))
+///     .with_public_url("http://sandbox.test:8080");
+/// assert_eq!(config.max_links, 100);
+/// assert_eq!(config.delivery.max_attempts, 3);
+/// assert_eq!(config.delivery.timeout, Duration::from_secs(10));
+/// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct MockConfig {
     /// Accepted API keys, for both headers. Empty (the default): any non-empty key.
     pub api_keys: Vec<String>,
@@ -92,6 +110,61 @@ impl Default for MockConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
         }
+    }
+}
+
+impl MockConfig {
+    /// Sets [`api_keys`](Self::api_keys): the keys accepted in both headers (none: any
+    /// non-empty key).
+    #[must_use]
+    pub fn with_api_keys(mut self, api_keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.api_keys = api_keys.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets [`max_links`](Self::max_links): links kept at most, the oldest evicted first.
+    #[must_use]
+    pub fn with_max_links(mut self, max_links: usize) -> Self {
+        self.max_links = max_links;
+        self
+    }
+
+    /// Sets [`max_body_bytes`](Self::max_body_bytes): the largest request body accepted, in
+    /// bytes.
+    #[must_use]
+    pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// Sets [`max_concurrent_requests`](Self::max_concurrent_requests): requests handled at
+    /// once at most (at least 1), beyond which requests get 503 `overloaded`.
+    #[must_use]
+    pub fn with_max_concurrent_requests(mut self, max_concurrent_requests: usize) -> Self {
+        self.max_concurrent_requests = max_concurrent_requests;
+        self
+    }
+
+    /// Sets [`delivery`](Self::delivery): how notifications are retried.
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: DeliveryPolicy) -> Self {
+        self.delivery = delivery;
+        self
+    }
+
+    /// Sets [`addr`](Self::addr): where to listen.
+    #[must_use]
+    pub fn with_addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Sets [`public_url`](Self::public_url) to `Some(public_url)`: the base URL of the hosted
+    /// page links, when browsers reach the sandbox at another address than `addr`.
+    #[must_use]
+    pub fn with_public_url(mut self, public_url: impl Into<String>) -> Self {
+        self.public_url = Some(public_url.into());
+        self
     }
 }
 
@@ -497,14 +570,95 @@ mod tests {
 
     #[test]
     fn config_debug_shows_the_limits_but_not_the_keys() {
-        let config = MockConfig {
-            api_keys: vec!["sandbox-secret-key-1".into(), "sandbox-secret-key-2".into()],
-            ..MockConfig::default()
-        };
+        let config =
+            MockConfig::default().with_api_keys(["sandbox-secret-key-1", "sandbox-secret-key-2"]);
         let debug = format!("{config:?}");
         assert!(!debug.contains("sandbox-secret"), "{debug}");
         assert!(debug.contains("[2 redacted]"), "{debug}");
         assert!(debug.contains("max_concurrent_requests: 256"), "{debug}");
+    }
+
+    /// The names of the fields of `config` that differ from [`MockConfig::default`]. The
+    /// destructuring is exhaustive: a new field does not compile until it is compared here.
+    fn changed_fields(config: &MockConfig) -> Vec<&'static str> {
+        let MockConfig {
+            api_keys,
+            max_links,
+            max_body_bytes,
+            max_concurrent_requests,
+            delivery,
+            addr,
+            public_url,
+        } = config;
+        let default = MockConfig::default();
+        [
+            ("api_keys", *api_keys != default.api_keys),
+            ("max_links", *max_links != default.max_links),
+            ("max_body_bytes", *max_body_bytes != default.max_body_bytes),
+            (
+                "max_concurrent_requests",
+                *max_concurrent_requests != default.max_concurrent_requests,
+            ),
+            ("delivery", *delivery != default.delivery),
+            ("addr", *addr != default.addr),
+            ("public_url", *public_url != default.public_url),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
+
+    #[test]
+    fn config_builders_set_their_field_and_nothing_else() {
+        let default = MockConfig::default();
+        assert!(changed_fields(&default).is_empty());
+
+        let c = default.clone().with_api_keys(["k1", "k2"]);
+        assert_eq!(
+            (changed_fields(&c), c.api_keys),
+            (vec!["api_keys"], vec!["k1".to_string(), "k2".into()])
+        );
+        let c = default.clone().with_api_keys(vec![String::from("k3")]);
+        assert_eq!(
+            (changed_fields(&c), c.api_keys),
+            (vec!["api_keys"], vec!["k3".to_string()])
+        );
+        let c = default.clone().with_max_links(7);
+        assert_eq!((changed_fields(&c), c.max_links), (vec!["max_links"], 7));
+        let c = default.clone().with_max_body_bytes(1024);
+        assert_eq!(
+            (changed_fields(&c), c.max_body_bytes),
+            (vec!["max_body_bytes"], 1024)
+        );
+        let c = default.clone().with_max_concurrent_requests(3);
+        assert_eq!(
+            (changed_fields(&c), c.max_concurrent_requests),
+            (vec!["max_concurrent_requests"], 3)
+        );
+        let delivery = DeliveryPolicy::default().with_max_attempts(2);
+        let c = default.clone().with_delivery(delivery);
+        assert_eq!(
+            (changed_fields(&c), c.delivery),
+            (vec!["delivery"], delivery)
+        );
+        let addr = SocketAddr::from(([0, 0, 0, 0], 8080));
+        let c = default.clone().with_addr(addr);
+        assert_eq!((changed_fields(&c), c.addr), (vec!["addr"], addr));
+        let c = default.clone().with_public_url("http://sandbox.test");
+        assert_eq!(
+            (changed_fields(&c), c.public_url.as_deref()),
+            (vec!["public_url"], Some("http://sandbox.test"))
+        );
+
+        // Chained, each sets its own field; the keys stay out of `Debug`.
+        let c = MockConfig::default()
+            .with_max_links(100)
+            .with_api_keys(["secret-one", "secret-two"]);
+        assert_eq!(changed_fields(&c), ["api_keys", "max_links"]);
+        assert_eq!((c.max_links, c.api_keys.len()), (100, 2));
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("secret-"), "{debug}");
+        assert!(debug.contains("[2 redacted]"), "{debug}");
     }
 
     #[test]

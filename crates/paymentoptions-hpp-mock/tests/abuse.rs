@@ -72,11 +72,11 @@ async fn a_flood_of_creates_evicts_the_oldest_and_keeps_memory_bounded() {
     const PADDING: usize = 32 * 1024;
     const GROWTH_BOUND: usize = 64 * MIB;
 
-    let mock = MockServer::start_with(MockConfig {
-        max_links: KEPT,
-        max_body_bytes: 64 * 1024,
-        ..MockConfig::default()
-    })
+    let mock = MockServer::start_with(
+        MockConfig::default()
+            .with_max_links(KEPT)
+            .with_max_body_bytes(64 * 1024),
+    )
     .await
     .unwrap();
     let http = http();
@@ -233,12 +233,9 @@ async fn a_streamed_chunked_body_over_the_limit_gets_413_while_still_arriving() 
 #[tokio::test]
 async fn over_the_concurrency_limit_requests_are_shed_with_503() {
     const HOLD: Duration = Duration::from_millis(1500);
-    let mock = MockServer::start_with(MockConfig {
-        max_concurrent_requests: 2,
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let mock = MockServer::start_with(MockConfig::default().with_max_concurrent_requests(2))
+        .await
+        .unwrap();
     mock.inject_fault(Fault {
         count: 2,
         delay_ms: HOLD.as_millis() as u64,
@@ -371,16 +368,16 @@ async fn a_flaky_receiver_gets_every_notification_unaltered() {
         .with_state(receiver.clone());
     let serving = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let mock = MockServer::start_with(MockConfig {
-        delivery: DeliveryPolicy {
-            // P(40 failures in a row) = 0.6^40, about 1e-9 per delivery.
-            max_attempts: 40,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            timeout: Duration::from_millis(200),
-        },
-        ..MockConfig::default()
-    })
+    let mock = MockServer::start_with(
+        MockConfig::default().with_delivery(
+            DeliveryPolicy::default()
+                // P(40 failures in a row) = 0.6^40, about 1e-9 per delivery.
+                .with_max_attempts(40)
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(20))
+                .with_timeout(Duration::from_millis(200)),
+        ),
+    )
     .await
     .unwrap();
     let http = http();

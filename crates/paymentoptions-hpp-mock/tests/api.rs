@@ -26,15 +26,13 @@ fn http() -> reqwest::Client {
 }
 
 fn fast_delivery(max_attempts: u32) -> MockConfig {
-    MockConfig {
-        delivery: DeliveryPolicy {
-            max_attempts,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(40),
-            timeout: Duration::from_secs(2),
-        },
-        ..MockConfig::default()
-    }
+    MockConfig::default().with_delivery(
+        DeliveryPolicy::default()
+            .with_max_attempts(max_attempts)
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_max_backoff(Duration::from_millis(40))
+            .with_timeout(Duration::from_secs(2)),
+    )
 }
 
 async fn post(
@@ -115,12 +113,9 @@ async fn auth_headers_are_required() {
     }
     assert!(mock.links().is_empty());
 
-    let strict = MockServer::start_with(MockConfig {
-        api_keys: vec!["right".into()],
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let strict = MockServer::start_with(MockConfig::default().with_api_keys(["right"]))
+        .await
+        .unwrap();
     let (status, _) = post(&strict, &AUTH, body.clone()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let right = [("authorization", "Basic right"), ("x-api-key", "right"), ct];
@@ -130,12 +125,9 @@ async fn auth_headers_are_required() {
 
 #[tokio::test]
 async fn bad_input_gets_a_4xx_json_error_never_a_5xx() {
-    let mock = MockServer::start_with(MockConfig {
-        max_body_bytes: 1024,
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let mock = MockServer::start_with(MockConfig::default().with_max_body_bytes(1024))
+        .await
+        .unwrap();
     let bad = StatusCode::BAD_REQUEST;
     let cases: Vec<(String, StatusCode, Option<&str>)> = vec![
         ("{\"amount\": 10".into(), bad, None),
@@ -283,12 +275,9 @@ async fn injected_faults_apply_to_the_next_creates_only() {
 
 #[tokio::test]
 async fn links_are_bounded_oldest_first() {
-    let mock = MockServer::start_with(MockConfig {
-        max_links: 3,
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let mock = MockServer::start_with(MockConfig::default().with_max_links(3))
+        .await
+        .unwrap();
     let mut urls = Vec::new();
     for n in 0..5 {
         let r = create(&mock, &json!({"merchant_txn_ref": format!("R{n}")})).await;

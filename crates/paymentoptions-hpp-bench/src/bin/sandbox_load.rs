@@ -202,10 +202,7 @@ async fn load(
 }
 
 fn sandbox_config(max_links: usize) -> MockConfig {
-    MockConfig {
-        max_links,
-        ..MockConfig::default()
-    }
+    MockConfig::default().with_max_links(max_links)
 }
 
 async fn memory(body: &Bytes, links: usize, warmup: usize) -> Result<(), String> {
