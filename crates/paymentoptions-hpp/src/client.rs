@@ -278,7 +278,11 @@ impl Client {
         // can make the client reserve.
         let mut buf = Vec::with_capacity(announced.map_or(0, |n| n.min(limit as u64) as usize));
         let mut cut = false;
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| with_response_status(transport_error(e), status))?
+        {
             let room = limit - buf.len();
             if chunk.len() > room {
                 buf.extend_from_slice(&chunk[..room]);
@@ -396,8 +400,20 @@ fn transport_error(e: reqwest::Error) -> Error {
         kind,
         attempts: 1,
         message,
+        response_status: None,
         source: Some(Box::new(e)),
     })
+}
+
+/// Notes the status of a response whose body failed after its head arrived.
+fn with_response_status(e: Error, status: u16) -> Error {
+    match e {
+        Error::Transport(mut t) => {
+            t.response_status = Some(status);
+            Error::Transport(t)
+        }
+        other => other,
+    }
 }
 
 fn with_attempts(e: Error, attempts: u32) -> Error {

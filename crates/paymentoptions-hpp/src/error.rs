@@ -222,6 +222,8 @@ pub struct TransportError {
     pub(crate) kind: TransportErrorKind,
     pub(crate) attempts: u32,
     pub(crate) message: String,
+    /// The status of a response whose head arrived before the body failed.
+    pub(crate) response_status: Option<u16>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -235,6 +237,28 @@ impl TransportError {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+
+    /// The status of the response, when its head arrived and the failure came while reading
+    /// its body (of the last attempt). A 2xx here means the link was most likely created, but
+    /// its details never arrived: look it up before creating it again.
+    /// [`Error::status`] stays `None` for a transport error, since no whole response was
+    /// received.
+    ///
+    /// ```
+    /// # async fn run(client: paymentoptions_hpp::Client, request: paymentoptions_hpp::LinkRequest) {
+    /// use paymentoptions_hpp::Error;
+    ///
+    /// match client.create_link(&request).await {
+    ///     Err(Error::Transport(e)) if e.response_status().is_some_and(|s| s < 300) => {
+    ///         // Created, probably: the answer broke off after its head.
+    ///     }
+    ///     _ => {}
+    /// }
+    /// # }
+    /// ```
+    pub fn response_status(&self) -> Option<u16> {
+        self.response_status
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -245,6 +269,9 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Other => "the exchange with PaymentOptions failed",
         };
         write!(f, "{what} ({}", self.message)?;
+        if let Some(status) = self.response_status {
+            write!(f, "; while reading the body of a {status} response")?;
+        }
         if self.attempts > 1 {
             write!(f, "; {} attempts", self.attempts)?;
         }

@@ -163,6 +163,7 @@ mod tests {
             kind,
             attempts: 1,
             message: String::new(),
+            response_status: None,
             source: None,
         })
     }

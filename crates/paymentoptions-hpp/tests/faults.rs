@@ -71,6 +71,13 @@ fn attempts(err: &Error) -> u32 {
     }
 }
 
+fn response_status(err: &Error) -> Option<u16> {
+    match err {
+        Error::Transport(t) => t.response_status(),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+}
+
 /// A server that reads the request and never answers: the response head never comes.
 async fn silent_server() -> RawServer {
     RawServer::start(|_request, stream| async move {
@@ -91,6 +98,7 @@ async fn a_response_head_that_never_comes_is_a_timeout_resent_only_on_opt_in() {
     let started = Instant::now();
     let err = client.create_link(&request()).await.unwrap_err();
     assert_eq!(transport_kind(&err), TransportErrorKind::Timeout, "{err}");
+    assert_eq!(response_status(&err), None, "no head arrived");
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "the timeout did not fire"
@@ -120,7 +128,8 @@ async fn a_response_head_that_never_comes_is_a_timeout_resent_only_on_opt_in() {
 /// The total timeout (`ClientBuilder::timeout`) covers reading the body too, and reqwest flags
 /// its expiry as a timeout at that stage as well, so a stalled body is `Timeout`, not `Other`,
 /// whatever the status: a 502 whose body stalls is a timeout, not an API error (its body was
-/// never read whole).
+/// never read whole). The head's status is kept on the error (`response_status`): after a 2xx
+/// head the link was most likely created.
 #[tokio::test]
 async fn a_body_that_stalls_after_the_head_is_a_timeout() {
     // Through the scripted HTTP server: the head at once, the (chunked) body after 5 s.
@@ -149,6 +158,16 @@ async fn a_body_that_stalls_after_the_head_is_a_timeout() {
             None,
             "{status}: no status for a body never read"
         );
+        assert_eq!(
+            response_status(&err),
+            Some(status),
+            "{status}: but the head's status is kept"
+        );
+        assert!(
+            err.to_string()
+                .contains(&format!("while reading the body of a {status} response")),
+            "{err}"
+        );
         assert!(err.may_have_reached_server());
     }
 
@@ -173,6 +192,7 @@ async fn a_body_that_stalls_after_the_head_is_a_timeout() {
         .unwrap();
     let err = client.create_link(&request()).await.unwrap_err();
     assert_eq!(transport_kind(&err), TransportErrorKind::Timeout, "{err}");
+    assert_eq!(response_status(&err), Some(200));
     assert_eq!(attempts(&err), 1);
     assert_eq!(raw.requests().len(), 1, "not re-sent by default");
 }
@@ -219,6 +239,11 @@ async fn a_connection_lost_mid_body_is_other_and_not_resent_by_default() {
         assert!(err.is_retryable(), "{how}");
         assert_eq!(attempts(&err), 1, "{how}");
         assert_eq!(err.status(), None, "{how}");
+        assert_eq!(
+            response_status(&err),
+            Some(200),
+            "{how}: the head had arrived"
+        );
         assert!(
             err.to_string()
                 .starts_with("the exchange with PaymentOptions failed"),
