@@ -2,6 +2,10 @@
 //! more concurrent requests than it takes, and a receiver that fails half its notifications.
 //! Everything stays on 127.0.0.1, and every loop is bounded in count and time.
 
+mod common;
+
+use common::{PATH, http};
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,16 +20,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::task::JoinSet;
 
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
 const MIB: usize = 1024 * 1024;
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// POSTs `body` to the create endpoint with both auth headers: the status, headers and JSON.
 async fn create(

@@ -1,6 +1,10 @@
 //! The sandbox over HTTP: the API's answers to good and bad requests, faults, control API,
 //! eviction, and notification delivery with retries.
 
+mod common;
+
+use common::{PATH, http};
+
 use std::time::Duration;
 
 use paymentoptions_hpp_mock::{
@@ -10,19 +14,9 @@ use paymentoptions_hpp_testkit::{Reply, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
-
 fn fixture(name: &str) -> Value {
     let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 fn fast_delivery(max_attempts: u32) -> MockConfig {

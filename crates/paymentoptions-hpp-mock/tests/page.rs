@@ -1,19 +1,13 @@
 //! The hosted payment page over plain HTTP (the browser test in `tests/tests/browser.rs` drives
 //! the same page in Chromium): what it shows, what it asks for, and where it sends the customer.
 
+mod common;
+
+use common::{PATH, http};
+
 use paymentoptions_hpp_mock::{LinkState, MockServer, Outcome};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 async fn create(mock: &MockServer, body: Value) -> (uuid::Uuid, String) {
     let resp: Value = http()
