@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod report;
 pub mod semver;
 pub mod spec;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,15 @@ pub const SPEC_PATH: &str = "openapi/paymentoptions-hpp.yaml";
 
 /// The generated module of `paymentoptions-hpp-client`, relative to the workspace root.
 pub const GENERATED_PATH: &str = "crates/paymentoptions-hpp-client/src/generated.rs";
+
+/// The wrapper's generated surface (setters, request builders, operation methods).
+pub const WRAPPER_GENERATED_PATH: &str = "crates/paymentoptions-hpp/src/generated.rs";
+
+/// The CLI's generated surface (field flags, operation subcommands).
+pub const CLI_GENERATED_PATH: &str = "crates/paymentoptions-hpp-cli/src/generated.rs";
+
+/// Every file `cargo xtask generate` writes, the client's first.
+pub const GENERATED_FILES: &[&str] = &[GENERATED_PATH, WRAPPER_GENERATED_PATH, CLI_GENERATED_PATH];
 
 /// The workspace root, found from this crate's manifest directory (so it works from any cwd).
 pub fn workspace_root() -> PathBuf {

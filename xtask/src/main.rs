@@ -8,8 +8,9 @@ usage: cargo xtask <command>
 
 commands:
   generate [--check] [--format text|markdown]
-        regenerate crates/paymentoptions-hpp-client/src/generated.rs from
-        openapi/paymentoptions-hpp.yaml, then print the change report (what the change means
+        regenerate the client (crates/paymentoptions-hpp-client/src/generated.rs) and the
+        library's and CLI's spec-driven surface (src/generated.rs in paymentoptions-hpp and
+        paymentoptions-hpp-cli) from openapi/paymentoptions-hpp.yaml, then print the change report (what the change means
         for the HTTP API and for each crate's version) on stdout. --check writes nothing and
         exits 1, with the diff on stderr, when the checked-in code is stale.
   semver [--baseline-rev REV] [--rehearse]
@@ -90,8 +91,7 @@ fn generate(check: bool, markdown: bool) -> ExitCode {
     match outcome.freshness {
         Freshness::UpToDate => {
             eprintln!(
-                "{} is up to date with {} ({elapsed} ms)",
-                xtask::GENERATED_PATH,
+                "the generated files are up to date with {} ({elapsed} ms)",
                 xtask::SPEC_PATH,
             );
             ExitCode::SUCCESS
@@ -99,18 +99,17 @@ fn generate(check: bool, markdown: bool) -> ExitCode {
         Freshness::Stale { diff } if check => {
             eprint!("{diff}");
             eprintln!(
-                "error: {} is stale: it differs from what {} generates (diff above). \
-                 Run `cargo xtask generate` and commit the result.",
-                xtask::GENERATED_PATH,
+                "error: the generated files are stale: they differ from what {} generates \
+                 (diff above). Run `cargo xtask generate` and commit the result.",
                 xtask::SPEC_PATH
             );
             ExitCode::FAILURE
         }
         Freshness::Stale { .. } => {
             eprintln!(
-                "wrote {} from {} ({elapsed} ms); review the snapshot diffs with `cargo insta review` \
-                 after `cargo test`",
-                xtask::GENERATED_PATH,
+                "wrote the generated files ({}) from {} ({elapsed} ms); review the snapshot \
+                 diffs with `cargo insta review` after `cargo test`",
+                xtask::GENERATED_FILES.join(", "),
                 xtask::SPEC_PATH,
             );
             ExitCode::SUCCESS

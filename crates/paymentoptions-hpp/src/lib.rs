@@ -45,6 +45,10 @@
 pub mod client;
 pub mod config;
 pub mod error;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused_imports, dead_code)]
+mod generated;
+mod json;
 pub mod link;
 pub mod money;
 pub mod notification;
@@ -52,6 +56,7 @@ pub mod retry;
 pub mod validation;
 
 pub use client::Client;
+pub use generated::requests;
 pub use config::{ApiKey, ClientBuilder, Environment};
 pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};

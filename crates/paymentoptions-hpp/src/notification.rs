@@ -75,7 +75,7 @@ pub fn parse_notification(body: &[u8]) -> Result<TransactionNotification, Notifi
     let mut de = serde_json::Deserializer::from_slice(body);
     let notification: TransactionNotification =
         serde_path_to_error::deserialize(&mut de).map_err(|e| NotificationError {
-            path: crate::link::json_path(e.path()),
+            path: crate::json::json_path(e.path()),
             message: e.into_inner().to_string(),
         })?;
     de.end().map_err(|e| NotificationError {

@@ -1,28 +1,82 @@
 //! Validation errors: which field broke which rule.
 //!
-//! Length and pattern rules come from the spec and are checked by the generated types (their
-//! messages are kept as [`Rule::Spec`]); the rules the spec can only name (`format: email`, ISO
-//! codes, absolute URLs) are checked here with well-kept crates.
+//! The rules themselves live in the OpenAPI spec; `cargo xtask generate` turns each request
+//! field's keywords (`maxLength`, `pattern`, `format`, `minimum`, `enum`...) into a table
+//! (`paymentoptions_hpp_client::api::request_rules`) that the checks here walk. What the spec
+//! can only name (`format: email`, ISO codes, absolute URLs) is checked with well-kept crates.
 
 use std::fmt;
 
+use paymentoptions_hpp_client::api::FieldRule;
+use serde_json::Value;
+
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Violation {
-    /// The JSON path of the field, e.g. `billing_address.country` (empty for the body itself).
-    pub field: String,
-    /// The rule it breaks.
-    pub rule: Rule,
+    field: String,
+    rule: Rule,
+    hint: Option<String>,
 }
 
-/// A rule a request field must follow.
+impl Violation {
+    pub(crate) fn new(field: impl Into<String>, rule: Rule) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+            hint: None,
+        }
+    }
+
+    /// The JSON path of the field, e.g. `billing_address.country` (empty for the body itself).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// The rule it breaks.
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+
+    /// How to fix the value, when the check can tell (`codes are upper case: use US`).
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+}
+
+/// A rule a request field must follow. Rules from the spec carry their limit as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Rule {
-    /// A rule written in the OpenAPI spec (a length or a pattern), as reported by the generated
-    /// type that enforces it, e.g. `longer than 45 characters`.
-    Spec(String),
+    /// Longer than the spec's `maxLength` (in characters).
+    MaxLength {
+        /// The most characters allowed.
+        max: u64,
+    },
+    /// Shorter than the spec's `minLength` (in characters).
+    MinLength {
+        /// The fewest characters allowed.
+        min: u64,
+    },
+    /// Does not match the spec's `pattern`.
+    Pattern {
+        /// The regular expression (ECMA-262).
+        pattern: &'static str,
+    },
+    /// Lower than the spec's `minimum`.
+    Minimum {
+        /// The lowest value allowed.
+        min: i64,
+    },
+    /// Higher than the spec's `maximum`.
+    Maximum {
+        /// The highest value allowed.
+        max: i64,
+    },
+    /// Not one of the spec's `enum` values.
+    OneOf {
+        /// The values allowed.
+        values: &'static [&'static str],
+    },
     /// Not an ISO 4217 alphabetic currency code.
     Iso4217Currency,
     /// Not an ISO 3166-1 alpha-2 country code.
@@ -53,7 +107,12 @@ pub enum Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Rule::Spec(message) => f.write_str(message),
+            Rule::MaxLength { max } => write!(f, "longer than {max} characters"),
+            Rule::MinLength { min } => write!(f, "shorter than {min} characters"),
+            Rule::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
+            Rule::Minimum { min } => write!(f, "lower than {min}"),
+            Rule::Maximum { max } => write!(f, "higher than {max}"),
+            Rule::OneOf { values } => write!(f, "not one of {}", values.join(", ")),
             Rule::Iso4217Currency => f.write_str("not an ISO 4217 currency code (like JPY or USD)"),
             Rule::Iso3166Alpha2Country => {
                 f.write_str("not an ISO 3166-1 alpha-2 country code (like JP or US)")
@@ -85,9 +144,13 @@ impl fmt::Display for Rule {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.field.is_empty() {
-            write!(f, "request body: {}", self.rule)
+            write!(f, "request body: {}", self.rule)?;
         } else {
-            write!(f, "{}: {}", self.field, self.rule)
+            write!(f, "{}: {}", self.field, self.rule)?;
+        }
+        match &self.hint {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
         }
     }
 }
@@ -104,6 +167,14 @@ impl fmt::Display for Violation {
 ///     .unwrap_err();
 /// assert_eq!(err.field(), "merchant_email");
 /// assert_eq!(err.rule(), &Rule::Email);
+///
+/// // Limits from the spec are data, not text.
+/// let err = LinkRequest::builder()
+///     .customer_enters_amount()
+///     .merchant_txn_ref("x".repeat(500))
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err.rule(), Rule::MaxLength { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
@@ -117,10 +188,7 @@ impl ValidationError {
     }
 
     pub(crate) fn one(field: impl Into<String>, rule: Rule) -> Self {
-        Self::new(vec![Violation {
-            field: field.into(),
-            rule,
-        }])
+        Self::new(vec![Violation::new(field, rule)])
     }
 
     /// Every broken rule, in field order.
@@ -162,62 +230,106 @@ pub(crate) struct Checker {
 
 impl Checker {
     pub(crate) fn push(&mut self, field: impl Into<String>, rule: Rule) {
+        self.violations.push(Violation::new(field, rule));
+    }
+
+    fn push_hint(&mut self, field: &str, rule: Rule, hint: Option<String>) {
         self.violations.push(Violation {
-            field: field.into(),
+            field: field.to_string(),
             rule,
+            hint,
         });
     }
 
-    /// Converts a raw string into a generated, spec-checked newtype, recording its rule if it fails.
-    pub(crate) fn spec<T>(&mut self, field: &str, value: Option<String>) -> Option<T>
-    where
-        T: TryFrom<String>,
-        T::Error: fmt::Display,
-    {
-        match T::try_from(value?) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.push(field, Rule::Spec(e.to_string()));
-                None
+    /// Checks every field of `body` that `rules` names (paths below `at`); fields of the wrong
+    /// JSON type are left to the decoder, which names the type it expected.
+    pub(crate) fn check_body(&mut self, body: &Value, rules: &[FieldRule], at: &str) {
+        for rule in rules {
+            let mut value = Some(body);
+            for key in rule.path.split('.') {
+                value = value.and_then(|v| v.get(key));
             }
+            let field = if at.is_empty() {
+                rule.path.to_string()
+            } else {
+                format!("{at}.{}", rule.path)
+            };
+            self.check_value(&field, value, rule);
         }
     }
 
-    pub(crate) fn email(&mut self, field: &str, value: Option<&str>) {
-        if let Some(v) = value
-            && !email_address::EmailAddress::is_valid(v)
-        {
-            self.push(field, Rule::Email);
+    /// Checks one value (absent and `null` pass: every field is optional).
+    pub(crate) fn check_value(&mut self, field: &str, value: Option<&Value>, rule: &FieldRule) {
+        match value {
+            Some(Value::String(s)) => self.check_str(field, s, rule),
+            Some(Value::Number(n)) => {
+                if let (Some(min), Some(n)) = (rule.minimum, n.as_i64())
+                    && n < min
+                {
+                    self.push(field, Rule::Minimum { min });
+                }
+                if let (Some(max), Some(n)) = (rule.maximum, n.as_i64())
+                    && n > max
+                {
+                    self.push(field, Rule::Maximum { max });
+                }
+            }
+            _ => {}
         }
     }
 
-    pub(crate) fn http_url(&mut self, field: &str, value: Option<&str>) {
-        if let Some(v) = value
-            && !is_absolute_http_url(v)
-        {
-            self.push(field, Rule::AbsoluteHttpUrl);
+    fn check_str(&mut self, field: &str, s: &str, rule: &FieldRule) {
+        // An ISO code is checked as a whole first: `us` or `USA` is one mistake, reported
+        // once, with the fix, rather than as a broken pattern or length.
+        match rule.format {
+            Some("iso3166-alpha2") => {
+                if let Some(hint) = code_problem(s, 2, |c| c.parse::<iso_currency::Country>().is_ok())
+                {
+                    self.push_hint(field, Rule::Iso3166Alpha2Country, hint);
+                    return;
+                }
+            }
+            Some("iso4217") => {
+                if let Some(hint) =
+                    code_problem(s, 3, |c| iso_currency::Currency::from_code(c).is_some())
+                {
+                    self.push_hint(field, Rule::Iso4217Currency, hint);
+                    return;
+                }
+            }
+            _ => {}
         }
-    }
-
-    pub(crate) fn country(&mut self, field: &str, value: Option<&str>) {
-        // Only codes that passed the spec's pattern (two capital letters) reach the ISO check, so
-        // one mistake is reported once.
-        if let Some(v) = value
-            && v.len() == 2
-            && v.bytes().all(|b| b.is_ascii_uppercase())
-            && v.parse::<iso_currency::Country>().is_err()
+        let chars = s.chars().count() as u64;
+        let mut length_ok = true;
+        if let Some(max) = rule.max_length
+            && chars > max
         {
-            self.push(field, Rule::Iso3166Alpha2Country);
+            self.push(field, Rule::MaxLength { max });
+            length_ok = false;
         }
-    }
-
-    pub(crate) fn currency(&mut self, field: &str, value: Option<&str>) {
-        if let Some(v) = value
-            && v.len() == 3
-            && v.bytes().all(|b| b.is_ascii_uppercase())
-            && iso_currency::Currency::from_code(v).is_none()
+        if let Some(min) = rule.min_length
+            && chars < min
         {
-            self.push(field, Rule::Iso4217Currency);
+            self.push(field, Rule::MinLength { min });
+            length_ok = false;
+        }
+        if let Some(pattern) = rule.pattern
+            && length_ok
+            && !matches_pattern(pattern, s)
+        {
+            self.push(field, Rule::Pattern { pattern });
+        }
+        match rule.format {
+            Some("email") if !email_address::EmailAddress::is_valid(s) => {
+                self.push(field, Rule::Email)
+            }
+            Some("uri") if !is_absolute_http_url(s) => self.push(field, Rule::AbsoluteHttpUrl),
+            _ => {}
+        }
+        if !rule.one_of.is_empty() && !rule.one_of.contains(&s) {
+            self.push(field, Rule::OneOf {
+                values: rule.one_of,
+            });
         }
     }
 
@@ -228,6 +340,56 @@ impl Checker {
             Err(ValidationError::new(self.violations))
         }
     }
+}
+
+/// `None` when `code` is a valid code of `len` letters; otherwise the hint, if there is one.
+fn code_problem(code: &str, len: usize, valid: impl Fn(&str) -> bool) -> Option<Option<String>> {
+    if code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase()) && valid(code) {
+        return None;
+    }
+    let upper = code.to_ascii_uppercase();
+    if code.len() == len && upper != code && valid(&upper) {
+        return Some(Some(format!("codes are upper case: use {upper}")));
+    }
+    if code.chars().count() != len {
+        return Some(Some(format!(
+            "the code has {len} letters, not {}",
+            code.chars().count()
+        )));
+    }
+    Some(None)
+}
+
+/// Whether `s` matches the spec's ECMA-262 `pattern` (anywhere, as JSON Schema reads it).
+fn matches_pattern(pattern: &str, s: &str) -> bool {
+    match regress::Regex::new(pattern) {
+        Ok(re) => re.find(s).is_some(),
+        // The generated types compile the same pattern, so the spec cannot ship a broken one;
+        // should it, the generated type still refuses the value when the model is built.
+        Err(_) => true,
+    }
+}
+
+/// Checks `body` against the request schema's `rules`, then decodes it into the generated model.
+#[allow(dead_code, reason = "used by the generated request builders, when the spec has any")]
+pub(crate) fn checked_model<M: serde::de::DeserializeOwned>(
+    body: Value,
+    rules: &[FieldRule],
+) -> Result<M, ValidationError> {
+    let mut c = Checker::default();
+    c.check_body(&body, rules, "");
+    c.finish()?;
+    decode_model(&body)
+}
+
+/// Decodes a checked body into the generated model; a value of the wrong JSON type is named by
+/// its path.
+pub(crate) fn decode_model<M: serde::de::DeserializeOwned>(body: &Value) -> Result<M, ValidationError> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let field = crate::json::json_path(e.path());
+        let field = if field == "." { String::new() } else { field };
+        ValidationError::one(field, Rule::Json(e.into_inner().to_string()))
+    })
 }
 
 /// `true` for `http://host/...` and `https://host/...` with a host.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use paymentoptions_hpp::{
+use paymentoptions_hpp::{Rule, 
     AddressBuilder, Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn,
     RetryPolicy, TransportErrorKind,
 };
@@ -420,16 +420,55 @@ async fn invalid_requests_are_refused_before_sending() {
     assert_eq!(
         found,
         [
-            "merchant_email: not a well-formed e-mail address",
             "return_url.success_url: not an absolute http:// or https:// URL",
+            "merchant_email: not a well-formed e-mail address",
             "merchant_txn_ref: longer than 45 characters",
             "billing_address.country: not an ISO 3166-1 alpha-2 country code (like JP or US)",
             "billing_address.city: longer than 65 characters",
-            "shipping_address.country: doesn't match pattern \"^[A-Z]{2}$\"",
+            "shipping_address.country: not an ISO 3166-1 alpha-2 country code (like JP or US); \
+             codes are upper case: use JP",
         ]
     );
+    let rules: Vec<&Rule> = err.violations().iter().map(|v| v.rule()).collect();
+    assert_eq!(rules[2], &Rule::MaxLength { max: 45 }, "limits are data");
+    assert_eq!(rules[4], &Rule::MaxLength { max: 65 });
     let err = LinkRequest::builder().build().unwrap_err();
     assert_eq!(err.field(), "amount");
+}
+
+/// Country and currency codes get a message a person can act on, never a raw pattern.
+#[test]
+fn code_mistakes_say_how_to_fix_them() {
+    let country = |code: &str| {
+        let err = LinkRequest::builder()
+            .customer_enters_amount()
+            .billing_address(AddressBuilder::new().country(code))
+            .build()
+            .unwrap_err();
+        assert_eq!(err.violations().len(), 1, "one mistake, one violation: {err}");
+        assert_eq!(err.rule(), &Rule::Iso3166Alpha2Country);
+        err.violations()[0].to_string()
+    };
+    assert!(country("us").ends_with("codes are upper case: use US"));
+    assert!(country("USA").ends_with("the code has 2 letters, not 3"));
+    assert_eq!(
+        country("XX"),
+        "billing_address.country: not an ISO 3166-1 alpha-2 country code (like JP or US)"
+    );
+    let currency = |body: &str| {
+        let err = LinkRequest::from_json(body.as_bytes()).unwrap_err();
+        assert_eq!(err.rule(), &Rule::Iso4217Currency, "{err}");
+        err.violations()[0].hint().map(str::to_string)
+    };
+    assert_eq!(
+        currency(r#"{"currency": "usd"}"#).as_deref(),
+        Some("codes are upper case: use USD")
+    );
+    assert_eq!(
+        currency(r#"{"currency": "US"}"#).as_deref(),
+        Some("the code has 3 letters, not 2")
+    );
+    assert_eq!(currency(r#"{"currency": "ZZZ"}"#), None);
 }
 
 #[tokio::test]

@@ -28,12 +28,12 @@ fn from_json_refuses_what_it_would_drop_or_change() {
     body["billing_address"]["address2"] = json!("Apt 4");
     body["locale"] = json!("ja");
     let err = LinkRequest::from_json(body.to_string().as_bytes()).unwrap_err();
-    let fields: Vec<&str> = err.violations().iter().map(|v| v.field.as_str()).collect();
+    let fields: Vec<&str> = err.violations().iter().map(|v| v.field()).collect();
     assert_eq!(fields, ["billing_address.address2", "locale"]);
     assert!(
         err.violations()
             .iter()
-            .all(|v| v.rule == Rule::UnknownField)
+            .all(|v| *v.rule() == Rule::UnknownField)
     );
 
     let cases: [(Value, &str, &str); 10] = [
@@ -47,7 +47,7 @@ fn from_json_refuses_what_it_would_drop_or_change() {
         (
             json!({"currency": "jpy"}),
             "currency",
-            "doesn't match pattern",
+            "codes are upper case: use JPY",
         ),
         (json!({"currency": "ZZZ"}), "currency", "ISO 4217"),
         (
