@@ -3,28 +3,28 @@
 use xtask::codegen::{self, Freshness};
 
 #[test]
-fn generated_client_matches_the_spec() {
+fn generated_files_match_the_spec() {
     let root = xtask::workspace_root();
-    let fresh = codegen::render(&root.join(xtask::SPEC_PATH)).unwrap_or_else(|e| panic!("{e}"));
-    let on_disk = std::fs::read_to_string(root.join(xtask::GENERATED_PATH)).ok();
-    if let Freshness::Stale { diff } =
-        codegen::compare(xtask::GENERATED_PATH, on_disk.as_deref(), &fresh)
-    {
-        const SHOWN: usize = 60;
-        let shown: Vec<&str> = diff.lines().take(SHOWN).collect();
-        let more = diff.lines().count().saturating_sub(SHOWN);
-        panic!(
-            "{} is stale: {} changed since it was generated. Run `cargo xtask generate`, then \
-             `cargo test` and review the snapshot diffs (`cargo insta review`).\n\n{}{}",
-            xtask::GENERATED_PATH,
-            xtask::SPEC_PATH,
-            shown.join("\n"),
-            if more > 0 {
-                format!("\n... {more} more diff lines")
-            } else {
-                String::new()
-            }
-        );
+    let rendered =
+        codegen::render_files(&root.join(xtask::SPEC_PATH)).unwrap_or_else(|e| panic!("{e}"));
+    for (rel, fresh) in &rendered.files {
+        let on_disk = std::fs::read_to_string(root.join(rel)).ok();
+        if let Freshness::Stale { diff } = codegen::compare(rel, on_disk.as_deref(), fresh) {
+            const SHOWN: usize = 60;
+            let shown: Vec<&str> = diff.lines().take(SHOWN).collect();
+            let more = diff.lines().count().saturating_sub(SHOWN);
+            panic!(
+                "{rel} is stale: {} changed since it was generated. Run `cargo xtask generate`, \
+                 then `cargo test` and review the snapshot diffs (`cargo insta review`).\n\n{}{}",
+                xtask::SPEC_PATH,
+                shown.join("\n"),
+                if more > 0 {
+                    format!("\n... {more} more diff lines")
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
 }
 

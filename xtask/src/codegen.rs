@@ -100,7 +100,12 @@ pub fn render_with_spec(
     text: &str,
 ) -> Result<(String, serde_json::Value), GenerateError> {
     let rendered = render_all(path, text)?;
-    let client = rendered.files.into_iter().next().expect("the client file").1;
+    let client = rendered
+        .files
+        .into_iter()
+        .next()
+        .expect("the client file")
+        .1;
     Ok((client, rendered.spec))
 }
 
@@ -135,7 +140,10 @@ pub fn render_all(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
     };
     let header = header(&display_rel(path));
     let files = vec![
-        (crate::GENERATED_PATH, format!("{header}{}", unparse(client)?)),
+        (
+            crate::GENERATED_PATH,
+            format!("{header}{}", unparse(client)?),
+        ),
         (
             crate::WRAPPER_GENERATED_PATH,
             format!("{header}{}", unparse(surface.wrapper)?),

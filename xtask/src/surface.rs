@@ -102,7 +102,9 @@ fn operations(doc: &Value) -> Result<Vec<Op>, String> {
         let Some(item) = item.as_object() else {
             continue;
         };
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
             let Some(op) = item.get(method) else { continue };
             let id = op["operationId"].as_str().unwrap_or_default().to_string();
             let mut params = Vec::new();
@@ -111,7 +113,12 @@ fn operations(doc: &Value) -> Result<Vec<Op>, String> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
             for p in all {
                 let (_, p) = resolve(doc, p)?;
                 let name = p["name"].as_str().unwrap_or_default().to_string();
@@ -168,7 +175,10 @@ fn operations(doc: &Value) -> Result<Vec<Op>, String> {
 }
 
 fn text(v: Option<&Value>) -> String {
-    v.and_then(Value::as_str).unwrap_or_default().trim().to_string()
+    v.and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn ref_name(schema: &Value) -> Option<String> {
@@ -527,6 +537,9 @@ struct Setter {
     path: String,
     /// Member path below `self.fields` (`return_url.webhook_url`).
     target: Vec<String>,
+    /// The spec's description of the field.
+    description: String,
+    /// The rustdoc: the description and the rules.
     doc: String,
     kind: SetterKind,
 }
@@ -545,6 +558,7 @@ fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
                 name: m.ident.clone(),
                 path: m.json.clone(),
                 target: vec![m.ident.clone()],
+                description: m.doc.clone(),
                 doc: doc_with_rules(&m.doc, &m.json, rule_at(s, &m.json)),
                 kind: SetterKind::Plain(*scalar),
             }),
@@ -552,6 +566,7 @@ fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
                 name: m.ident.clone(),
                 path: m.json.clone(),
                 target: vec![m.ident.clone()],
+                description: m.doc.clone(),
                 doc: doc_with_rules(&m.doc, &m.json, None),
                 kind: SetterKind::Builder {
                     rust_type: rust_type.clone(),
@@ -572,6 +587,7 @@ fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
                     out.push(Setter {
                         name: inner.name,
                         doc: doc_with_rules(&description, &path, rule),
+                        description,
                         path,
                         target,
                         kind: inner.kind,
@@ -976,8 +992,7 @@ fn operation_tokens(op: &Op) -> TokenStream {
         doc.push_str(&format!(
             "\n\n`{}`: {}",
             rust_ident(&p.name),
-            doc_with_rules(&p.description, &p.name, Some(&rule))
-                .replace("\n\nSent as", " Sent as")
+            doc_with_rules(&p.description, &p.name, Some(&rule)).replace("\n\nSent as", " Sent as")
         ));
     }
     let body = match &op.body {
@@ -1022,23 +1037,21 @@ struct Flag {
 }
 
 fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
+    let parent = find(structs, schema);
     let mut out = Vec::new();
     for s in setters(structs, schema) {
         match &s.kind {
-            SetterKind::Plain(_) => out.push(Flag {
+            SetterKind::Plain(k) => out.push(Flag {
                 field: s.name.clone(),
                 setter: s.name.clone(),
-                help: first_sentence(&s.doc.replace("\n\nSent as", " Sent as")),
+                help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
                 heading: "Request fields".into(),
-                kind: SetterKind::Plain(match s.kind {
-                    SetterKind::Plain(k) => k,
-                    _ => unreachable!(),
-                }),
+                kind: SetterKind::Plain(*k),
                 nested: None,
                 value_name: value_name(&s.path),
             }),
             SetterKind::Builder { .. } => {
-                let child = find(structs, schema)
+                let child = parent
                     .members
                     .iter()
                     .find(|m| m.ident == s.target[0])
@@ -1052,20 +1065,11 @@ fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
                 let heading = capitalize(&s.name.replace('_', " "));
                 for inner in setters(structs, &child) {
                     if let SetterKind::Plain(k) = inner.kind {
+                        let path = format!("{}.{}", s.path, inner.path);
                         out.push(Flag {
                             field: format!("{prefix}_{}", inner.name.trim_end_matches('_')),
                             setter: inner.name.clone(),
-                            help: first_sentence(&format!(
-                                "{} `{}.{}`.",
-                                inner
-                                    .doc
-                                    .split("\n\nSent as")
-                                    .next()
-                                    .unwrap_or_default()
-                                    .trim_end_matches('.'),
-                                s.path,
-                                inner.path
-                            )),
+                            help: flag_help(&inner.description, &path, rule_at(parent, &path)),
                             heading: heading.clone(),
                             kind: SetterKind::Plain(k),
                             nested: Some(s.name.clone()),
@@ -1077,6 +1081,17 @@ fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
         }
     }
     out
+}
+
+/// A flag's one-line help: the description's first sentence, the field, its rules.
+fn flag_help(description: &str, path: &str, rule: Option<&RuleData>) -> String {
+    let sentence = first_sentence(description);
+    let rules = rule.map(RuleData::sentence).unwrap_or_default();
+    if rules.is_empty() {
+        format!("{sentence} [`{path}`]")
+    } else {
+        format!("{sentence} [`{path}`: {rules}]")
+    }
 }
 
 fn value_name(path: &str) -> String {
@@ -1146,7 +1161,7 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
         let params = op.params.iter().map(|p| {
             let id = ident(&rust_ident(&p.name));
             let rule = RuleData::from_schema(p.name.clone(), &p.schema);
-            let help = first_sentence(&doc_with_rules(&p.description, &p.name, Some(&rule)).replace("\n\nSent as", " Sent as"));
+            let help = flag_help(&p.description, &p.name, Some(&rule));
             let help = Doc(&help);
             let value_name = value_name(&rust_ident(&p.name));
             quote! {
@@ -1171,6 +1186,9 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
             pub struct #args {
                 #(#params)*
                 #body
+                /// Where and how to connect.
+                #[command(flatten)]
+                pub connection: crate::args::ConnectionArgs,
             }
         }
     });
@@ -1200,6 +1218,10 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
             },
         }
     });
+    let connections = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        quote!(Operation::#variant(ref args) => &args.connection)
+    });
     let run_body = if generated.is_empty() {
         quote! {
             let _ = client;
@@ -1225,6 +1247,13 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
         #(#arg_structs)*
 
         impl Operation {
+            /// The connection flags given with the operation.
+            pub fn connection(&self) -> &crate::args::ConnectionArgs {
+                match *self {
+                    #(#connections,)*
+                }
+            }
+
             /// Sends the request and returns the decoded response as JSON.
             pub async fn run(
                 self,

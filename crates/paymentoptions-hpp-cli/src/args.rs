@@ -9,6 +9,7 @@ use paymentoptions_hpp::Environment;
 use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig};
 
 use crate::exit::TABLE;
+use crate::generated::{HppLinkRequestArgs, Operation};
 
 /// Environment variables read by `link create`, shown in its `--help`.
 const ENVIRONMENT: &str = "\
@@ -67,6 +68,9 @@ pub enum Command {
     /// nothing anywhere except each notification, which it POSTs to the link's webhook_url.
     #[command(after_help = mock_help())]
     Mock(MockArgs),
+    /// The API's other operations, one subcommand each, generated from the spec.
+    #[command(flatten)]
+    Operation(Operation),
 }
 
 /// `po-hpp link ...`
@@ -106,7 +110,7 @@ pub struct CreateArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["AmountArgs", "FieldArgs", "BillingArgs", "ShippingArgs"],
+        conflicts_with_all = ["AmountArgs", "currency", "HppLinkRequestArgs"],
     )]
     pub body: Option<PathBuf>,
 
@@ -118,17 +122,13 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub amount: AmountArgs,
 
-    /// The other request fields.
-    #[command(flatten)]
-    pub fields: FieldArgs,
+    /// ISO 4217 currency code, e.g. JPY or USD (required with --amount and --amount-major).
+    #[arg(long, value_name = "ISO4217", help_heading = "Amount (choose one)")]
+    pub currency: Option<String>,
 
-    /// `billing_address`.
+    /// The other request fields, one flag each, generated from the spec.
     #[command(flatten)]
-    pub billing: BillingArgs,
-
-    /// `shipping_address`.
-    #[command(flatten)]
-    pub shipping: ShippingArgs,
+    pub fields: HppLinkRequestArgs,
 
     /// Where and how to connect.
     #[command(flatten)]
@@ -151,105 +151,6 @@ pub struct AmountArgs {
     /// The customer types the amount on the hosted page (in --currency, if given).
     #[arg(long)]
     pub customer_enters_amount: bool,
-}
-
-/// Request fields other than the amount and the addresses.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Request fields")]
-pub struct FieldArgs {
-    /// ISO 4217 currency code, e.g. JPY or USD (required with --amount and --amount-major).
-    #[arg(long, value_name = "ISO4217")]
-    pub currency: Option<String>,
-
-    /// `merchant_id` (default: PAYMENTOPTIONS_MERCHANT_ID).
-    #[arg(long)]
-    pub merchant_id: Option<String>,
-
-    /// `merchant_email` (default: PAYMENTOPTIONS_MERCHANT_EMAIL).
-    #[arg(long)]
-    pub merchant_email: Option<String>,
-
-    /// `merchant_txn_ref`: your reference for this payment, e.g. the order number.
-    #[arg(long)]
-    pub merchant_txn_ref: Option<String>,
-
-    /// `return_url.webhook_url`: where PaymentOptions POSTs the transaction notification.
-    #[arg(long, value_name = "URL")]
-    pub webhook_url: Option<String>,
-
-    /// `return_url.success_url`: where the customer lands after paying.
-    #[arg(long, value_name = "URL")]
-    pub success_url: Option<String>,
-
-    /// `return_url.decline_url`: where the customer lands after a decline.
-    #[arg(long, value_name = "URL")]
-    pub decline_url: Option<String>,
-
-    /// `return_url.cancel_url`: where the customer lands after cancelling.
-    #[arg(long, value_name = "URL")]
-    pub cancel_url: Option<String>,
-
-    /// `payment_method.type`, e.g. `scheme` (cards).
-    #[arg(long, value_name = "TYPE")]
-    pub payment_method_type: Option<String>,
-
-    /// `payment_method.store_payment_method`: save the card for later transactions.
-    #[arg(long)]
-    pub store_payment_method: bool,
-}
-
-/// `billing_address` fields; the address is sent only if one of them is given.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Billing address")]
-pub struct BillingArgs {
-    /// `billing_address.country`: ISO 3166-1 alpha-2 code, e.g. JP.
-    #[arg(long, value_name = "CODE")]
-    pub billing_country: Option<String>,
-    /// `billing_address.email`.
-    #[arg(long, value_name = "EMAIL")]
-    pub billing_email: Option<String>,
-    /// `billing_address.phone_number`.
-    #[arg(long, value_name = "PHONE")]
-    pub billing_phone: Option<String>,
-    /// `billing_address.address1`.
-    #[arg(long, value_name = "STREET")]
-    pub billing_address1: Option<String>,
-    /// `billing_address.city`.
-    #[arg(long, value_name = "CITY")]
-    pub billing_city: Option<String>,
-    /// `billing_address.state`.
-    #[arg(long, value_name = "STATE")]
-    pub billing_state: Option<String>,
-    /// `billing_address.postal_code`.
-    #[arg(long, value_name = "CODE")]
-    pub billing_postal_code: Option<String>,
-}
-
-/// `shipping_address` fields; the address is sent only if one of them is given.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Shipping address")]
-pub struct ShippingArgs {
-    /// `shipping_address.country`: ISO 3166-1 alpha-2 code, e.g. JP.
-    #[arg(long, value_name = "CODE")]
-    pub shipping_country: Option<String>,
-    /// `shipping_address.email`.
-    #[arg(long, value_name = "EMAIL")]
-    pub shipping_email: Option<String>,
-    /// `shipping_address.phone_number`.
-    #[arg(long, value_name = "PHONE")]
-    pub shipping_phone: Option<String>,
-    /// `shipping_address.address1`.
-    #[arg(long, value_name = "STREET")]
-    pub shipping_address1: Option<String>,
-    /// `shipping_address.city`.
-    #[arg(long, value_name = "CITY")]
-    pub shipping_city: Option<String>,
-    /// `shipping_address.state`.
-    #[arg(long, value_name = "STATE")]
-    pub shipping_state: Option<String>,
-    /// `shipping_address.postal_code`.
-    #[arg(long, value_name = "CODE")]
-    pub shipping_postal_code: Option<String>,
 }
 
 /// Where and how to connect; these override the environment variables.

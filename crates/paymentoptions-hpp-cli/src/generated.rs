@@ -7,31 +7,31 @@
 #[derive(Debug, clap::Args)]
 #[group(id = "HppLinkRequestArgs", multiple = true)]
 pub struct HppLinkRequestArgs {
-    /// Merchant endpoint that receives the `TransactionNotification` (server to server).
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL]
     #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
     pub webhook_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a successful payment.
+    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL]
     #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
     pub success_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a declined payment.
+    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL]
     #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
     pub decline_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent when they cancel on the hosted page.
+    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL]
     #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
     pub cancel_url: Option<::std::string::String>,
-    /// Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
-    /// Merchant's contact e-mail address.
+    /// Merchant's contact e-mail address. [`merchant_email`: at most 45 characters; an e-mail address]
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_EMAIL")]
     pub merchant_email: Option<::std::string::String>,
-    /// The merchant's own reference for this transaction (for example an order number).
+    /// The merchant's own reference for this transaction (for example an order number). [`merchant_txn_ref`: at most 45 characters]
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_TXN_REF")]
     pub merchant_txn_ref: Option<::std::string::String>,
-    /// Payment method type.
+    /// Payment method type. [`payment_method.type`]
     #[arg(long, help_heading = "Request fields", value_name = "TYPE")]
     pub payment_method_type: Option<::std::string::String>,
-    /// When true, the card token is saved for future use, and the transaction notification carries a `stored_payment_method_id` that the card-token API accepts in later transactions, so the customer need not re-enter card details.
+    /// When true, the card token is saved for future use, and the transaction notification carries a `stored_payment_method_id` that the card-token API accepts in later transactions, so the customer need not re-enter card details. [`payment_method.store_payment_method`]
     #[arg(
         long,
         help_heading = "Request fields",
@@ -40,46 +40,46 @@ pub struct HppLinkRequestArgs {
         default_missing_value = "true"
     )]
     pub store_payment_method: Option<bool>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`) `billing_address.country`.
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). [`billing_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`]
     #[arg(long, help_heading = "Billing address", value_name = "COUNTRY")]
     pub billing_country: Option<::std::string::String>,
-    /// Customer's e-mail address `billing_address.email`.
+    /// Customer's e-mail address. [`billing_address.email`: at most 45 characters; an e-mail address]
     #[arg(long, help_heading = "Billing address", value_name = "EMAIL")]
     pub billing_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`) `billing_address.phone_number`.
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`). [`billing_address.phone_number`: at most 20 characters]
     #[arg(long, help_heading = "Billing address", value_name = "PHONE_NUMBER")]
     pub billing_phone_number: Option<::std::string::String>,
-    /// Street address (first line) `billing_address.address1`.
+    /// Street address (first line). [`billing_address.address1`: at most 199 characters]
     #[arg(long, help_heading = "Billing address", value_name = "ADDRESS1")]
     pub billing_address1: Option<::std::string::String>,
-    /// City, ward or town `billing_address.city`.
+    /// City, ward or town. [`billing_address.city`: at most 65 characters]
     #[arg(long, help_heading = "Billing address", value_name = "CITY")]
     pub billing_city: Option<::std::string::String>,
-    /// State, prefecture or region `billing_address.state`.
+    /// State, prefecture or region. [`billing_address.state`: at most 65 characters]
     #[arg(long, help_heading = "Billing address", value_name = "STATE")]
     pub billing_state: Option<::std::string::String>,
-    /// Postal code, as a string (leading zeros matter) `billing_address.postal_code`.
+    /// Postal code, as a string (leading zeros matter). [`billing_address.postal_code`]
     #[arg(long, help_heading = "Billing address", value_name = "POSTAL_CODE")]
     pub billing_postal_code: Option<::std::string::String>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`) `shipping_address.country`.
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). [`shipping_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`]
     #[arg(long, help_heading = "Shipping address", value_name = "COUNTRY")]
     pub shipping_country: Option<::std::string::String>,
-    /// Customer's e-mail address `shipping_address.email`.
+    /// Customer's e-mail address. [`shipping_address.email`: at most 45 characters; an e-mail address]
     #[arg(long, help_heading = "Shipping address", value_name = "EMAIL")]
     pub shipping_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`) `shipping_address.phone_number`.
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`). [`shipping_address.phone_number`: at most 20 characters]
     #[arg(long, help_heading = "Shipping address", value_name = "PHONE_NUMBER")]
     pub shipping_phone_number: Option<::std::string::String>,
-    /// Street address (first line) `shipping_address.address1`.
+    /// Street address (first line). [`shipping_address.address1`: at most 199 characters]
     #[arg(long, help_heading = "Shipping address", value_name = "ADDRESS1")]
     pub shipping_address1: Option<::std::string::String>,
-    /// City, ward or town `shipping_address.city`.
+    /// City, ward or town. [`shipping_address.city`: at most 65 characters]
     #[arg(long, help_heading = "Shipping address", value_name = "CITY")]
     pub shipping_city: Option<::std::string::String>,
-    /// State, prefecture or region `shipping_address.state`.
+    /// State, prefecture or region. [`shipping_address.state`: at most 65 characters]
     #[arg(long, help_heading = "Shipping address", value_name = "STATE")]
     pub shipping_state: Option<::std::string::String>,
-    /// Postal code, as a string (leading zeros matter) `shipping_address.postal_code`.
+    /// Postal code, as a string (leading zeros matter). [`shipping_address.postal_code`]
     #[arg(long, help_heading = "Shipping address", value_name = "POSTAL_CODE")]
     pub shipping_postal_code: Option<::std::string::String>,
 }
@@ -181,6 +181,10 @@ impl HppLinkRequestArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum Operation {}
 impl Operation {
+    /// The connection flags given with the operation.
+    pub fn connection(&self) -> &crate::args::ConnectionArgs {
+        match *self {}
+    }
     /// Sends the request and returns the decoded response as JSON.
     pub async fn run(
         self,

@@ -2,11 +2,12 @@
 
 use paymentoptions_hpp::config::env;
 use paymentoptions_hpp::{
-    AddressBuilder, Client, ClientBuilder, Error, LinkRequest, LinkRequestBuilder, Money, money,
+    Client, ClientBuilder, Error, LinkRequest, LinkRequestBuilder, Money, money,
 };
 
-use crate::args::{AmountArgs, BillingArgs, ConnectionArgs, CreateArgs, FieldArgs, ShippingArgs};
+use crate::args::{AmountArgs, ConnectionArgs, CreateArgs};
 use crate::exit::Failure;
+use crate::generated::HppLinkRequestArgs;
 use crate::stdio;
 
 /// Builds the request, sends it, and prints the link's URL (or, with `--json`, the response).
@@ -15,16 +16,15 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
         body,
         json,
         amount,
+        currency,
         fields,
-        billing,
-        shipping,
         connection,
     } = args;
     // The request is checked before the configuration: a broken request is the more specific
     // mistake, and neither needs the network.
     let request = match body {
         Some(path) => from_body(&stdio::read(&path)?)?,
-        None => from_flags(amount, fields, billing, shipping)?,
+        None => from_flags(amount, currency, fields)?,
     };
     let client = client(&connection)?;
     let link = client.create_link(&request).await?;
@@ -36,7 +36,7 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
 }
 
 /// The client, from the `PAYMENTOPTIONS_*` variables with the connection flags on top.
-fn client(flags: &ConnectionArgs) -> Result<Client, Error> {
+pub fn client(flags: &ConnectionArgs) -> Result<Client, Error> {
     let server_flag = flags.base_url.is_some() || flags.environment.is_some();
     let mut builder = ClientBuilder::from_env_with(|name| {
         // A flag that picks the server replaces both variables that do; hiding them keeps a stale
@@ -64,93 +64,14 @@ fn from_body(body: &[u8]) -> Result<LinkRequest, Failure> {
     Ok(LinkRequest::from_json_exact(body)?)
 }
 
-/// A builder method that sets one string field.
-type Setter<B> = fn(B, String) -> B;
-
 /// A request from the field flags.
 fn from_flags(
     amount: AmountArgs,
-    fields: FieldArgs,
-    billing: BillingArgs,
-    shipping: ShippingArgs,
+    currency: Option<String>,
+    fields: HppLinkRequestArgs,
 ) -> Result<LinkRequest, Failure> {
-    let mut builder = choose_amount(LinkRequest::builder(), amount, fields.currency.as_deref())?;
-    let strings: [(Option<String>, Setter<LinkRequestBuilder>); 8] = [
-        (fields.merchant_id, LinkRequestBuilder::merchant_id),
-        (fields.merchant_email, LinkRequestBuilder::merchant_email),
-        (
-            fields.merchant_txn_ref,
-            LinkRequestBuilder::merchant_txn_ref,
-        ),
-        (fields.webhook_url, LinkRequestBuilder::webhook_url),
-        (fields.success_url, LinkRequestBuilder::success_url),
-        (fields.decline_url, LinkRequestBuilder::decline_url),
-        (fields.cancel_url, LinkRequestBuilder::cancel_url),
-        (
-            fields.payment_method_type,
-            LinkRequestBuilder::payment_method_type,
-        ),
-    ];
-    builder = apply(builder, strings);
-    // An absent flag leaves the field out rather than sending `false`.
-    if fields.store_payment_method {
-        builder = builder.store_payment_method(true);
-    }
-    if let Some(address) = address([
-        billing.billing_country,
-        billing.billing_email,
-        billing.billing_phone,
-        billing.billing_address1,
-        billing.billing_city,
-        billing.billing_state,
-        billing.billing_postal_code,
-    ]) {
-        builder = builder.billing_address(address);
-    }
-    if let Some(address) = address([
-        shipping.shipping_country,
-        shipping.shipping_email,
-        shipping.shipping_phone,
-        shipping.shipping_address1,
-        shipping.shipping_city,
-        shipping.shipping_state,
-        shipping.shipping_postal_code,
-    ]) {
-        builder = builder.shipping_address(address);
-    }
-    Ok(builder.build()?)
-}
-
-/// Calls each setter whose value was given.
-fn apply<B, const N: usize>(builder: B, setters: [(Option<String>, Setter<B>); N]) -> B {
-    setters
-        .into_iter()
-        .fold(builder, |b, (value, set)| match value {
-            Some(v) => set(b, v),
-            None => b,
-        })
-}
-
-/// An address from `[country, email, phone, address1, city, state, postal_code]`, or `None`
-/// when no flag of it was given (so that no empty address object is sent).
-fn address(values: [Option<String>; 7]) -> Option<AddressBuilder> {
-    if values.iter().all(Option::is_none) {
-        return None;
-    }
-    let setters: [Setter<AddressBuilder>; 7] = [
-        AddressBuilder::country,
-        AddressBuilder::email,
-        AddressBuilder::phone_number,
-        AddressBuilder::address1,
-        AddressBuilder::city,
-        AddressBuilder::state,
-        AddressBuilder::postal_code,
-    ];
-    let pairs = {
-        let mut values = values.into_iter();
-        setters.map(|set| (values.next().flatten(), set))
-    };
-    Some(apply(AddressBuilder::new(), pairs))
+    let builder = choose_amount(LinkRequest::builder(), amount, currency.as_deref())?;
+    Ok(fields.apply(builder).build()?)
 }
 
 /// Applies the one amount choice (clap already refused two).

@@ -4,6 +4,10 @@
 
 mod args;
 mod exit;
+// Formatted by prettyplease when generated; rustfmt must not touch it (see the client crate).
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+mod generated;
 mod link;
 mod mock;
 mod notification;
@@ -35,11 +39,19 @@ async fn main() -> ExitCode {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
         Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
         Command::Mock(args) => mock::run(args).await,
+        Command::Operation(op) => operation(op).await,
     };
     match result {
         Ok(()) => Code::Ok.into(),
         Err(failure) => exit::report(&failure, &api_keys()),
     }
+}
+
+/// A generated operation: sends it and prints the decoded response as JSON.
+async fn operation(op: generated::Operation) -> Result<(), exit::Failure> {
+    let client = link::client(op.connection())?;
+    let value = op.run(&client).await?;
+    stdio::print_json(&value)
 }
 
 /// The API keys in the environment, to keep them out of error messages.

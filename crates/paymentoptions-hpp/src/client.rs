@@ -116,7 +116,10 @@ impl Client {
             let name = header::HeaderName::from_bytes(auth.header.as_bytes()).map_err(|_| {
                 ConfigError::new(setting, "the spec names a header that HTTP does not allow")
             })?;
-            headers.insert(name, sensitive(&format!("{}{}", auth.prefix, key.expose()), setting)?);
+            headers.insert(
+                name,
+                sensitive(&format!("{}{}", auth.prefix, key.expose()), setting)?,
+            );
         }
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
@@ -201,7 +204,10 @@ impl Client {
     /// Sends a generated operation: checks its path parameters, sends, decodes the 2xx body.
     /// The generated methods (one per operation of the spec without a hand-written one) call
     /// this, so every operation shares link creation's errors, retries and limits.
-    #[allow(dead_code, reason = "called by the generated operation methods, when the spec has any")]
+    #[allow(
+        dead_code,
+        reason = "called by the generated operation methods, when the spec has any"
+    )]
     pub(crate) async fn call<T: serde::de::DeserializeOwned>(
         &self,
         op: &Operation,
@@ -216,13 +222,18 @@ impl Client {
             path = path.replace(&format!("{{{}}}", rule.path), &encode_segment(value));
         }
         checker.finish()?;
-        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
+        let url = format!(
+            "{}{path}",
+            self.inner.base_url.as_str().trim_end_matches('/')
+        );
         let url = Url::parse(&url).map_err(|e| {
-            ConfigError::new("base_url", format!("does not make a valid URL for {}: {e}", op.id))
+            ConfigError::new(
+                "base_url",
+                format!("does not make a valid URL for {}: {e}", op.id),
+            )
         })?;
-        let body = body.map(|b| {
-            Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes"))
-        });
+        let body = body
+            .map(|b| Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes")));
         let (status, bytes) = self.send(op, url, body).await?;
         decode(status, &bytes)
     }

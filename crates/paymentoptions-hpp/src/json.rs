@@ -178,4 +178,3 @@ pub(crate) fn differences(
         _ => {}
     }
 }
-

@@ -56,9 +56,9 @@ pub mod retry;
 pub mod validation;
 
 pub use client::Client;
-pub use generated::requests;
 pub use config::{ApiKey, ClientBuilder, Environment};
 pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
+pub use generated::requests;
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};
 pub use money::{Currency, Money};
 pub use notification::{NotificationError, parse_notification};

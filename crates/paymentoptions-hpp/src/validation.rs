@@ -283,7 +283,8 @@ impl Checker {
         // once, with the fix, rather than as a broken pattern or length.
         match rule.format {
             Some("iso3166-alpha2") => {
-                if let Some(hint) = code_problem(s, 2, |c| c.parse::<iso_currency::Country>().is_ok())
+                if let Some(hint) =
+                    code_problem(s, 2, |c| c.parse::<iso_currency::Country>().is_ok())
                 {
                     self.push_hint(field, Rule::Iso3166Alpha2Country, hint);
                     return;
@@ -327,9 +328,12 @@ impl Checker {
             _ => {}
         }
         if !rule.one_of.is_empty() && !rule.one_of.contains(&s) {
-            self.push(field, Rule::OneOf {
-                values: rule.one_of,
-            });
+            self.push(
+                field,
+                Rule::OneOf {
+                    values: rule.one_of,
+                },
+            );
         }
     }
 
@@ -371,7 +375,10 @@ fn matches_pattern(pattern: &str, s: &str) -> bool {
 }
 
 /// Checks `body` against the request schema's `rules`, then decodes it into the generated model.
-#[allow(dead_code, reason = "used by the generated request builders, when the spec has any")]
+#[allow(
+    dead_code,
+    reason = "used by the generated request builders, when the spec has any"
+)]
 pub(crate) fn checked_model<M: serde::de::DeserializeOwned>(
     body: Value,
     rules: &[FieldRule],
@@ -384,7 +391,9 @@ pub(crate) fn checked_model<M: serde::de::DeserializeOwned>(
 
 /// Decodes a checked body into the generated model; a value of the wrong JSON type is named by
 /// its path.
-pub(crate) fn decode_model<M: serde::de::DeserializeOwned>(body: &Value) -> Result<M, ValidationError> {
+pub(crate) fn decode_model<M: serde::de::DeserializeOwned>(
+    body: &Value,
+) -> Result<M, ValidationError> {
     serde_path_to_error::deserialize(body).map_err(|e| {
         let field = crate::json::json_path(e.path());
         let field = if field == "." { String::new() } else { field };

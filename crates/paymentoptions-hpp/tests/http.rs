@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use paymentoptions_hpp::{Rule, 
+use paymentoptions_hpp::{
     AddressBuilder, Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn,
-    RetryPolicy, TransportErrorKind,
+    RetryPolicy, Rule, TransportErrorKind,
 };
 use paymentoptions_hpp_testkit::{Reply, TestServer, refused_port};
 use serde_json::{Value, json};
@@ -445,7 +445,11 @@ fn code_mistakes_say_how_to_fix_them() {
             .billing_address(AddressBuilder::new().country(code))
             .build()
             .unwrap_err();
-        assert_eq!(err.violations().len(), 1, "one mistake, one violation: {err}");
+        assert_eq!(
+            err.violations().len(),
+            1,
+            "one mistake, one violation: {err}"
+        );
         assert_eq!(err.rule(), &Rule::Iso3166Alpha2Country);
         err.violations()[0].to_string()
     };

@@ -102,7 +102,8 @@ impl LinkRequestBuilder {
     /// Checks every field and builds the request, or reports every broken rule.
     pub fn build(self) -> Result<LinkRequest, ValidationError> {
         let mut c = Checker::default();
-        let mut body = serde_json::to_value(&self.fields).expect("a fields struct always serializes");
+        let mut body =
+            serde_json::to_value(&self.fields).expect("a fields struct always serializes");
         let (amount, currency) = match self.amount {
             Some(Amount::Fixed(m)) => (Some(m.minor_units()), Some(m.currency())),
             Some(Amount::CustomerEntered { currency }) => (None, currency),
