@@ -164,7 +164,9 @@ fn rehearse(root: &Path) -> Result<(), String> {
         outcome.report.to_text()
     );
 
-    let target = scratch.join("target");
+    // Shared with the surface rehearsals (xtask/tests/surface_rehearsal.rs): the dependencies
+    // are compiled once for every scratch copy.
+    let target = root.join("target").join("rehearsal-target");
     let check = |package: &str| -> Result<(bool, String), String> {
         let out = cargo(&copy)
             .env("CARGO_TARGET_DIR", &target)

@@ -734,6 +734,15 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
         /// Every API-key header a request carries, from `securitySchemes`.
         pub const AUTH_HEADERS: &[AuthHeader] = &[#(#auth),*];
 
+        /// The auth headers that carry `key` in every scheme: `(name, value)` pairs, for tools
+        /// and tests that send requests without the wrapper.
+        pub fn auth_header_values(key: &str) -> Vec<(&'static str, String)> {
+            AUTH_HEADERS
+                .iter()
+                .map(|h| (h.header, format!("{}{}", h.prefix, key)))
+                .collect()
+        }
+
         /// Rules of each request schema's fields.
         pub mod request_rules {
             use super::FieldRule;

@@ -2994,6 +2994,11 @@ pub mod api {
             prefix: "",
         },
     ];
+    /// The auth headers that carry `key` in every scheme: `(name, value)` pairs, for tools
+    /// and tests that send requests without the wrapper.
+    pub fn auth_header_values(key: &str) -> Vec<(&'static str, String)> {
+        AUTH_HEADERS.iter().map(|h| (h.header, format!("{}{}", h.prefix, key))).collect()
+    }
     /// Rules of each request schema's fields.
     pub mod request_rules {
         use super::FieldRule;
