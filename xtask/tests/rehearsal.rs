@@ -240,3 +240,37 @@ fn markdown_report_is_a_table() {
     assert!(md.contains("| `paymentoptions-hpp-client` | **major** bump |"));
     assert!(md.contains("| `HppLinkRequest.locale` | optional field added, string (request) | request | compatible | major | minor |"));
 }
+
+/// A target directory shared between checkouts lets cargo reuse an xtask binary built in
+/// another one; cargo still says which checkout it runs the binary for, in
+/// `CARGO_MANIFEST_DIR`, and that checkout's spec is the one to check.
+#[test]
+fn the_binary_checks_the_checkout_cargo_runs_it_for() {
+    let s = Scratch::new("binary");
+    let check = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["generate", "--check"])
+            .env("CARGO_MANIFEST_DIR", s.root.join("xtask"))
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap()
+    };
+    let fresh = check();
+    assert!(
+        fresh.status.success(),
+        "the untouched copy is up to date: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    s.insert_after(
+        REQUEST_PROPS,
+        "        locale:\n          type: string\n          description: Page language.\n",
+    );
+    let changed = check();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&changed.stdout),
+        String::from_utf8_lossy(&changed.stderr),
+    );
+    assert_eq!(changed.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("is stale"), "{stderr}");
+    assert!(stdout.contains("HppLinkRequest.locale"), "{stdout}");
+}
