@@ -90,7 +90,10 @@ fn add_an_optional_request_field() {
         (c.api, c.client, c.wrapper),
         (Api::Compatible, Bump::Major, Bump::Minor)
     );
-    assert!(c.follow_up.as_deref().unwrap().contains("setter"));
+    assert_eq!(
+        c.follow_up, None,
+        "`cargo xtask generate` writes the setter and the po-hpp flag"
+    );
     assert_eq!(report.api(), Api::Compatible);
     assert!(
         std::fs::read_to_string(s.root.join(xtask::GENERATED_PATH))
@@ -114,7 +117,7 @@ fn add_a_response_field() {
         (c.api, c.client, c.wrapper),
         (Api::Compatible, Bump::Major, Bump::Minor)
     );
-    assert_eq!(c.follow_up, None, "responses need no wrapper setter");
+    assert_eq!(c.follow_up, None, "responses need no hand-written code");
 }
 
 #[test]
@@ -143,6 +146,10 @@ fn remove_a_field() {
         (request.api, request.client, request.wrapper),
         (Api::Breaking, Bump::Major, Bump::Major)
     );
+    assert_eq!(
+        request.follow_up, None,
+        "the generated setter and flag go with the field"
+    );
     assert_eq!(report.api(), Api::Breaking);
 }
 
@@ -160,6 +167,10 @@ fn change_a_field_type() {
         .find(|c| c.kind == Kind::TypeChanged)
         .unwrap_or_else(|| panic!("{report}"));
     assert_eq!(c.detail, "integer(int64) -> string");
+    assert!(
+        c.follow_up.as_deref().unwrap().contains("Money handling"),
+        "the wrapper sets `amount` by hand: {report}"
+    );
     assert_eq!(
         (c.api, c.client, c.wrapper),
         (Api::Breaking, Bump::Major, Bump::Major)
@@ -219,12 +230,17 @@ fn loosening_and_tightening_rules() {
         }
     );
     assert_eq!((id.api, id.client), (Api::Compatible, Bump::Patch));
+    assert_eq!(id.follow_up, None, "the generated rustdoc follows the rule");
     let postal = only(&report, "AddressRequest.postal_code");
     assert_eq!(postal.kind, Kind::RuleTightened { new_newtype: true });
     assert_eq!(
         (postal.api, postal.client),
         (Api::Breaking, Bump::Major),
         "String became a newtype"
+    );
+    assert_eq!(
+        postal.follow_up, None,
+        "the generated setter checks the new rule"
     );
 }
 
@@ -273,4 +289,93 @@ fn the_binary_checks_the_checkout_cargo_runs_it_for() {
     assert_eq!(changed.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stderr.contains("is stale"), "{stderr}");
     assert!(stdout.contains("HppLinkRequest.locale"), "{stdout}");
+}
+
+#[test]
+fn what_generate_cannot_write_is_all_that_is_asked() {
+    let s = Scratch::new("follow-ups");
+    s.insert_after(
+        "paths:\n",
+        "  /api/v1/links/{id}:\n    get:\n      operationId: get_link\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/LinkStatus'\n",
+    );
+    s.insert_after(
+        "  schemas:\n",
+        "    LinkStatus:\n      type: object\n      properties:\n        status:\n          type: string\n          description: Where the link stands.\n",
+    );
+    // Units are said in a description: the wrapper's `Money` reads it, no generated code does.
+    s.edit(
+        "in the currency's minor units per ISO 4217",
+        "in the currency's major units",
+    );
+    s.edit(
+        "          maxLength: 3\n          pattern: '^[A-Z]{3}$'\n",
+        "          maxLength: 3\n",
+    );
+    let report = s.generate();
+    let operation = only(&report, "GET /api/v1/links/{id}");
+    assert_eq!(operation.kind, Kind::OperationAdded);
+    assert_eq!(
+        operation.follow_up.as_deref(),
+        Some("give the sandbox a handler and add an end-to-end test")
+    );
+    let schema = only(&report, "LinkStatus");
+    assert_eq!(schema.kind, Kind::SchemaAdded);
+    assert!(
+        schema
+            .follow_up
+            .as_deref()
+            .unwrap()
+            .contains("for_each_component!")
+    );
+    for location in xtask::report::HAND_OWNED_FIELDS {
+        let c = only(&report, location);
+        assert!(
+            c.follow_up
+                .as_deref()
+                .unwrap()
+                .contains("review the wrapper's Money handling"),
+            "{location}: {report}"
+        );
+    }
+    let asked: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.follow_up.is_some())
+        .map(|c| c.location.as_str())
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "GET /api/v1/links/{id}",
+            "LinkStatus",
+            "HppLinkRequest.amount",
+            "HppLinkRequest.currency"
+        ],
+        "{report}"
+    );
+}
+
+/// The example report in README's "Evolving the API" is this rehearsal's output, verbatim.
+#[test]
+fn the_readme_example_is_what_generate_prints() {
+    let s = Scratch::new("readme");
+    s.edit("  version: 1.0.0\n", "  version: 1.1.0\n");
+    s.insert_after(
+        REQUEST_PROPS,
+        "        locale:\n          type: string\n          description: Page language.\n",
+    );
+    s.edit(
+        "        merchant_txn_ref:\n          type: string\n          maxLength: 45\n",
+        "        merchant_txn_ref:\n          type: string\n          maxLength: 40\n",
+    );
+    s.insert_after(
+        "paths:\n",
+        "  /api/v1/hpp/links/{id}:\n    get:\n      operationId: get_hpp_link\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HppLinkResponse'\n",
+    );
+    let text = s.generate().to_text();
+    let readme = std::fs::read_to_string(xtask::workspace_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```text\n{text}```\n")),
+        "README's example report is stale; this rehearsal prints:\n{text}"
+    );
 }
