@@ -3,8 +3,9 @@
 //! The API takes `amount` as an integer. The source page only shows JPY, which has no minor unit,
 //! so the unit is an assumption: this crate sends **minor units per ISO 4217** (JPY 1000 = ¥1000,
 //! USD 1050 = $10.50), like Stripe, Adyen and Checkout.com. Every conversion between major and
-//! minor units happens in this module, so that if PaymentOptions documents otherwise, only this
-//! file changes.
+//! minor units in this crate happens in this module. The sandbox's hosted page, which does not
+//! depend on this crate, has its own (`paymentoptions-hpp-mock`'s `money.rs`), kept in agreement
+//! by a cross-crate test: if PaymentOptions documents otherwise, those two files change.
 
 use std::fmt;
 
