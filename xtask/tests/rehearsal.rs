@@ -75,26 +75,46 @@ fn only<'a>(report: &'a Report, location: &str) -> &'a Change {
 const REQUEST_PROPS: &str = "      properties:\n        return_url:\n          $ref: '#/components/schemas/ReturnUrlsRequest'\n";
 const RESPONSE_PROPS: &str = "      required: [id, url]\n      properties:\n";
 
-#[test]
-fn add_an_optional_request_field() {
-    let s = Scratch::new("request-field");
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+const LOCALE: &str =
+    "        locale:\n          type: string\n          description: Page language.\n";
+
+/// Adds the optional `field` after `anchor` and checks what every new optional field means:
+/// harmless on the wire, a major bump of the client (its structs have public fields), a minor
+/// one of the wrapper, and no hand-written follow-up.
+fn add_an_optional_field(
+    name: &str,
+    anchor: &str,
+    field: &str,
+    location: &str,
+    direction: Direction,
+) -> Scratch {
+    let s = Scratch::new(name);
+    s.insert_after(anchor, field);
     let report = s.generate();
-    let c = only(&report, "HppLinkRequest.locale");
+    let c = only(&report, location);
     assert_eq!(c.kind, Kind::FieldAdded { required: false });
-    assert_eq!(c.direction, Direction::Request);
+    assert_eq!(c.direction, direction);
     assert_eq!(
         (c.api, c.client, c.wrapper),
         (Api::Compatible, Bump::Major, Bump::Minor)
     );
     assert_eq!(
         c.follow_up, None,
-        "`cargo xtask generate` writes the setter and the po-hpp flag"
+        "`cargo xtask generate` writes all the code a new field needs"
     );
     assert_eq!(report.api(), Api::Compatible);
+    s
+}
+
+#[test]
+fn add_an_optional_request_field() {
+    let s = add_an_optional_field(
+        "request-field",
+        REQUEST_PROPS,
+        LOCALE,
+        "HppLinkRequest.locale",
+        Direction::Request,
+    );
     assert!(
         std::fs::read_to_string(s.root.join(xtask::GENERATED_PATH))
             .unwrap()
@@ -104,20 +124,13 @@ fn add_an_optional_request_field() {
 
 #[test]
 fn add_a_response_field() {
-    let s = Scratch::new("response-field");
-    s.insert_after(
+    add_an_optional_field(
+        "response-field",
         RESPONSE_PROPS,
         "        expires_at:\n          type: string\n          description: Expiry.\n",
+        "HppLinkResponse.expires_at",
+        Direction::Response,
     );
-    let report = s.generate();
-    let c = only(&report, "HppLinkResponse.expires_at");
-    assert_eq!(c.kind, Kind::FieldAdded { required: false });
-    assert_eq!(c.direction, Direction::Response);
-    assert_eq!(
-        (c.api, c.client, c.wrapper),
-        (Api::Compatible, Bump::Major, Bump::Minor)
-    );
-    assert_eq!(c.follow_up, None, "responses need no hand-written code");
 }
 
 #[test]
@@ -247,10 +260,7 @@ fn loosening_and_tightening_rules() {
 #[test]
 fn markdown_report_is_a_table() {
     let s = Scratch::new("markdown");
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+    s.insert_after(REQUEST_PROPS, LOCALE);
     let md = s.generate().to_markdown();
     assert!(md.starts_with("### API change report"));
     assert!(md.contains("| `paymentoptions-hpp-client` | **major** bump |"));
@@ -277,10 +287,7 @@ fn the_binary_checks_the_checkout_cargo_runs_it_for() {
         "the untouched copy is up to date: {}",
         String::from_utf8_lossy(&fresh.stderr)
     );
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+    s.insert_after(REQUEST_PROPS, LOCALE);
     let changed = check();
     let (stdout, stderr) = (
         String::from_utf8_lossy(&changed.stdout),
@@ -360,10 +367,7 @@ fn what_generate_cannot_write_is_all_that_is_asked() {
 fn the_readme_example_is_what_generate_prints() {
     let s = Scratch::new("readme");
     s.edit("  version: 1.0.0\n", "  version: 1.1.0\n");
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+    s.insert_after(REQUEST_PROPS, LOCALE);
     s.edit(
         "        merchant_txn_ref:\n          type: string\n          maxLength: 45\n",
         "        merchant_txn_ref:\n          type: string\n          maxLength: 40\n",
