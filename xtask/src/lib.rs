@@ -26,10 +26,46 @@ pub const CLI_GENERATED_PATH: &str = "crates/paymentoptions-hpp-cli/src/generate
 /// Every file `cargo xtask generate` writes, the client's first.
 pub const GENERATED_FILES: &[&str] = &[GENERATED_PATH, WRAPPER_GENERATED_PATH, CLI_GENERATED_PATH];
 
-/// The workspace root, found from this crate's manifest directory (so it works from any cwd).
+/// The workspace root: the nearest directory holding [`SPEC_PATH`] at or above the
+/// `CARGO_MANIFEST_DIR` that cargo sets when it runs this process (`cargo run`, `cargo test`),
+/// else the checkout this crate was compiled in.
+///
+/// The run-time variable comes first because a target directory shared between checkouts
+/// lets cargo reuse a binary built in another one: the compile-time path would then read
+/// that checkout's spec, and `generate --check` would pass on a changed one. Searching
+/// upwards lets any member of the workspace (`xtask/`, `tests/`, `crates/*`) call this.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .and_then(|dir| holding_the_spec(Path::new(&dir)))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask lives one level below the workspace root")
+                .to_path_buf()
+        })
+}
+
+/// The nearest of `dir` and its ancestors that holds [`SPEC_PATH`].
+fn holding_the_spec(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(SPEC_PATH).is_file())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_found_from_any_member_or_not_at_all() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for member in ["xtask", "tests", "crates/paymentoptions-hpp-mock/src"] {
+            assert_eq!(holding_the_spec(&root.join(member)).as_deref(), Some(root));
+        }
+        assert_eq!(
+            holding_the_spec(&root.join("openapi")).as_deref(),
+            Some(root)
+        );
+        assert_eq!(holding_the_spec(Path::new("/")), None);
+    }
 }

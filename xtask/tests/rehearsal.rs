@@ -75,23 +75,46 @@ fn only<'a>(report: &'a Report, location: &str) -> &'a Change {
 const REQUEST_PROPS: &str = "      properties:\n        return_url:\n          $ref: '#/components/schemas/ReturnUrlsRequest'\n";
 const RESPONSE_PROPS: &str = "      required: [id, url]\n      properties:\n";
 
-#[test]
-fn add_an_optional_request_field() {
-    let s = Scratch::new("request-field");
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+const LOCALE: &str =
+    "        locale:\n          type: string\n          description: Page language.\n";
+
+/// Adds the optional `field` after `anchor` and checks what every new optional field means:
+/// harmless on the wire, a major bump of the client (its structs have public fields), a minor
+/// one of the wrapper, and no hand-written follow-up.
+fn add_an_optional_field(
+    name: &str,
+    anchor: &str,
+    field: &str,
+    location: &str,
+    direction: Direction,
+) -> Scratch {
+    let s = Scratch::new(name);
+    s.insert_after(anchor, field);
     let report = s.generate();
-    let c = only(&report, "HppLinkRequest.locale");
+    let c = only(&report, location);
     assert_eq!(c.kind, Kind::FieldAdded { required: false });
-    assert_eq!(c.direction, Direction::Request);
+    assert_eq!(c.direction, direction);
     assert_eq!(
         (c.api, c.client, c.wrapper),
         (Api::Compatible, Bump::Major, Bump::Minor)
     );
-    assert!(c.follow_up.as_deref().unwrap().contains("setter"));
+    assert_eq!(
+        c.follow_up, None,
+        "`cargo xtask generate` writes all the code a new field needs"
+    );
     assert_eq!(report.api(), Api::Compatible);
+    s
+}
+
+#[test]
+fn add_an_optional_request_field() {
+    let s = add_an_optional_field(
+        "request-field",
+        REQUEST_PROPS,
+        LOCALE,
+        "HppLinkRequest.locale",
+        Direction::Request,
+    );
     assert!(
         std::fs::read_to_string(s.root.join(xtask::GENERATED_PATH))
             .unwrap()
@@ -101,20 +124,13 @@ fn add_an_optional_request_field() {
 
 #[test]
 fn add_a_response_field() {
-    let s = Scratch::new("response-field");
-    s.insert_after(
+    add_an_optional_field(
+        "response-field",
         RESPONSE_PROPS,
         "        expires_at:\n          type: string\n          description: Expiry.\n",
+        "HppLinkResponse.expires_at",
+        Direction::Response,
     );
-    let report = s.generate();
-    let c = only(&report, "HppLinkResponse.expires_at");
-    assert_eq!(c.kind, Kind::FieldAdded { required: false });
-    assert_eq!(c.direction, Direction::Response);
-    assert_eq!(
-        (c.api, c.client, c.wrapper),
-        (Api::Compatible, Bump::Major, Bump::Minor)
-    );
-    assert_eq!(c.follow_up, None, "responses need no wrapper setter");
 }
 
 #[test]
@@ -143,6 +159,10 @@ fn remove_a_field() {
         (request.api, request.client, request.wrapper),
         (Api::Breaking, Bump::Major, Bump::Major)
     );
+    assert_eq!(
+        request.follow_up, None,
+        "the generated setter and flag go with the field"
+    );
     assert_eq!(report.api(), Api::Breaking);
 }
 
@@ -160,6 +180,10 @@ fn change_a_field_type() {
         .find(|c| c.kind == Kind::TypeChanged)
         .unwrap_or_else(|| panic!("{report}"));
     assert_eq!(c.detail, "integer(int64) -> string");
+    assert!(
+        c.follow_up.as_deref().unwrap().contains("Money handling"),
+        "the wrapper sets `amount` by hand: {report}"
+    );
     assert_eq!(
         (c.api, c.client, c.wrapper),
         (Api::Breaking, Bump::Major, Bump::Major)
@@ -219,6 +243,7 @@ fn loosening_and_tightening_rules() {
         }
     );
     assert_eq!((id.api, id.client), (Api::Compatible, Bump::Patch));
+    assert_eq!(id.follow_up, None, "the generated rustdoc follows the rule");
     let postal = only(&report, "AddressRequest.postal_code");
     assert_eq!(postal.kind, Kind::RuleTightened { new_newtype: true });
     assert_eq!(
@@ -226,17 +251,135 @@ fn loosening_and_tightening_rules() {
         (Api::Breaking, Bump::Major),
         "String became a newtype"
     );
+    assert_eq!(
+        postal.follow_up, None,
+        "the generated setter checks the new rule"
+    );
 }
 
 #[test]
 fn markdown_report_is_a_table() {
     let s = Scratch::new("markdown");
-    s.insert_after(
-        REQUEST_PROPS,
-        "        locale:\n          type: string\n          description: Page language.\n",
-    );
+    s.insert_after(REQUEST_PROPS, LOCALE);
     let md = s.generate().to_markdown();
     assert!(md.starts_with("### API change report"));
     assert!(md.contains("| `paymentoptions-hpp-client` | **major** bump |"));
     assert!(md.contains("| `HppLinkRequest.locale` | optional field added, string (request) | request | compatible | major | minor |"));
+}
+
+/// A target directory shared between checkouts lets cargo reuse an xtask binary built in
+/// another one; cargo still says which checkout it runs the binary for, in
+/// `CARGO_MANIFEST_DIR`, and that checkout's spec is the one to check.
+#[test]
+fn the_binary_checks_the_checkout_cargo_runs_it_for() {
+    let s = Scratch::new("binary");
+    let check = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["generate", "--check"])
+            .env("CARGO_MANIFEST_DIR", s.root.join("xtask"))
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap()
+    };
+    let fresh = check();
+    assert!(
+        fresh.status.success(),
+        "the untouched copy is up to date: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    s.insert_after(REQUEST_PROPS, LOCALE);
+    let changed = check();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&changed.stdout),
+        String::from_utf8_lossy(&changed.stderr),
+    );
+    assert_eq!(changed.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("stale"), "{stderr}");
+    assert!(stdout.contains("HppLinkRequest.locale"), "{stdout}");
+}
+
+#[test]
+fn what_generate_cannot_write_is_all_that_is_asked() {
+    let s = Scratch::new("follow-ups");
+    s.insert_after(
+        "paths:\n",
+        "  /api/v1/links/{id}:\n    get:\n      operationId: get_link\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/LinkStatus'\n",
+    );
+    s.insert_after(
+        "  schemas:\n",
+        "    LinkStatus:\n      type: object\n      properties:\n        status:\n          type: string\n          description: Where the link stands.\n",
+    );
+    // Units are said in a description: the wrapper's `Money` reads it, no generated code does.
+    s.edit(
+        "in the currency's minor units per ISO 4217",
+        "in the currency's major units",
+    );
+    s.edit(
+        "          maxLength: 3\n          pattern: '^[A-Z]{3}$'\n",
+        "          maxLength: 3\n",
+    );
+    let report = s.generate();
+    let operation = only(&report, "GET /api/v1/links/{id}");
+    assert_eq!(operation.kind, Kind::OperationAdded);
+    assert_eq!(
+        operation.follow_up.as_deref(),
+        Some("give the sandbox a handler and add an end-to-end test")
+    );
+    let schema = only(&report, "LinkStatus");
+    assert_eq!(schema.kind, Kind::SchemaAdded);
+    assert!(
+        schema
+            .follow_up
+            .as_deref()
+            .unwrap()
+            .contains("for_each_component!")
+    );
+    for location in xtask::report::HAND_OWNED_FIELDS {
+        let c = only(&report, location);
+        assert!(
+            c.follow_up
+                .as_deref()
+                .unwrap()
+                .contains("review the wrapper's Money handling"),
+            "{location}: {report}"
+        );
+    }
+    let asked: Vec<&str> = report
+        .changes
+        .iter()
+        .filter(|c| c.follow_up.is_some())
+        .map(|c| c.location.as_str())
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "GET /api/v1/links/{id}",
+            "LinkStatus",
+            "HppLinkRequest.amount",
+            "HppLinkRequest.currency"
+        ],
+        "{report}"
+    );
+}
+
+/// The example report in README's "Evolving the API" is this rehearsal's output, verbatim.
+#[test]
+fn the_readme_example_is_what_generate_prints() {
+    let s = Scratch::new("readme");
+    s.edit("  version: 1.0.0\n", "  version: 1.1.0\n");
+    s.insert_after(REQUEST_PROPS, LOCALE);
+    s.edit(
+        "        merchant_txn_ref:\n          type: string\n          maxLength: 45\n",
+        "        merchant_txn_ref:\n          type: string\n          maxLength: 40\n",
+    );
+    s.insert_after(
+        "paths:\n",
+        "  /api/v1/hpp/links/{id}:\n    get:\n      operationId: get_hpp_link\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HppLinkResponse'\n",
+    );
+    let text = s.generate().to_text();
+    let readme = std::fs::read_to_string(xtask::workspace_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```text\n{text}```\n")),
+        "README's example report is stale; this rehearsal prints:\n{text}"
+    );
 }

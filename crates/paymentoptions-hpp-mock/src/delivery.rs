@@ -85,7 +85,10 @@ impl DeliveryPolicy {
         self
     }
 
-    fn backoff(&self, failed_attempts: u32) -> Duration {
+    /// The wait after `failed_attempts`; public (hidden) for the cross-crate test that holds it
+    /// to the same properties as the library's retries.
+    #[doc(hidden)]
+    pub fn backoff(&self, failed_attempts: u32) -> Duration {
         let step = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(failed_attempts.saturating_sub(1)))

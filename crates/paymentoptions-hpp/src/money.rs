@@ -3,8 +3,9 @@
 //! The API takes `amount` as an integer. The source page only shows JPY, which has no minor unit,
 //! so the unit is an assumption: this crate sends **minor units per ISO 4217** (JPY 1000 = ¥1000,
 //! USD 1050 = $10.50), like Stripe, Adyen and Checkout.com. Every conversion between major and
-//! minor units happens in this module, so that if PaymentOptions documents otherwise, only this
-//! file changes.
+//! minor units in this crate happens in this module. The sandbox's hosted page, which does not
+//! depend on this crate, has its own (`paymentoptions-hpp-mock`'s `money.rs`), kept in agreement
+//! by a cross-crate test: if PaymentOptions documents otherwise, those two files change.
 
 use std::fmt;
 
@@ -155,56 +156,24 @@ mod tests {
 
     #[test]
     fn major_units_respect_the_exponent() {
-        assert_eq!(
-            Money::from_major(1000, Currency::JPY)
-                .unwrap()
-                .minor_units(),
-            1000
-        );
-        assert_eq!(
-            Money::from_major(10, Currency::USD).unwrap().minor_units(),
-            1000
-        );
-        assert_eq!(
-            Money::from_major(1, Currency::KWD).unwrap().minor_units(),
-            1000
-        );
-        assert_eq!(
-            Money::parse_major("10.50", Currency::USD)
-                .unwrap()
-                .minor_units(),
-            1050
-        );
-        assert_eq!(
-            Money::parse_major("10.5", Currency::USD)
-                .unwrap()
-                .minor_units(),
-            1050
-        );
-        assert_eq!(
-            Money::parse_major("10.500", Currency::USD)
-                .unwrap()
-                .minor_units(),
-            1050
-        );
-        assert_eq!(
-            Money::parse_major("0.01", Currency::EUR)
-                .unwrap()
-                .minor_units(),
-            1
-        );
-        assert_eq!(
-            Money::parse_major("1000", Currency::JPY)
-                .unwrap()
-                .minor_units(),
-            1000
-        );
-        assert_eq!(
-            Money::parse_major("1.234", Currency::BHD)
-                .unwrap()
-                .minor_units(),
-            1234
-        );
+        let minor = |m: Result<Money, ValidationError>| m.unwrap().minor_units();
+        assert_eq!(minor(Money::from_major(1000, Currency::JPY)), 1000);
+        assert_eq!(minor(Money::from_major(10, Currency::USD)), 1000);
+        assert_eq!(minor(Money::from_major(1, Currency::KWD)), 1000);
+        for (amount, currency, expected) in [
+            ("10.50", Currency::USD, 1050),
+            ("10.5", Currency::USD, 1050),
+            ("10.500", Currency::USD, 1050),
+            ("0.01", Currency::EUR, 1),
+            ("1000", Currency::JPY, 1000),
+            ("1.234", Currency::BHD, 1234),
+        ] {
+            assert_eq!(
+                minor(Money::parse_major(amount, currency)),
+                expected,
+                "{amount} {currency}"
+            );
+        }
     }
 
     #[test]
@@ -244,21 +213,16 @@ mod tests {
 
     #[test]
     fn display_uses_major_units() {
-        assert_eq!(
-            Money::from_minor(1050, Currency::USD).unwrap().to_string(),
-            "10.50 USD"
-        );
-        assert_eq!(
-            Money::from_minor(5, Currency::USD).unwrap().to_string(),
-            "0.05 USD"
-        );
-        assert_eq!(
-            Money::from_minor(1000, Currency::JPY).unwrap().to_string(),
-            "1000 JPY"
-        );
-        assert_eq!(
-            Money::from_minor(1234, Currency::BHD).unwrap().to_string(),
-            "1.234 BHD"
-        );
+        for (minor, currency, shown) in [
+            (1050, Currency::USD, "10.50 USD"),
+            (5, Currency::USD, "0.05 USD"),
+            (1000, Currency::JPY, "1000 JPY"),
+            (1234, Currency::BHD, "1.234 BHD"),
+        ] {
+            assert_eq!(
+                Money::from_minor(minor, currency).unwrap().to_string(),
+                shown
+            );
+        }
     }
 }

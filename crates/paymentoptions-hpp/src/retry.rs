@@ -117,12 +117,7 @@ impl RetryPolicy {
         if retry > self.max_retries || !self.covers(error) {
             return None;
         }
-        let step = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry - 1))
-            .min(self.max_backoff);
-        let half = step / 2;
-        let jittered = half + half.mul_f64(fastrand::f64());
+        let jittered = self.backoff(retry);
         let retry_after = match error {
             Error::Api(e) => e.retry_after,
             _ => None,
@@ -132,6 +127,21 @@ impl RetryPolicy {
             Some(asked) => Some(asked.max(jittered)),
             None => Some(jittered),
         }
+    }
+
+    /// The wait before retry number `retry` (1-based) when the server asked for none: the
+    /// exponential step, capped, then jittered between half and all of it.
+    ///
+    /// Public only so that a cross-crate test can hold it to the same properties as the
+    /// sandbox's notification retries; not part of the API.
+    #[doc(hidden)]
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let step = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
+            .min(self.max_backoff);
+        let half = step / 2;
+        half + half.mul_f64(fastrand::f64())
     }
 
     fn covers(&self, error: &Error) -> bool {
