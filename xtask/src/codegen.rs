@@ -63,7 +63,7 @@ impl From<SpecError> for GenerateError {
 }
 
 /// The generator settings. Changing any of these changes the generated code: regenerate.
-fn settings() -> GenerationSettings {
+pub(crate) fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::new();
     s.with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -84,14 +84,7 @@ pub fn render_with_spec(
     path: &Path,
     text: &str,
 ) -> Result<(String, serde_json::Value), GenerateError> {
-    let doc = spec::parse(path, text)?;
-    let problems = spec::lint(&doc);
-    if !problems.is_empty() {
-        return Err(SpecError::new(path, problems.join("; also, ")).into());
-    }
-    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
-        .map_err(|e| SpecError::new(path, format!("is not a valid OpenAPI 3.0 document: {e}")))?;
-
+    let (api, doc) = parse_api(path, text)?;
     let tokens =
         catch_panic(|| Generator::new(&settings()).generate_tokens(&api)).map_err(|message| {
             GenerateError::Generator {
@@ -110,6 +103,21 @@ pub fn render_with_spec(
     })?;
     let body = prettyplease::unparse(&file);
     Ok((format!("{}{body}", header(&display_rel(path))), doc))
+}
+
+/// Parses and lints spec text into the document progenitor takes, and the same spec as JSON.
+pub(crate) fn parse_api(
+    path: &Path,
+    text: &str,
+) -> Result<(openapiv3::OpenAPI, serde_json::Value), GenerateError> {
+    let doc = spec::parse(path, text)?;
+    let problems = spec::lint(&doc);
+    if !problems.is_empty() {
+        return Err(SpecError::new(path, problems.join("; also, ")).into());
+    }
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .map_err(|e| SpecError::new(path, format!("is not a valid OpenAPI 3.0 document: {e}")))?;
+    Ok((api, doc))
 }
 
 /// The spec a generated file was generated from (its `api::OPENAPI_JSON`), if it has one.
@@ -232,7 +240,9 @@ pub fn render(path: &Path) -> Result<String, GenerateError> {
 
 /// Runs the generator, turning both `Err` and a panic into a message (progenitor and typify
 /// panic on some schemas; a maintainer needs the message, not a backtrace).
-fn catch_panic<T, E: fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T, String> {
+pub(crate) fn catch_panic<T, E: fmt::Display>(
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, String> {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
@@ -250,7 +260,7 @@ fn catch_panic<T, E: fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T
 }
 
 /// `openapi/x.yaml` for paths inside the workspace, the path as given otherwise.
-fn display_rel(path: &Path) -> String {
+pub(crate) fn display_rel(path: &Path) -> String {
     let root = crate::workspace_root();
     let rel = path.strip_prefix(&root).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
@@ -285,6 +295,8 @@ pub fn compare(generated_path: &str, on_disk: Option<&str>, fresh: &str) -> Fres
 pub struct Outcome {
     /// Whether the checked-in file was current.
     pub freshness: Freshness,
+    /// Whether the checked-in httpmock file ([`crate::HTTPMOCK_PATH`]) was current.
+    pub httpmock: Freshness,
     /// What the spec change means, against the spec embedded in the checked-in file.
     pub report: crate::report::Report,
 }
@@ -323,7 +335,12 @@ pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
             source,
         })?;
     }
-    Ok(Outcome { freshness, report })
+    let httpmock = crate::httpmock::run(root, &spec_path, &text, check)?;
+    Ok(Outcome {
+        freshness,
+        httpmock,
+        report,
+    })
 }
 
 /// Names of the model types in the generated `types` module (not its `builder` or `error`

@@ -4,6 +4,7 @@
 //! exact same generator as `cargo xtask generate --check`.
 
 pub mod codegen;
+pub mod httpmock;
 pub mod report;
 pub mod semver;
 pub mod spec;
@@ -15,6 +16,10 @@ pub const SPEC_PATH: &str = "openapi/paymentoptions-hpp.yaml";
 
 /// The generated module of `paymentoptions-hpp-client`, relative to the workspace root.
 pub const GENERATED_PATH: &str = "crates/paymentoptions-hpp-client/src/generated.rs";
+
+/// The generated module of `paymentoptions-hpp-httpmock` (typed `httpmock` stubs), relative to
+/// the workspace root.
+pub const HTTPMOCK_PATH: &str = "crates/paymentoptions-hpp-httpmock/src/generated.rs";
 
 /// The workspace root, found from this crate's manifest directory (so it works from any cwd).
 pub fn workspace_root() -> PathBuf {

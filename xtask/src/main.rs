@@ -8,7 +8,8 @@ usage: cargo xtask <command>
 
 commands:
   generate [--check] [--format text|markdown]
-        regenerate crates/paymentoptions-hpp-client/src/generated.rs from
+        regenerate crates/paymentoptions-hpp-client/src/generated.rs and
+        crates/paymentoptions-hpp-httpmock/src/generated.rs from
         openapi/paymentoptions-hpp.yaml, then print the change report (what the change means
         for the HTTP API and for each crate's version) on stdout. --check writes nothing and
         exits 1, with the diff on stderr, when the checked-in code is stale.
@@ -87,33 +88,46 @@ fn generate(check: bool, markdown: bool) -> ExitCode {
     } else {
         print!("{}", outcome.report.to_text());
     }
-    match outcome.freshness {
+    let mut stale = false;
+    for (path, freshness) in [
+        (xtask::GENERATED_PATH, outcome.freshness),
+        (xtask::HTTPMOCK_PATH, outcome.httpmock),
+    ] {
+        stale |= report_file(path, freshness, check, elapsed);
+    }
+    if stale {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Says what happened to one generated file; `true` when `--check` found it stale.
+fn report_file(path: &str, freshness: Freshness, check: bool, elapsed: u128) -> bool {
+    match freshness {
         Freshness::UpToDate => {
             eprintln!(
-                "{} is up to date with {} ({elapsed} ms)",
-                xtask::GENERATED_PATH,
-                xtask::SPEC_PATH,
+                "{path} is up to date with {} ({elapsed} ms)",
+                xtask::SPEC_PATH
             );
-            ExitCode::SUCCESS
+            false
         }
         Freshness::Stale { diff } if check => {
             eprint!("{diff}");
             eprintln!(
-                "error: {} is stale: it differs from what {} generates (diff above). \
+                "error: {path} is stale: it differs from what {} generates (diff above). \
                  Run `cargo xtask generate` and commit the result.",
-                xtask::GENERATED_PATH,
                 xtask::SPEC_PATH
             );
-            ExitCode::FAILURE
+            true
         }
         Freshness::Stale { .. } => {
             eprintln!(
-                "wrote {} from {} ({elapsed} ms); review the snapshot diffs with `cargo insta review` \
+                "wrote {path} from {} ({elapsed} ms); review the snapshot diffs with `cargo insta review` \
                  after `cargo test`",
-                xtask::GENERATED_PATH,
                 xtask::SPEC_PATH,
             );
-            ExitCode::SUCCESS
+            false
         }
     }
 }
