@@ -31,8 +31,9 @@ pub fn render(path: &Path) -> Result<String, GenerateError> {
     render_str(path, &text)
 }
 
-/// Renders the httpmock file from a spec that [`codegen::parse_api`] already parsed and linted.
-fn render_api(path: &Path, api: &openapiv3::OpenAPI) -> Result<String, GenerateError> {
+/// Renders the httpmock file, header included, from a spec that was already parsed and linted
+/// (as the client's rendering does), so that one parse can serve every generated file.
+pub fn render_api(path: &Path, api: &openapiv3::OpenAPI) -> Result<String, GenerateError> {
     // A generator of its own: `httpmock` registers the spec's schemas in the generator's type
     // space, which must start empty for the output to depend on the spec alone.
     let tokens =
