@@ -70,7 +70,7 @@ impl From<SpecError> for GenerateError {
 }
 
 /// The generator settings. Changing any of these changes the generated code: regenerate.
-fn settings() -> GenerationSettings {
+pub(crate) fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::new();
     s.with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -111,13 +111,7 @@ pub fn render_with_spec(
 
 /// Renders every generated file from the spec text, without touching the disk.
 pub fn render_all(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
-    let doc = spec::parse(path, text)?;
-    let problems = spec::lint(&doc);
-    if !problems.is_empty() {
-        return Err(SpecError::new(path, problems.join("; also, ")).into());
-    }
-    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
-        .map_err(|e| SpecError::new(path, format!("is not a valid OpenAPI 3.0 document: {e}")))?;
+    let (api, doc) = parse_api(path, text)?;
 
     let tokens =
         catch_panic(|| Generator::new(&settings()).generate_tokens(&api)).map_err(|message| {
@@ -152,8 +146,27 @@ pub fn render_all(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
             crate::CLI_GENERATED_PATH,
             format!("{header}{}", unparse(surface.cli)?),
         ),
+        (
+            crate::HTTPMOCK_PATH,
+            crate::httpmock::render_api(path, &api)?,
+        ),
     ];
     Ok(Rendered { files, spec: doc })
+}
+
+/// Parses and lints spec text into the document progenitor takes, and the same spec as JSON.
+pub(crate) fn parse_api(
+    path: &Path,
+    text: &str,
+) -> Result<(openapiv3::OpenAPI, serde_json::Value), GenerateError> {
+    let doc = spec::parse(path, text)?;
+    let problems = spec::lint(&doc);
+    if !problems.is_empty() {
+        return Err(SpecError::new(path, problems.join("; also, ")).into());
+    }
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .map_err(|e| SpecError::new(path, format!("is not a valid OpenAPI 3.0 document: {e}")))?;
+    Ok((api, doc))
 }
 
 fn unparse(tokens: proc_macro2::TokenStream) -> Result<String, GenerateError> {
@@ -298,7 +311,9 @@ pub fn render_files(path: &Path) -> Result<Rendered, GenerateError> {
 
 /// Runs the generator, turning both `Err` and a panic into a message (progenitor and typify
 /// panic on some schemas; a maintainer needs the message, not a backtrace).
-fn catch_panic<T, E: fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T, String> {
+pub(crate) fn catch_panic<T, E: fmt::Display>(
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, String> {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
@@ -316,7 +331,7 @@ fn catch_panic<T, E: fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T
 }
 
 /// `openapi/x.yaml` for paths inside the workspace, the path as given otherwise.
-fn display_rel(path: &Path) -> String {
+pub(crate) fn display_rel(path: &Path) -> String {
     let root = crate::workspace_root();
     let rel = path.strip_prefix(&root).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")

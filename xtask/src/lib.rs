@@ -4,6 +4,7 @@
 //! exact same generator as `cargo xtask generate --check`.
 
 pub mod codegen;
+pub mod httpmock;
 pub mod report;
 pub mod semver;
 pub mod spec;
@@ -23,8 +24,17 @@ pub const WRAPPER_GENERATED_PATH: &str = "crates/paymentoptions-hpp/src/generate
 /// The CLI's generated surface (field flags, operation subcommands).
 pub const CLI_GENERATED_PATH: &str = "crates/paymentoptions-hpp-cli/src/generated.rs";
 
+/// The generated module of `paymentoptions-hpp-httpmock` (typed `httpmock` stubs), relative to
+/// the workspace root.
+pub const HTTPMOCK_PATH: &str = "crates/paymentoptions-hpp-httpmock/src/generated.rs";
+
 /// Every file `cargo xtask generate` writes, the client's first.
-pub const GENERATED_FILES: &[&str] = &[GENERATED_PATH, WRAPPER_GENERATED_PATH, CLI_GENERATED_PATH];
+pub const GENERATED_FILES: &[&str] = &[
+    GENERATED_PATH,
+    WRAPPER_GENERATED_PATH,
+    CLI_GENERATED_PATH,
+    HTTPMOCK_PATH,
+];
 
 /// The workspace root: the nearest directory holding [`SPEC_PATH`] at or above the
 /// `CARGO_MANIFEST_DIR` that cargo sets when it runs this process (`cargo run`, `cargo test`),

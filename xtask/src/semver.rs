@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Published crates checked against a release.
-const PUBLISHED: [&str; 4] = [
+const PUBLISHED: [&str; 5] = [
     "paymentoptions-hpp-client",
+    "paymentoptions-hpp-httpmock",
     "paymentoptions-hpp",
     "paymentoptions-hpp-mock",
     "paymentoptions-hpp-cli",

@@ -2,6 +2,7 @@
 //! other steps of `xtask::codegen::run`, to see what dominates:
 //!
 //! - `render`: read the spec, parse the YAML, lint, progenitor, prettyplease (the generation);
+//! - `render_httpmock`: the same for the httpmock stubs crate (`xtask::httpmock::render`);
 //! - `embedded_spec`: parse the checked-in `generated.rs` with syn to read the spec it embeds
 //!   (the change report's "before");
 //! - `report_diff`: the change report itself;
@@ -41,6 +42,9 @@ fn generate(c: &mut Criterion) {
     group.bench_function("render", |b| {
         b.iter(|| codegen::render(black_box(&spec_path)).unwrap())
     });
+    group.bench_function("render_httpmock", |b| {
+        b.iter(|| xtask::httpmock::render(black_box(&spec_path)).unwrap())
+    });
     group.bench_function("embedded_spec", |b| {
         b.iter(|| codegen::embedded_spec(black_box(&on_disk)).unwrap())
     });
@@ -66,6 +70,7 @@ fn generate(c: &mut Criterion) {
         &[
             "run_check",
             "render",
+            "render_httpmock",
             "embedded_spec",
             "report_diff",
             "compare",
