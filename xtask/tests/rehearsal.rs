@@ -22,7 +22,7 @@ impl Scratch {
                 .as_nanos()
         ));
         let workspace = xtask::workspace_root();
-        for rel in [xtask::SPEC_PATH, xtask::GENERATED_PATH] {
+        for rel in std::iter::once(xtask::SPEC_PATH).chain(xtask::GENERATED_FILES.iter().copied()) {
             let dest = root.join(rel);
             std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             std::fs::copy(workspace.join(rel), &dest).unwrap();
@@ -334,7 +334,7 @@ fn what_generate_cannot_write_is_all_that_is_asked() {
             .unwrap()
             .contains("for_each_component!")
     );
-    for location in xtask::report::HAND_OWNED_FIELDS {
+    for location in xtask::surface::SETTINGS.hand_owned_fields {
         let c = only(&report, location);
         assert!(
             c.follow_up

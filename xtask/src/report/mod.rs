@@ -27,4 +27,4 @@ mod schema_shape;
 
 pub use diff::diff;
 pub use model::{Api, Bump, Change, Direction, Kind, Report};
-pub use policy::{HAND_OWNED_FIELDS, classify};
+pub use policy::classify;

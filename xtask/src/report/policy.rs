@@ -50,16 +50,14 @@ pub fn classify(kind: &Kind, direction: Direction) -> (Api, Bump, Bump) {
     }
 }
 
-/// Request fields the wrapper sets by hand, through `Money`, rather than through a setter
-/// `cargo xtask generate` writes: any change to them, a description included (it may say
-/// what unit the amount is in), needs a person to read the wrapper's money code.
-pub const HAND_OWNED_FIELDS: [&str; 2] = ["HppLinkRequest.amount", "HppLinkRequest.currency"];
-
 /// The hand-written work a change calls for, beyond the version bump and
 /// `cargo xtask generate` (which writes the library's setters and methods, their rustdoc, and
 /// the CLI's flags and subcommands).
 pub(super) fn follow_up(kind: &Kind, direction: Direction, location: &str) -> Option<String> {
-    if HAND_OWNED_FIELDS.contains(&location) {
+    if crate::surface::SETTINGS
+        .hand_owned_fields
+        .contains(&location)
+    {
         return Some(
             "set through `Money`, not a generated setter: review the wrapper's Money handling"
                 .into(),
