@@ -17,15 +17,28 @@ macro_rules! for_each_component {
     ($m:ident) => {
         $m!(Address);
         $m!(AddressRequest);
+        $m!(BillingDetails);
+        $m!(CaptureRequest);
+        $m!(Card);
+        $m!(CardNumber);
+        $m!(DeviceDetails);
         $m!(ErrorBody);
+        $m!(GatewayResponse);
         $m!(HppLinkRequest);
         $m!(HppLinkResponse);
+        $m!(MerchantDetails);
+        $m!(PaymentDetails);
         $m!(PaymentMethod);
+        $m!(RefundRequest);
         $m!(ReturnUrls);
         $m!(ReturnUrlsRequest);
+        $m!(StoredCardPaymentRequest);
+        $m!(StoredPaymentMethod);
         $m!(TransactionDetails);
+        $m!(TransactionEnvelope);
         $m!(TransactionNotification);
         $m!(TransactionRef);
+        $m!(VoidRequest);
     };
 }
 
@@ -74,20 +87,37 @@ pub fn spec_examples() -> Vec<SpecExample> {
 
 fn collect_media_examples(value: &Value, at: &str, out: &mut Vec<SpecExample>) {
     let Value::Object(map) = value else { return };
-    if let (Some(schema), Some(example)) = (map.get("schema"), map.get("example"))
-        && let Some(name) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-    {
-        out.push(SpecExample {
-            schema: name.to_string(),
-            location: format!("{at}/example"),
-            value: example.clone(),
-        });
+    let schema_name = map
+        .get("schema")
+        .and_then(|s| s.get("$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"));
+    if let Some(name) = schema_name {
+        if let Some(example) = map.get("example") {
+            out.push(SpecExample {
+                schema: name.to_string(),
+                location: format!("{at}/example"),
+                value: example.clone(),
+            });
+        }
+        // Named examples (`examples: {name: {value: ...}}`), in the spec's order.
+        for (key, named) in map
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(example) = named.get("value") {
+                out.push(SpecExample {
+                    schema: name.to_string(),
+                    location: format!("{at}/examples/{key}/value"),
+                    value: example.clone(),
+                });
+            }
+        }
     }
     for (k, v) in map {
-        if k == "example" || k == "components" {
+        if k == "example" || k == "examples" || k == "components" {
             continue;
         }
         let escaped = k.replace('~', "~0").replace('/', "~1");
@@ -95,16 +125,21 @@ fn collect_media_examples(value: &Value, at: &str, out: &mut Vec<SpecExample>) {
     }
 }
 
-/// The one spec example of component `schema` (panics unless there is exactly one).
-pub fn spec_example(schema: &str) -> Value {
+/// The one spec example of component `schema` (panics unless there is exactly one), or, with
+/// `Some(name)`, its named example `name` (`examples: {name: {value: ...}}`).
+pub fn spec_example(schema: &str, name: Option<&str>) -> Value {
     let found: Vec<_> = spec_examples()
         .into_iter()
         .filter(|e| e.schema == schema)
+        .filter(|e| match name {
+            Some(name) => e.location.ends_with(&format!("/examples/{name}/value")),
+            None => true,
+        })
         .collect();
     assert_eq!(
         found.len(),
         1,
-        "expected one example of {schema}, found {found:?}"
+        "expected one example of {schema} ({name:?}), found {found:?}"
     );
     found[0].value.clone()
 }

@@ -252,7 +252,10 @@ fn check_notification(
     // And the merchant's library reads it.
     let parsed = paymentoptions_hpp::parse_notification(&webhook.body)
         .expect("the wrapper parses the notification");
-    let parsed = parsed.transaction_details.expect("transaction_details");
+    let parsed = parsed
+        .transaction_details
+        .clone()
+        .expect("transaction_details");
     assert_eq!(parsed.id.as_deref(), Some(transaction.id.as_str()));
     assert_eq!(parsed.merchant_txn_ref.as_deref(), Some(merchant_txn_ref));
 }

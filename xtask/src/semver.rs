@@ -141,7 +141,7 @@ pub fn additive_change(spec: &str) -> Result<String, String> {
     )?;
     insert(
         &spec,
-        "    TransactionDetails:\n      type: object\n      description: The transaction the hosted page created.\n      properties:\n",
+        "    TransactionDetails:\n      type: object\n      description: The transaction itself.\n      properties:\n",
         "        card_brand:\n          type: string\n          description: Card brand (rehearsal).\n",
     )
 }

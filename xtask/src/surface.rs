@@ -254,6 +254,10 @@ struct Member {
     /// Whether a hand-written builder sets it (no setter, no flag, not in the struct).
     hand_owned: bool,
     kind: MemberKind,
+    /// `x-money`: the setter takes `Money`; `Some(sibling)` when it also sets a currency field.
+    money: Option<Option<String>>,
+    /// The currency field an `x-money` amount sets: it gets no setter of its own.
+    set_by_money: bool,
 }
 
 enum MemberKind {
@@ -295,6 +299,7 @@ struct RuleData {
     minimum: Option<i64>,
     maximum: Option<i64>,
     one_of: Vec<String>,
+    required: bool,
 }
 
 impl RuleData {
@@ -313,6 +318,7 @@ impl RuleData {
                 .flatten()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
+            required: false,
         }
     }
 
@@ -324,11 +330,15 @@ impl RuleData {
             && self.minimum.is_none()
             && self.maximum.is_none()
             && self.one_of.is_empty()
+            && !self.required
     }
 
     /// The rules in words, for rustdoc and `--help` (empty when there are none).
     fn sentence(&self) -> String {
         let mut parts = Vec::new();
+        if self.required {
+            parts.push("required".to_string());
+        }
         match (self.min_length, self.max_length) {
             (Some(a), Some(b)) if a == b => parts.push(format!("exactly {a} characters")),
             (Some(a), Some(b)) => parts.push(format!("{a} to {b} characters")),
@@ -371,6 +381,15 @@ fn fields_struct(doc: &Value, name: &str, settings: &Settings) -> Result<FieldsS
     let mut members = Vec::new();
     let mut rules = Vec::new();
     let mut has_float = false;
+    let required: Vec<&str> = s["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let money_currencies: Vec<String> = properties(s)
+        .filter_map(|(_, p)| p["x-money"]["currency"].as_str().map(str::to_string))
+        .collect();
     for (json, prop) in properties(s) {
         let (child, resolved) = resolve(doc, prop)?;
         let hand_owned = settings
@@ -429,12 +448,28 @@ fn fields_struct(doc: &Value, name: &str, settings: &Settings) -> Result<FieldsS
                 ));
             }
         };
+        if required.contains(&json.as_str()) {
+            match rules.iter_mut().find(|r| r.path == *json) {
+                Some(rule) => rule.required = true,
+                None => rules.push(RuleData {
+                    path: json.clone(),
+                    required: true,
+                    ..RuleData::default()
+                }),
+            }
+        }
+        let money = match prop.get("x-money") {
+            None | Some(Value::Bool(false)) => None,
+            Some(m) => Some(m["currency"].as_str().map(str::to_string)),
+        };
         members.push(Member {
             json: json.clone(),
             ident: rust_ident(json),
             doc: doc_text,
             hand_owned,
             kind,
+            money,
+            set_by_money: money_currencies.contains(json),
         });
     }
     Ok(FieldsStruct {
@@ -546,14 +581,54 @@ struct Setter {
 
 enum SetterKind {
     Plain(Scalar),
-    Builder { rust_type: String },
+    Builder {
+        rust_type: String,
+    },
+    /// Takes `Money`: stores its minor units (and its currency in the field `currency`).
+    Money {
+        scalar: Scalar,
+        currency: Option<String>,
+    },
+    /// Hidden: the raw value of a field a `Money` setter owns, for the CLI's flags.
+    Raw(Scalar),
 }
 
 fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
     let s = find(structs, schema);
     let mut out = Vec::new();
     for m in s.members.iter().filter(|m| !m.hand_owned) {
+        let raw = |scalar: Scalar| Setter {
+            name: format!("raw_{}", m.ident.trim_end_matches('_')),
+            path: m.json.clone(),
+            target: vec![m.ident.clone()],
+            description: m.doc.clone(),
+            doc: format!(
+                "The raw `{}`, for tools that take it as text (`po-hpp`); use the `Money` setter.",
+                m.json
+            ),
+            kind: SetterKind::Raw(scalar),
+        };
         match &m.kind {
+            MemberKind::Plain(scalar) if m.set_by_money => out.push(raw(*scalar)),
+            MemberKind::Plain(scalar) if m.money.is_some() => {
+                let currency = m.money.clone().flatten();
+                let mut description = m.doc.clone();
+                if let Some(c) = &currency {
+                    description.push_str(&format!("\n\nAlso sets `{c}` to the money's currency."));
+                }
+                out.push(Setter {
+                    name: m.ident.clone(),
+                    path: m.json.clone(),
+                    target: vec![m.ident.clone()],
+                    doc: doc_with_rules(&description, &m.json, rule_at(s, &m.json)),
+                    description,
+                    kind: SetterKind::Money {
+                        scalar: *scalar,
+                        currency: currency.map(|c| rust_ident(&c)),
+                    },
+                });
+                out.push(raw(*scalar));
+            }
             MemberKind::Plain(scalar) => out.push(Setter {
                 name: m.ident.clone(),
                 path: m.json.clone(),
@@ -636,6 +711,7 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
         let (pattern, format) = (opt_s(&r.pattern), opt_s(&r.format));
         let (minimum, maximum) = (opt_i(r.minimum), opt_i(r.maximum));
         let one_of = &r.one_of;
+        let required = r.required;
         quote! {
             FieldRule {
                 path: #path,
@@ -646,6 +722,7 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
                 minimum: #minimum,
                 maximum: #maximum,
                 one_of: &[#(#one_of),*],
+                required: #required,
             }
         }
     };
@@ -718,6 +795,8 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
             pub maximum: Option<i64>,
             /// `enum`: the allowed values (empty: any).
             pub one_of: &'static [&'static str],
+            /// Listed in its object's `required`.
+            pub required: bool,
         }
 
         /// An API-key header from the spec's `securitySchemes`.
@@ -917,6 +996,42 @@ fn setter_tokens(s: &Setter) -> TokenStream {
                 }
             }
         }
+        SetterKind::Money { scalar, currency } => {
+            let units = match scalar {
+                Scalar::Text => quote!(value.minor_units().to_string()),
+                _ => quote!(value.minor_units()),
+            };
+            let currency = currency.as_ref().map(|c| {
+                let c = ident(c);
+                quote!(self.fields.#c = Some(value.currency().code().to_string());)
+            });
+            quote! {
+                #doc
+                pub fn #name(mut self, value: crate::Money) -> Self {
+                    self.fields.#(#target).* = Some(#units);
+                    #currency
+                    self
+                }
+            }
+        }
+        SetterKind::Raw(scalar) => {
+            let ty = match scalar {
+                Scalar::Text => quote!(impl Into<String>),
+                other => other.rust(),
+            };
+            let value = match scalar {
+                Scalar::Text => quote!(value.into()),
+                _ => quote!(value),
+            };
+            quote! {
+                #doc
+                #[doc(hidden)]
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.fields.#(#target).* = Some(#value);
+                    self
+                }
+            }
+        }
     }
 }
 
@@ -1050,6 +1165,16 @@ fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
     let mut out = Vec::new();
     for s in setters(structs, schema) {
         match &s.kind {
+            SetterKind::Money { .. } => {}
+            SetterKind::Raw(k) => out.push(Flag {
+                field: s.target.join("_").trim_end_matches('_').to_string(),
+                setter: s.name.clone(),
+                help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
+                heading: "Request fields".into(),
+                kind: SetterKind::Plain(*k),
+                nested: None,
+                value_name: value_name(&s.path),
+            }),
             SetterKind::Plain(k) => out.push(Flag {
                 field: s.name.clone(),
                 setter: s.name.clone(),
@@ -1162,7 +1287,7 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
         quote! {
             #long
             #[command(name = #name)]
-            #variant(#args),
+            #variant(Box<#args>),
         }
     });
     let arg_structs = generated.iter().map(|op| {
@@ -1309,7 +1434,7 @@ fn args_struct_tokens(
                     pub #id: Option<#ty>,
                 }
             }
-            SetterKind::Builder { .. } => unreachable!("flags are plain"),
+            _ => unreachable!("flags are plain"),
         }
     });
     // Plain flags apply to the builder; a nested builder's flags make one value when any is set.

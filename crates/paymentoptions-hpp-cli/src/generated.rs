@@ -3,6 +3,44 @@
 // and run `cargo xtask generate`; `cargo xtask generate --check` and `cargo test`
 // fail while this file is stale.
 
+/// One flag per field of `CaptureRequest` that the library has a setter for, help from the spec.
+#[derive(Debug, clap::Args)]
+#[group(id = "CaptureRequestArgs", multiple = true)]
+pub struct CaptureRequestArgs {
+    /// The pre-auth's transaction id (36 characters). [`transactionId`: required; exactly 36 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
+    pub transaction_id: Option<::std::string::String>,
+    /// Amount to capture, in minor units of the pre-auth's currency (the body names no currency); at most the authorised amount. [`amount`: required; format `int64`; at least 1]
+    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
+    pub amount: Option<i64>,
+    /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
+    pub merchant_id: Option<::std::string::String>,
+    /// A note kept with the transaction (the legacy manual's limit). [`notes`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "NOTES")]
+    pub notes: Option<::std::string::String>,
+}
+impl CaptureRequestArgs {
+    /// Applies every given flag to `builder`.
+    pub fn apply(
+        self,
+        mut builder: paymentoptions_hpp::requests::CaptureRequestBuilder,
+    ) -> paymentoptions_hpp::requests::CaptureRequestBuilder {
+        if let Some(v) = self.transaction_id {
+            builder = builder.transaction_id(v);
+        }
+        if let Some(v) = self.amount {
+            builder = builder.raw_amount(v);
+        }
+        if let Some(v) = self.merchant_id {
+            builder = builder.merchant_id(v);
+        }
+        if let Some(v) = self.notes {
+            builder = builder.notes(v);
+        }
+        builder
+    }
+}
 /// One flag per field of `HppLinkRequest` that the library has a setter for, help from the spec.
 #[derive(Debug, clap::Args)]
 #[group(id = "HppLinkRequestArgs", multiple = true)]
@@ -177,20 +215,421 @@ impl HppLinkRequestArgs {
         builder
     }
 }
+/// One flag per field of `StoredCardPaymentRequest` that the library has a setter for, help from the spec.
+#[derive(Debug, clap::Args)]
+#[group(id = "StoredCardPaymentRequestArgs", multiple = true)]
+pub struct StoredCardPaymentRequestArgs {
+    /// Amount in the currency's minor units, written as a JSON string of digits ("1000"). [`amount`: required; at most 19 characters; matches `^[0-9]+$`]
+    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
+    pub amount: Option<::std::string::String>,
+    /// ISO 4217 alphabetic currency code, upper case (for example `JPY`). [`currency`: required; exactly 3 characters; an ISO 4217 currency code; matches `^[A-Z]{3}$`]
+    #[arg(long, help_heading = "Request fields", value_name = "CURRENCY")]
+    pub currency: Option<::std::string::String>,
+    /// Payment method type; the docs show `scheme` (cards). [`payment_method.type`]
+    #[arg(long, help_heading = "Request fields", value_name = "TYPE")]
+    pub payment_method_type: Option<::std::string::String>,
+    /// Keep the card stored after this payment (the docs' sample sends true). [`payment_method.store_payment_method`]
+    #[arg(
+        long,
+        help_heading = "Request fields",
+        value_name = "BOOL",
+        num_args = 0..= 1,
+        default_missing_value = "true"
+    )]
+    pub store_payment_method: Option<bool>,
+    /// The stored card's id (a UUID) from the notification of the payment that stored it. [`payment_method.stored_payment_method_id`: required; exactly 36 characters]
+    #[arg(
+        long,
+        help_heading = "Request fields",
+        value_name = "STORED_PAYMENT_METHOD_ID"
+    )]
+    pub stored_payment_method_id: Option<::std::string::String>,
+    /// Your own reference for this payment (for example an order number). [`merchant_txn_ref`: at most 45 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_TXN_REF")]
+    pub merchant_txn_ref: Option<::std::string::String>,
+    /// The customer's IP address, when known. [`customer_ip`: at most 45 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "CUSTOMER_IP")]
+    pub customer_ip: Option<::std::string::String>,
+    /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
+    pub merchant_id: Option<::std::string::String>,
+    /// IANA time zone name (for example `Asia/Tokyo`). [`time_zone`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "TIME_ZONE")]
+    pub time_zone: Option<::std::string::String>,
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL]
+    #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
+    pub webhook_url: Option<::std::string::String>,
+    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL]
+    #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
+    pub success_url: Option<::std::string::String>,
+    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL]
+    #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
+    pub decline_url: Option<::std::string::String>,
+    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL]
+    #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
+    pub cancel_url: Option<::std::string::String>,
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). [`billing_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`]
+    #[arg(long, help_heading = "Billing address", value_name = "COUNTRY")]
+    pub billing_country: Option<::std::string::String>,
+    /// Customer's e-mail address. [`billing_address.email`: at most 45 characters; an e-mail address]
+    #[arg(long, help_heading = "Billing address", value_name = "EMAIL")]
+    pub billing_email: Option<::std::string::String>,
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`). [`billing_address.phone_number`: at most 20 characters]
+    #[arg(long, help_heading = "Billing address", value_name = "PHONE_NUMBER")]
+    pub billing_phone_number: Option<::std::string::String>,
+    /// Street address (first line). [`billing_address.address1`: at most 199 characters]
+    #[arg(long, help_heading = "Billing address", value_name = "ADDRESS1")]
+    pub billing_address1: Option<::std::string::String>,
+    /// City, ward or town. [`billing_address.city`: at most 65 characters]
+    #[arg(long, help_heading = "Billing address", value_name = "CITY")]
+    pub billing_city: Option<::std::string::String>,
+    /// State, prefecture or region. [`billing_address.state`: at most 65 characters]
+    #[arg(long, help_heading = "Billing address", value_name = "STATE")]
+    pub billing_state: Option<::std::string::String>,
+    /// Postal code, as a string (leading zeros matter). [`billing_address.postal_code`]
+    #[arg(long, help_heading = "Billing address", value_name = "POSTAL_CODE")]
+    pub billing_postal_code: Option<::std::string::String>,
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). [`shipping_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`]
+    #[arg(long, help_heading = "Shipping address", value_name = "COUNTRY")]
+    pub shipping_country: Option<::std::string::String>,
+    /// Customer's e-mail address. [`shipping_address.email`: at most 45 characters; an e-mail address]
+    #[arg(long, help_heading = "Shipping address", value_name = "EMAIL")]
+    pub shipping_email: Option<::std::string::String>,
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`). [`shipping_address.phone_number`: at most 20 characters]
+    #[arg(long, help_heading = "Shipping address", value_name = "PHONE_NUMBER")]
+    pub shipping_phone_number: Option<::std::string::String>,
+    /// Street address (first line). [`shipping_address.address1`: at most 199 characters]
+    #[arg(long, help_heading = "Shipping address", value_name = "ADDRESS1")]
+    pub shipping_address1: Option<::std::string::String>,
+    /// City, ward or town. [`shipping_address.city`: at most 65 characters]
+    #[arg(long, help_heading = "Shipping address", value_name = "CITY")]
+    pub shipping_city: Option<::std::string::String>,
+    /// State, prefecture or region. [`shipping_address.state`: at most 65 characters]
+    #[arg(long, help_heading = "Shipping address", value_name = "STATE")]
+    pub shipping_state: Option<::std::string::String>,
+    /// Postal code, as a string (leading zeros matter). [`shipping_address.postal_code`]
+    #[arg(long, help_heading = "Shipping address", value_name = "POSTAL_CODE")]
+    pub shipping_postal_code: Option<::std::string::String>,
+}
+impl StoredCardPaymentRequestArgs {
+    /// Applies every given flag to `builder`.
+    pub fn apply(
+        self,
+        mut builder: paymentoptions_hpp::requests::StoredCardPaymentRequestBuilder,
+    ) -> paymentoptions_hpp::requests::StoredCardPaymentRequestBuilder {
+        if let Some(v) = self.amount {
+            builder = builder.raw_amount(v);
+        }
+        if let Some(v) = self.currency {
+            builder = builder.raw_currency(v);
+        }
+        if let Some(v) = self.payment_method_type {
+            builder = builder.payment_method_type(v);
+        }
+        if let Some(v) = self.store_payment_method {
+            builder = builder.store_payment_method(v);
+        }
+        if let Some(v) = self.stored_payment_method_id {
+            builder = builder.stored_payment_method_id(v);
+        }
+        if let Some(v) = self.merchant_txn_ref {
+            builder = builder.merchant_txn_ref(v);
+        }
+        if let Some(v) = self.customer_ip {
+            builder = builder.customer_ip(v);
+        }
+        if let Some(v) = self.merchant_id {
+            builder = builder.merchant_id(v);
+        }
+        if let Some(v) = self.time_zone {
+            builder = builder.time_zone(v);
+        }
+        if let Some(v) = self.webhook_url {
+            builder = builder.webhook_url(v);
+        }
+        if let Some(v) = self.success_url {
+            builder = builder.success_url(v);
+        }
+        if let Some(v) = self.decline_url {
+            builder = builder.decline_url(v);
+        }
+        if let Some(v) = self.cancel_url {
+            builder = builder.cancel_url(v);
+        }
+        if self.billing_country.is_some() || self.billing_email.is_some()
+            || self.billing_phone_number.is_some() || self.billing_address1.is_some()
+            || self.billing_city.is_some() || self.billing_state.is_some()
+            || self.billing_postal_code.is_some()
+        {
+            let mut nested = paymentoptions_hpp::AddressBuilder::default();
+            if let Some(v) = self.billing_country {
+                nested = nested.country(v);
+            }
+            if let Some(v) = self.billing_email {
+                nested = nested.email(v);
+            }
+            if let Some(v) = self.billing_phone_number {
+                nested = nested.phone_number(v);
+            }
+            if let Some(v) = self.billing_address1 {
+                nested = nested.address1(v);
+            }
+            if let Some(v) = self.billing_city {
+                nested = nested.city(v);
+            }
+            if let Some(v) = self.billing_state {
+                nested = nested.state(v);
+            }
+            if let Some(v) = self.billing_postal_code {
+                nested = nested.postal_code(v);
+            }
+            builder = builder.billing_address(nested);
+        }
+        if self.shipping_country.is_some() || self.shipping_email.is_some()
+            || self.shipping_phone_number.is_some() || self.shipping_address1.is_some()
+            || self.shipping_city.is_some() || self.shipping_state.is_some()
+            || self.shipping_postal_code.is_some()
+        {
+            let mut nested = paymentoptions_hpp::AddressBuilder::default();
+            if let Some(v) = self.shipping_country {
+                nested = nested.country(v);
+            }
+            if let Some(v) = self.shipping_email {
+                nested = nested.email(v);
+            }
+            if let Some(v) = self.shipping_phone_number {
+                nested = nested.phone_number(v);
+            }
+            if let Some(v) = self.shipping_address1 {
+                nested = nested.address1(v);
+            }
+            if let Some(v) = self.shipping_city {
+                nested = nested.city(v);
+            }
+            if let Some(v) = self.shipping_state {
+                nested = nested.state(v);
+            }
+            if let Some(v) = self.shipping_postal_code {
+                nested = nested.postal_code(v);
+            }
+            builder = builder.shipping_address(nested);
+        }
+        builder
+    }
+}
+/// One flag per field of `RefundRequest` that the library has a setter for, help from the spec.
+#[derive(Debug, clap::Args)]
+#[group(id = "RefundRequestArgs", multiple = true)]
+pub struct RefundRequestArgs {
+    /// The captured or paid transaction's id (36 characters). [`transactionId`: required; exactly 36 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
+    pub transaction_id: Option<::std::string::String>,
+    /// Amount to refund, in minor units of the original transaction's currency; at most what is left to refund. [`amount`: required; format `int64`; at least 1]
+    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
+    pub amount: Option<i64>,
+    /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
+    pub merchant_id: Option<::std::string::String>,
+    /// A note kept with the transaction (the legacy manual's limit). [`notes`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "NOTES")]
+    pub notes: Option<::std::string::String>,
+}
+impl RefundRequestArgs {
+    /// Applies every given flag to `builder`.
+    pub fn apply(
+        self,
+        mut builder: paymentoptions_hpp::requests::RefundRequestBuilder,
+    ) -> paymentoptions_hpp::requests::RefundRequestBuilder {
+        if let Some(v) = self.transaction_id {
+            builder = builder.transaction_id(v);
+        }
+        if let Some(v) = self.amount {
+            builder = builder.raw_amount(v);
+        }
+        if let Some(v) = self.merchant_id {
+            builder = builder.merchant_id(v);
+        }
+        if let Some(v) = self.notes {
+            builder = builder.notes(v);
+        }
+        builder
+    }
+}
+/// One flag per field of `VoidRequest` that the library has a setter for, help from the spec.
+#[derive(Debug, clap::Args)]
+#[group(id = "VoidRequestArgs", multiple = true)]
+pub struct VoidRequestArgs {
+    /// The pre-auth's transaction id (36 characters). [`transactionId`: required; exactly 36 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
+    pub transaction_id: Option<::std::string::String>,
+    /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
+    #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
+    pub merchant_id: Option<::std::string::String>,
+}
+impl VoidRequestArgs {
+    /// Applies every given flag to `builder`.
+    pub fn apply(
+        self,
+        mut builder: paymentoptions_hpp::requests::VoidRequestBuilder,
+    ) -> paymentoptions_hpp::requests::VoidRequestBuilder {
+        if let Some(v) = self.transaction_id {
+            builder = builder.transaction_id(v);
+        }
+        if let Some(v) = self.merchant_id {
+            builder = builder.merchant_id(v);
+        }
+        builder
+    }
+}
 /// The operations without a hand-written command: one subcommand each, from the spec.
 #[derive(Debug, clap::Subcommand)]
-pub enum Operation {}
+pub enum Operation {
+    /// Capture a pre-authorised payment
+    ///
+    /// Captures at most the authorised amount; a smaller capture releases the rest. Creates a
+    /// new transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no
+    /// idempotency key is documented: a client must not retry it automatically once the
+    /// request may have reached the server; read the pre-auth's status instead.
+    #[command(name = "capture-transaction")]
+    CaptureTransaction(Box<CaptureTransactionArgs>),
+    /// Read a transaction's status
+    ///
+    /// The documented way to confirm what happened to a payment before shipping: the 3-D
+    /// Secure flow says to read the final state here after the customer returns, and a
+    /// notification (which carries no signature) is only a hint until this call agrees. Reading
+    /// is safe to repeat.
+    #[command(name = "get-transaction-status")]
+    GetTransactionStatus(Box<GetTransactionStatusArgs>),
+    /// Charge a stored card (the card-token form of the payment call)
+    ///
+    /// Charges a card saved by an earlier hosted-page payment with `store_payment_method`,
+    /// by its `stored_payment_method_id`, without the customer. Only the token form is
+    /// described here: the same endpoint also takes raw card numbers, which would put the
+    /// merchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.
+    /// Creates a new transaction (`CAPTURE`). Not idempotent: never retried automatically
+    /// once the request may have reached the server; look the payment up by its
+    /// `merchant_txn_ref` instead.
+    #[command(name = "pay-with-stored-card")]
+    PayWithStoredCard(Box<PayWithStoredCardArgs>),
+    /// Refund a captured payment, fully or in part
+    ///
+    /// Refunds up to what was captured; what is not refunded stays refundable. Creates a new
+    /// transaction (`REFUND`, `INFO0002`). Refunding more than is left fails with
+    /// `ERR3019` / response code -8019 ("insufficient refund balance"). Not idempotent: never
+    /// retried automatically once the request may have reached the server.
+    #[command(name = "refund-transaction")]
+    RefundTransaction(Box<RefundTransactionArgs>),
+    /// Cancel a pre-authorisation
+    ///
+    /// Voids a pre-auth that was not captured, releasing the whole amount. Creates a new
+    /// transaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the
+    /// request may have reached the server.
+    #[command(name = "void-transaction")]
+    VoidTransaction(Box<VoidTransactionArgs>),
+}
+/// Flags of `capture-transaction`.
+#[derive(Debug, clap::Args)]
+pub struct CaptureTransactionArgs {
+    /// The request body's fields.
+    #[command(flatten)]
+    pub body: CaptureRequestArgs,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: crate::args::ConnectionArgs,
+}
+/// Flags of `get-transaction-status`.
+#[derive(Debug, clap::Args)]
+pub struct GetTransactionStatusArgs {
+    /// The 36-character id of a pre-auth, capture, refund or void. [`transactionId`: exactly 36 characters]
+    #[arg(long, value_name = "TRANSACTION_ID")]
+    pub transaction_id: String,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: crate::args::ConnectionArgs,
+}
+/// Flags of `pay-with-stored-card`.
+#[derive(Debug, clap::Args)]
+pub struct PayWithStoredCardArgs {
+    /// The request body's fields.
+    #[command(flatten)]
+    pub body: StoredCardPaymentRequestArgs,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: crate::args::ConnectionArgs,
+}
+/// Flags of `refund-transaction`.
+#[derive(Debug, clap::Args)]
+pub struct RefundTransactionArgs {
+    /// The request body's fields.
+    #[command(flatten)]
+    pub body: RefundRequestArgs,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: crate::args::ConnectionArgs,
+}
+/// Flags of `void-transaction`.
+#[derive(Debug, clap::Args)]
+pub struct VoidTransactionArgs {
+    /// The request body's fields.
+    #[command(flatten)]
+    pub body: VoidRequestArgs,
+    /// Where and how to connect.
+    #[command(flatten)]
+    pub connection: crate::args::ConnectionArgs,
+}
 impl Operation {
     /// The connection flags given with the operation.
     pub fn connection(&self) -> &crate::args::ConnectionArgs {
-        match *self {}
+        match *self {
+            Operation::CaptureTransaction(ref args) => &args.connection,
+            Operation::GetTransactionStatus(ref args) => &args.connection,
+            Operation::PayWithStoredCard(ref args) => &args.connection,
+            Operation::RefundTransaction(ref args) => &args.connection,
+            Operation::VoidTransaction(ref args) => &args.connection,
+        }
     }
     /// Sends the request and returns the decoded response as JSON.
     pub async fn run(
         self,
         client: &paymentoptions_hpp::Client,
     ) -> Result<serde_json::Value, paymentoptions_hpp::Error> {
-        let _ = client;
-        match self {}
+        let value = match self {
+            Operation::CaptureTransaction(args) => {
+                let request = args
+                    .body
+                    .apply(paymentoptions_hpp::requests::CaptureRequest::builder())
+                    .build()?;
+                serde_json::to_value(client.capture_transaction(&request).await?)
+            }
+            Operation::GetTransactionStatus(args) => {
+                serde_json::to_value(
+                    client.get_transaction_status(&args.transaction_id).await?,
+                )
+            }
+            Operation::PayWithStoredCard(args) => {
+                let request = args
+                    .body
+                    .apply(
+                        paymentoptions_hpp::requests::StoredCardPaymentRequest::builder(),
+                    )
+                    .build()?;
+                serde_json::to_value(client.pay_with_stored_card(&request).await?)
+            }
+            Operation::RefundTransaction(args) => {
+                let request = args
+                    .body
+                    .apply(paymentoptions_hpp::requests::RefundRequest::builder())
+                    .build()?;
+                serde_json::to_value(client.refund_transaction(&request).await?)
+            }
+            Operation::VoidTransaction(args) => {
+                let request = args
+                    .body
+                    .apply(paymentoptions_hpp::requests::VoidRequest::builder())
+                    .build()?;
+                serde_json::to_value(client.void_transaction(&request).await?)
+            }
+        };
+        Ok(value.expect("a decoded response always serializes"))
     }
 }

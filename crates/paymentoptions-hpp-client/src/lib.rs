@@ -19,3 +19,54 @@
 mod generated;
 
 pub use generated::*;
+
+/// A card number as a transaction reports it (the spec's `CardNumber`): kept exactly as sent,
+/// but `Debug` and `Display` show only the last four digits, so a logged model never carries
+/// a full card number. [`CardNumber::expose`] gives the value to code that must have it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CardNumber(String);
+
+impl CardNumber {
+    /// The number as sent (masked or not, as PaymentOptions wrote it).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four digits, when the value ends with four digits.
+    pub fn last_four(&self) -> Option<&str> {
+        let tail = self.0.get(self.0.len().checked_sub(4)?..)?;
+        tail.bytes().all(|b| b.is_ascii_digit()).then_some(tail)
+    }
+}
+
+impl std::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardNumber({self})")
+    }
+}
+
+impl std::fmt::Display for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.last_four() {
+            Some(last) => write!(f, "****{last}"),
+            None => f.write_str("****"),
+        }
+    }
+}
+
+impl From<String> for CardNumber {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl schemars::JsonSchema for CardNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CardNumber".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}

@@ -106,6 +106,7 @@ async fn notification(State(app): State<App>, body: Bytes) -> StatusCode {
         }
     };
     let details = notification
+        .0
         .transaction_details
         .expect("parse_notification requires transaction_details");
     let id = details.id.clone().unwrap_or_default();

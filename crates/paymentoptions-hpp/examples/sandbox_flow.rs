@@ -89,6 +89,7 @@ async fn run() -> Result<(), Error> {
     let notification =
         parse_notification(&body).map_err(|e| format!("reading the notification: {e}"))?;
     let details = notification
+        .0
         .transaction_details
         .ok_or("the notification has no transaction_details")?;
     let field = |v: Option<String>| v.unwrap_or_else(|| "-".into());

@@ -57,7 +57,7 @@ impl std::error::Error for NotificationError {}
 ///     "id": "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21", "ref": 240815123456,
 ///     "timestamp": "2024-08-15T09:30:12.000Z", "merchant_txn_ref": "2003089893366DTEST"}}"#;
 /// let notification = paymentoptions_hpp::parse_notification(body)?;
-/// let details = notification.transaction_details.unwrap();
+/// let details = notification.0.transaction_details.unwrap();
 /// assert_eq!(details.merchant_txn_ref.as_deref(), Some("2003089893366DTEST"));
 ///
 /// let err = paymentoptions_hpp::parse_notification(br#"{"transaction_details": {"ref": []}}"#).unwrap_err();

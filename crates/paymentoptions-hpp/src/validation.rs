@@ -72,6 +72,8 @@ pub enum Rule {
         /// The highest value allowed.
         max: i64,
     },
+    /// Missing, but listed in its object's `required`.
+    Required,
     /// Not one of the spec's `enum` values.
     OneOf {
         /// The values allowed.
@@ -112,6 +114,7 @@ impl fmt::Display for Rule {
             Rule::Pattern { pattern } => write!(f, "does not match the pattern `{pattern}`"),
             Rule::Minimum { min } => write!(f, "lower than {min}"),
             Rule::Maximum { max } => write!(f, "higher than {max}"),
+            Rule::Required => f.write_str("required, but missing"),
             Rule::OneOf { values } => write!(f, "not one of {}", values.join(", ")),
             Rule::Iso4217Currency => f.write_str("not an ISO 4217 currency code (like JPY or USD)"),
             Rule::Iso3166Alpha2Country => {
@@ -242,12 +245,22 @@ impl Checker {
     }
 
     /// Checks every field of `body` that `rules` names (paths below `at`); fields of the wrong
-    /// JSON type are left to the decoder, which names the type it expected.
+    /// JSON type are left to the decoder, which names the type it expected. A required field
+    /// inside an optional object that is absent is not missing.
     pub(crate) fn check_body(&mut self, body: &Value, rules: &[FieldRule], at: &str) {
         for rule in rules {
             let mut value = Some(body);
-            for key in rule.path.split('.') {
-                value = value.and_then(|v| v.get(key));
+            let mut parent_absent = false;
+            let mut keys = rule.path.split('.').peekable();
+            while let Some(key) = keys.next() {
+                value = value.and_then(|v| v.get(key)).filter(|v| !v.is_null());
+                if value.is_none() && keys.peek().is_some() {
+                    parent_absent = true;
+                    break;
+                }
+            }
+            if parent_absent {
+                continue;
             }
             let field = if at.is_empty() {
                 rule.path.to_string()
@@ -261,6 +274,7 @@ impl Checker {
     /// Checks one value (absent and `null` pass: every field is optional).
     pub(crate) fn check_value(&mut self, field: &str, value: Option<&Value>, rule: &FieldRule) {
         match value {
+            None | Some(Value::Null) if rule.required => self.push(field, Rule::Required),
             Some(Value::String(s)) => self.check_str(field, s, rule),
             Some(Value::Number(n)) => {
                 if let (Some(min), Some(n)) = (rule.minimum, n.as_i64())

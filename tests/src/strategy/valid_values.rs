@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 
 /// Schema keywords the generator understands. Any other keyword makes it panic, so that a spec
 /// change it cannot honour fails the property tests instead of weakening them.
-const KNOWN_KEYWORDS: [&str; 24] = [
+const KNOWN_KEYWORDS: [&str; 25] = [
     // validation
+    "allOf",
     "type",
     "format",
     "properties",
@@ -83,6 +84,10 @@ fn build(spec: &Value, schema: &Value, at: &str, depth: usize) -> BoxedStrategy<
             .as_str()
             .unwrap_or_else(|| panic!("strategy: `$ref` at {at} is not a string"));
         return build(spec, resolve(spec, reference), reference, depth + 1);
+    }
+    if let Some(single) = single_all_of(map) {
+        // `allOf` one schema is that schema (what typify generates: a newtype around it).
+        return build(spec, single, &format!("{at}/allOf/0"), depth + 1);
     }
     for key in map.keys() {
         assert!(
@@ -391,8 +396,19 @@ pub fn round_tripped(spec: &Value, schema: &Value, value: &Value) -> Value {
 fn follow<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => follow(spec, resolve(spec, reference)),
-        None => schema,
+        None => match schema.as_object().and_then(single_all_of) {
+            Some(single) => follow(spec, single),
+            None => schema,
+        },
     }
+}
+
+/// The one schema of an `allOf` with exactly one member.
+fn single_all_of(map: &Map<String, Value>) -> Option<&Value> {
+    map.get("allOf")
+        .and_then(Value::as_array)
+        .filter(|items| items.len() == 1)
+        .map(|items| &items[0])
 }
 
 /// The `oneOf`/`anyOf` branch an object value was generated from: the first object branch.

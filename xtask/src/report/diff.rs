@@ -138,6 +138,9 @@ impl Differ<'_> {
     }
 
     fn schema(&mut self, name: &str, old: &Value, new: &Value, dir: Direction) {
+        // `allOf: [$ref X]` is X on the wire (typify makes it a newtype that derefs to X):
+        // compare X's fields, so wrapping an object in a shared one reads as what it is.
+        let (old, new) = (&object_view(self.old, old), &object_view(self.new, new));
         let props = |v: &Value| v.get("properties").and_then(Value::as_object).cloned();
         let required = |v: &Value| -> BTreeSet<String> {
             v.get("required")
@@ -267,5 +270,30 @@ impl Differ<'_> {
         if docs(old) != docs(new) {
             self.push(at, Kind::DocsChanged, dir, String::new());
         }
+    }
+}
+
+/// `schema` itself, or, when it is `allOf` one `$ref`, the referenced component with the
+/// wrapper's own description.
+fn object_view(doc: &Value, schema: &Value) -> Value {
+    let single = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .filter(|items| items.len() == 1)
+        .and_then(|items| items[0].get("$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| doc.pointer(pointer));
+    match single {
+        Some(target) => {
+            let mut view = target.clone();
+            if let (Some(map), Some(description)) =
+                (view.as_object_mut(), schema.get("description"))
+            {
+                map.insert("description".into(), description.clone());
+            }
+            view
+        }
+        None => schema.clone(),
     }
 }
