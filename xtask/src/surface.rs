@@ -31,6 +31,11 @@ pub struct Settings {
     pub hand_owned_fields: &'static [&'static str],
     /// Operations with a hand-written `Client` method and CLI command.
     pub hand_owned_operations: &'static [&'static str],
+    /// Response schemas that generated methods return as a hand-written type instead of the
+    /// model: `(schema, type in the wrapper crate)`. The type has
+    /// `fn from_response(status: u16, body: Vec<u8>) -> Result<Self, crate::Error>`, so it can
+    /// keep the raw body.
+    pub response_types: &'static [(&'static str, &'static str)],
 }
 
 /// This workspace's settings.
@@ -41,6 +46,7 @@ pub const SETTINGS: Settings = Settings {
     ],
     hand_owned_fields: &["HppLinkRequest.amount", "HppLinkRequest.currency"],
     hand_owned_operations: &["generate_hpp_link"],
+    response_types: &[],
 };
 
 /// The three pieces this module emits.
@@ -774,6 +780,32 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
             });
         }
     }
+    let mut response_codes: Vec<(i64, String)> = doc
+        .pointer("/components/schemas/PaymentDetails/properties/response_code/x-response-codes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(code, meaning)| {
+            let code = code
+                .parse::<i64>()
+                .map_err(|_| format!("x-response-codes: `{code}` is not an integer"))?;
+            Ok((code, meaning.as_str().unwrap_or_default().to_string()))
+        })
+        .collect::<Result<_, String>>()?;
+    response_codes.sort_by_key(|(code, _)| *code);
+    let response_codes = response_codes
+        .iter()
+        .map(|(code, meaning)| quote!((#code, #meaning)));
+    let gateway_codes: Vec<TokenStream> = doc
+        .pointer("/components/schemas/GatewayResponse/properties/code/x-gateway-codes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(code, meaning)| {
+            let meaning = meaning.as_str().unwrap_or_default();
+            quote!((#code, #meaning))
+        })
+        .collect();
     Ok(quote! {
         /// A request field's (or path parameter's) rules, from the spec's keywords.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -820,6 +852,15 @@ fn api_items(doc: &Value, ops: &[Op], structs: &[FieldsStruct]) -> Result<TokenS
                 .iter()
                 .map(|h| (h.header, format!("{}{}", h.prefix, key)))
                 .collect()
+        }
+
+        /// The documented codes and their meanings (the spec's `x-response-codes` on
+        /// `PaymentDetails.response_code`, and `x-gateway-codes` on `GatewayResponse.code`).
+        pub mod codes {
+            /// `payment_details.response_code`: code, meaning. 0 is the only success.
+            pub const RESPONSE_CODES: &[(i64, &str)] = &[#(#response_codes),*];
+            /// `gateway_response.code`: code, meaning.
+            pub const GATEWAY_CODES: &[(&str, &str)] = &[#(#gateway_codes),*];
         }
 
         /// Rules of each request schema's fields.
@@ -886,7 +927,7 @@ fn wrapper_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> T
     let methods = ops
         .iter()
         .filter(|op| !settings.hand_owned_operations.contains(&op.id.as_str()))
-        .map(operation_tokens);
+        .map(|op| operation_tokens(op, settings));
     quote! {
         use paymentoptions_hpp_client::api;
         use paymentoptions_hpp_client::types as models;
@@ -1097,7 +1138,7 @@ fn request_tokens(s: &FieldsStruct, methods: Vec<TokenStream>) -> TokenStream {
     }
 }
 
-fn operation_tokens(op: &Op) -> TokenStream {
+fn operation_tokens(op: &Op, settings: &Settings) -> TokenStream {
     let name = ident(&rust_ident(&op.id));
     let facts = format_ident!("{}", op.id.to_uppercase());
     let params_table = format_ident!("{}", upper_snake(&op.id));
@@ -1128,18 +1169,38 @@ fn operation_tokens(op: &Op) -> TokenStream {
         None => quote!(None),
     };
     let doc = Doc(&doc);
-    let response = match &op.response {
-        Some(r) => {
-            let r = type_ident(r);
-            quote!(models::#r)
-        }
-        None => quote!(serde_json::Value),
-    };
-    quote! {
-        #doc
-        pub async fn #name(&self, #(#args),*) -> Result<#response, crate::Error> {
-            self.call(&api::#facts, api::path_params::#params_table, &[#(#values),*], #body)
-                .await
+    let own_type = op.response.as_ref().and_then(|r| {
+        settings
+            .response_types
+            .iter()
+            .find(|(schema, _)| schema == r)
+            .map(|(_, ty)| ident(ty))
+    });
+    match (own_type, &op.response) {
+        (Some(ty), _) => quote! {
+            #doc
+            pub async fn #name(&self, #(#args),*) -> Result<crate::#ty, crate::Error> {
+                let (status, body) = self
+                    .call_raw(&api::#facts, api::path_params::#params_table, &[#(#values),*], #body)
+                    .await?;
+                crate::#ty::from_response(status, body)
+            }
+        },
+        (None, response) => {
+            let response = match response {
+                Some(r) => {
+                    let r = type_ident(r);
+                    quote!(models::#r)
+                }
+                None => quote!(serde_json::Value),
+            };
+            quote! {
+                #doc
+                pub async fn #name(&self, #(#args),*) -> Result<#response, crate::Error> {
+                    self.call(&api::#facts, api::path_params::#params_table, &[#(#values),*], #body)
+                        .await
+                }
+            }
         }
     }
 }

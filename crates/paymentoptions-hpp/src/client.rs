@@ -204,10 +204,6 @@ impl Client {
     /// Sends a generated operation: checks its path parameters, sends, decodes the 2xx body.
     /// The generated methods (one per operation of the spec without a hand-written one) call
     /// this, so every operation shares link creation's errors, retries and limits.
-    #[allow(
-        dead_code,
-        reason = "called by the generated operation methods, when the spec has any"
-    )]
     pub(crate) async fn call<T: serde::de::DeserializeOwned>(
         &self,
         op: &Operation,
@@ -215,6 +211,19 @@ impl Client {
         values: &[&str],
         body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
+        let (status, bytes) = self.call_raw(op, params, values, body).await?;
+        decode(status, &bytes)
+    }
+
+    /// Like [`call`](Self::call), but gives the 2xx status and the raw body, for response
+    /// types that keep it.
+    pub(crate) async fn call_raw(
+        &self,
+        op: &Operation,
+        params: &[api::FieldRule],
+        values: &[&str],
+        body: Option<serde_json::Value>,
+    ) -> Result<(u16, Vec<u8>), Error> {
         let mut checker = Checker::default();
         let mut path = op.path.to_string();
         for (rule, value) in params.iter().zip(values) {
@@ -222,20 +231,14 @@ impl Client {
             path = path.replace(&format!("{{{}}}", rule.path), &encode_segment(value));
         }
         checker.finish()?;
-        let url = format!(
-            "{}{path}",
-            self.inner.base_url.as_str().trim_end_matches('/')
-        );
+        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
         let url = Url::parse(&url).map_err(|e| {
-            ConfigError::new(
-                "base_url",
-                format!("does not make a valid URL for {}: {e}", op.id),
-            )
+            ConfigError::new("base_url", format!("does not make a valid URL for {}: {e}", op.id))
         })?;
-        let body = body
-            .map(|b| Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes")));
-        let (status, bytes) = self.send(op, url, body).await?;
-        decode(status, &bytes)
+        let body = body.map(|b| {
+            Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes"))
+        });
+        self.send(op, url, body).await
     }
 
     /// Sends one operation with the client's retry policy, inside its tracing span.
@@ -441,7 +444,6 @@ fn decode_link(status: u16, body: &[u8]) -> Result<Link, Error> {
 }
 
 /// Decodes a 2xx body into a generated model, naming the JSON path that failed.
-#[allow(dead_code, reason = "used by `call`")]
 fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     // A good body decodes without path tracking; only a failure is decoded again to say where.
     if let Ok(value) = serde_json::from_slice(body) {
@@ -459,7 +461,6 @@ fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T,
 
 /// Percent-encodes a path parameter: only RFC 3986 unreserved characters stay as they are, so
 /// a value can never add a path segment or a query.
-#[allow(dead_code, reason = "used by `call`")]
 fn encode_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
