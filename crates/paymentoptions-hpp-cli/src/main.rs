@@ -5,6 +5,7 @@
 mod args;
 mod exit;
 mod link;
+#[cfg(feature = "mock")]
 mod mock;
 mod notification;
 mod stdio;
@@ -34,7 +35,10 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
         Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+        #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args).await,
+        #[cfg(not(feature = "mock"))]
+        Command::Mock { .. } => Err(exit::Failure::NotBuilt("mock")),
     };
     match result {
         Ok(()) => Code::Ok.into(),

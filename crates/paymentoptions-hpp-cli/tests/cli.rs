@@ -122,6 +122,15 @@ fn only_request(server: &TestServer) -> Recorded {
     requests.into_iter().next().unwrap()
 }
 
+/// What `link create` prints on stderr for the example response: the link id, for people.
+fn example_id_line() -> String {
+    let id = fixture_json("hpp-link-response.json")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    format!("link id: {id}\n")
+}
+
 fn example_url() -> String {
     fixture_json("hpp-link-response.json")["url"]
         .as_str()
@@ -212,8 +221,9 @@ async fn body_file_is_sent_exactly_and_the_url_printed() {
     )
     .await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    // stdout is the URL alone (for scripts); the id is on stderr.
     assert_eq!(run.stdout, format!("{}\n", example_url()));
-    assert_eq!(run.stderr, "");
+    assert_eq!(run.stderr, example_id_line());
     assert_example_request_arrived(&server);
 }
 
@@ -234,6 +244,7 @@ async fn flags_build_exactly_the_example_request() {
     let run = run_against(&server, &args, None).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     assert_eq!(run.stdout, format!("{}\n", example_url()));
+    assert_eq!(run.stderr, example_id_line());
     assert_example_request_arrived(&server);
 }
 
@@ -283,6 +294,8 @@ async fn json_prints_the_whole_response() {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(printed, fixture_json("hpp-link-response.json"));
+    // The id is in the JSON already: nothing else is printed.
+    assert_eq!(run.stderr, "");
 }
 
 #[tokio::test]
@@ -625,9 +638,38 @@ async fn help_and_readme_show_the_same_exit_codes() {
     let link_help = run(&["link", "create", "--help"], &[], None).await;
     assert!(link_help.stdout.contains("Exit codes:"));
     assert!(link_help.stdout.contains("PAYMENTOPTIONS_API_KEY"));
-    let mock_help = run(&["mock", "--help"], &[], None).await;
-    assert!(mock_help.stdout.contains("Exit codes:"));
-    assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
+    if cfg!(feature = "mock") {
+        let mock_help = run(&["mock", "--help"], &[], None).await;
+        assert!(mock_help.stdout.contains("Exit codes:"));
+        assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
+    }
+}
+
+/// A po-hpp built without the `mock` feature (`cargo install --no-default-features`) says so,
+/// rather than calling `mock` an unknown command. `cargo test -p paymentoptions-hpp-cli
+/// --no-default-features --test cli` runs it.
+#[cfg(not(feature = "mock"))]
+#[tokio::test]
+async fn a_build_without_the_mock_feature_says_how_to_get_it() {
+    for args in [
+        &["mock"][..],
+        &["mock", "--port", "8080"],
+        &["mock", "--help"],
+    ] {
+        run(args, &[], None)
+            .await
+            .assert_failed(2, &["without the `mock` feature", "default features"]);
+    }
+    // The command list does not offer it.
+    let help = run(&["--help"], &[], None).await;
+    assert!(
+        !help
+            .stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("mock ")),
+        "{}",
+        help.stdout
+    );
 }
 
 #[tokio::test]
