@@ -56,12 +56,16 @@ fn fixture_json(name: &str) -> Value {
     serde_json::from_slice(&fixture_bytes(name)).unwrap()
 }
 
-/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` variables in `env`, and `stdin`.
+/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` and proxy variables in `env`, and `stdin`.
 async fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
     command.args(args);
     for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
+        let name_text = name.to_string_lossy();
+        // A proxy from the test's environment would change what a connection failure is.
+        if name_text.starts_with("PAYMENTOPTIONS_")
+            || name_text.to_ascii_lowercase().ends_with("_proxy")
+        {
             command.env_remove(name);
         }
     }
@@ -527,15 +531,38 @@ async fn a_key_echoed_by_the_server_is_redacted() {
 
 #[tokio::test]
 async fn connection_refused_exits_7() {
-    let url = format!("http://127.0.0.1:{}", refused_port());
+    let port = refused_port();
+    let url = format!("http://127.0.0.1:{port}");
     let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
     let env = [
         ("PAYMENTOPTIONS_API_KEY", KEY),
         ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
     ];
-    run(&args, &env, None)
-        .await
-        .assert_failed(7, &["could not connect"]);
+    let run = run(&args, &env, None).await;
+    run.assert_failed(
+        7,
+        &[&format!(
+            "could not connect to PaymentOptions (127.0.0.1:{port} refused the connection"
+        )],
+    );
+    assert!(!run.stderr.contains("DNS"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn dns_failure_exits_7_naming_the_host() {
+    // `.invalid` never resolves (RFC 2606); no proxy variable may turn the lookup into a
+    // connection to the proxy, so `run` starts po-hpp without them.
+    let args = [
+        &["link", "create", "--base-url", "https://pay.invalid"],
+        EXAMPLE_FLAGS,
+    ]
+    .concat();
+    let run = run(&args, &[("PAYMENTOPTIONS_API_KEY", KEY)], None).await;
+    run.assert_failed(
+        7,
+        &["could not connect to PaymentOptions (DNS: the host name `pay.invalid` did not resolve"],
+    );
+    assert!(!run.stderr.contains("refused"), "{}", run.stderr);
 }
 
 #[tokio::test]

@@ -390,12 +390,19 @@ fn transport_error(e: reqwest::Error) -> Error {
     };
     // reqwest's own message is generic ("error sending request for url (...)"); the innermost
     // cause says what happened. Neither carries headers, so no key can leak here.
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message = format!("{message}: {s}");
-        source = s.source();
-    }
+    let summary = match kind {
+        TransportErrorKind::Connect => crate::error::connect_summary(&e, e.url()),
+        _ => None,
+    };
+    let message = summary.unwrap_or_else(|| {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message = format!("{message}: {s}");
+            source = s.source();
+        }
+        message
+    });
     Error::Transport(TransportError {
         kind,
         attempts: 1,
