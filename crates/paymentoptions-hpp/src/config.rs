@@ -267,7 +267,7 @@ impl ClientBuilder {
         self
     }
 
-    /// A builder from the process environment; see [`env`](crate::config::env) for the variables.
+    /// A builder from the process environment; see [`env`](mod@env) for the variables.
     pub fn from_env() -> Self {
         Self::from_env_with(|name| std::env::var(name).ok())
     }
