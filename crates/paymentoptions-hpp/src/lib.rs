@@ -48,6 +48,7 @@ pub mod error;
 pub mod link;
 pub mod money;
 pub mod notification;
+mod platform;
 pub mod retry;
 pub mod validation;
 
