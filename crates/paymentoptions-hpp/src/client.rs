@@ -278,37 +278,26 @@ impl Client {
                 b"",
             ))));
         }
-        // One allocation for a body whose length is announced; the limit caps what a header
-        // can make the client reserve.
-        #[cfg(not(target_arch = "wasm32"))]
-        let (buf, cut) = {
-            let mut buf = Vec::with_capacity(announced.map_or(0, |n| n.min(limit as u64) as usize));
-            let mut cut = false;
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| with_response_status(transport_error(e), status))?
-            {
-                let room = limit - buf.len();
-                if chunk.len() > room {
-                    buf.extend_from_slice(&chunk[..room]);
-                    cut = true;
-                    break;
-                }
-                buf.extend_from_slice(&chunk);
-            }
-            (buf, cut)
-        };
         // The fetch backend has no `chunk()`: the body arrives whole, then the limit applies.
         #[cfg(target_arch = "wasm32")]
-        let (buf, cut) = {
-            let whole = response
-                .bytes()
-                .await
-                .map_err(|e| with_response_status(transport_error(e), status))?;
-            let cut = whole.len() > limit;
-            (whole[..whole.len().min(limit)].to_vec(), cut)
-        };
+        let mut response = platform::WholeBody::new(response);
+        // One allocation for a body whose length is announced; the limit caps what a header
+        // can make the client reserve.
+        let mut buf = Vec::with_capacity(announced.map_or(0, |n| n.min(limit as u64) as usize));
+        let mut cut = false;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| with_response_status(transport_error(e), status))?
+        {
+            let room = limit - buf.len();
+            if chunk.len() > room {
+                buf.extend_from_slice(&chunk[..room]);
+                cut = true;
+                break;
+            }
+            buf.extend_from_slice(&chunk);
+        }
         // A proxy or debugging server may echo the request headers back; the key must not
         // reach an error message through them.
         let buf = redact(buf, &self.inner.keys);

@@ -84,3 +84,24 @@ pub(crate) fn seed_jitter() {
     #[cfg(target_arch = "wasm32")]
     fastrand::seed((js_sys::Math::random() * (1u64 << 53) as f64) as u64);
 }
+
+/// A response read through the same `chunk()` loop as natively, although the fetch backend
+/// only hands out the whole body.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct WholeBody(Option<reqwest::Response>);
+
+#[cfg(target_arch = "wasm32")]
+impl WholeBody {
+    /// Wraps a response whose body has not been read.
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        Self(Some(response))
+    }
+
+    /// The whole body the first time (`None` if it is empty), then `None`.
+    pub(crate) async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, reqwest::Error> {
+        match self.0.take() {
+            Some(response) => Ok(Some(response.bytes().await?).filter(|b| !b.is_empty())),
+            None => Ok(None),
+        }
+    }
+}
