@@ -4,6 +4,7 @@
 //! `openapi/paymentoptions-hpp.yaml` is a test case, and `fixtures/*.json` are copies that a test
 //! keeps equal to the spec.
 
+pub mod browser;
 pub mod strategy;
 
 use std::path::PathBuf;

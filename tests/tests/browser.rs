@@ -7,19 +7,20 @@
 //! also checks what a browser can see of the page's accessibility: labels and focus order.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`; or the
-//! `CHROMIUM` / `CHROMEDRIVER` variables). Without them the tests are skipped, except under CI
-//! (`CI` set), where they fail: `.ci/run` installs both.
+//! `CHROMIUM` / `CHROMEDRIVER` variables). Without them the tests are reported as ignored, with
+//! the reason (`build.rs` marks them so when it finds neither), except under CI (`CI` set),
+//! where they fail: `.ci/run` installs both.
 
 mod webdriver;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use paymentoptions_hpp::{Client, Currency, Link, LinkRequest, LinkRequestBuilder, Money};
 use paymentoptions_hpp_mock::{DeliveryState, LinkState, LinkView, MockServer};
 use paymentoptions_hpp_testkit::{Recorded, Reply, TestServer};
+use paymentoptions_hpp_tests::browser::{Browser, Decision, decide, is_ci, locate};
 use serde_json::{Value, json};
 
 use webdriver::{ChromeDriver, Session, TAB};
@@ -56,66 +57,13 @@ const CARD_AND_BUTTONS: [&str; 6] = [
 // ---------------------------------------------------------------------------------------------
 // Finding the browser
 
-#[derive(Debug)]
-struct Browser {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-}
-
-/// Chromium and ChromeDriver as `CHROMIUM` / `CHROMEDRIVER` (looked up with `env`) name them,
-/// or else at their Debian paths; `Err` names what is missing.
-fn locate(env: impl Fn(&str) -> Option<OsString>) -> Result<Browser, String> {
-    let path = |var: &str, default: &str| {
-        env(var)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(default))
-    };
-    let chromium = path("CHROMIUM", "/usr/bin/chromium");
-    let chromedriver = path("CHROMEDRIVER", "/usr/bin/chromedriver");
-    let missing: Vec<String> = [("CHROMIUM", &chromium), ("CHROMEDRIVER", &chromedriver)]
-        .into_iter()
-        .filter(|(_, p)| !p.is_file())
-        .map(|(var, p)| format!("{} (set {var} to override)", p.display()))
-        .collect();
-    if missing.is_empty() {
-        Ok(Browser {
-            chromium,
-            chromedriver,
-        })
-    } else {
-        Err(missing.join(", "))
-    }
-}
-
-/// What a test does about the browser.
-#[derive(Debug)]
-enum Decision {
-    Run(Browser),
-    /// Not installed on a developer's machine: say so and pass.
-    Skip(String),
-    /// Not installed under CI, which installs it: fail.
-    Fail(String),
-}
-
-fn decide(found: Result<Browser, String>, ci: bool) -> Decision {
-    match found {
-        Ok(browser) => Decision::Run(browser),
-        Err(missing) if ci => Decision::Fail(format!(
-            "CI is set but the browser test cannot find {missing}. CI must install the Debian \
-             packages chromium and chromium-driver (.ci/run does)."
-        )),
-        Err(missing) => Decision::Skip(format!(
-            "skipping: install chromium and chromium-driver (Debian) to run the browser test \
-             (not found: {missing})"
-        )),
-    }
-}
-
 /// The browser, or `None` to skip the test; panics under CI when it is missing.
+///
+/// Outside CI, a build without the browser marks the tests ignored (`build.rs`), so this only
+/// skips when they are run anyway (`--ignored`) or the browser went away since the build.
 fn browser() -> Option<Browser> {
-    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    match decide(locate(|var| std::env::var_os(var)), ci) {
+    let env = |var: &str| std::env::var_os(var);
+    match decide(locate(env), is_ci(&env)) {
         Decision::Run(browser) => Some(browser),
         Decision::Skip(message) => {
             // Straight to stderr: the test harness would swallow `eprintln!` of a passing test.
@@ -371,6 +319,10 @@ async fn finished_page(session: &Session<'_>) -> (String, Option<String>) {
 // The tests
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    no_browser,
+    ignore = "needs chromium and chromium-driver (Debian), or CHROMIUM / CHROMEDRIVER"
+)]
 async fn approved_card_lands_on_the_success_url_and_notifies_the_merchant() {
     open_browser!(driver, session);
     let shop = Shop::start().await;
@@ -512,6 +464,10 @@ async fn approved_card_lands_on_the_success_url_and_notifies_the_merchant() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    no_browser,
+    ignore = "needs chromium and chromium-driver (Debian), or CHROMIUM / CHROMEDRIVER"
+)]
 async fn declined_card_lands_on_the_decline_url() {
     open_browser!(driver, session);
     let shop = Shop::start().await;
@@ -560,6 +516,10 @@ async fn declined_card_lands_on_the_decline_url() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    no_browser,
+    ignore = "needs chromium and chromium-driver (Debian), or CHROMIUM / CHROMEDRIVER"
+)]
 async fn cancel_lands_on_the_cancel_url_without_filling_anything() {
     open_browser!(driver, session);
     let shop = Shop::start().await;
@@ -625,4 +585,17 @@ fn a_missing_browser_skips_locally_and_fails_under_ci() {
         Decision::Fail(m) => assert!(m.contains("CI is set") && m.contains("chromium-driver")),
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+/// `build.rs` marks the browser tests ignored exactly when this run would have to skip them:
+/// a browser installed since the last build, or `CI` set, rebuilds with them enabled.
+#[test]
+fn the_build_ignores_the_browser_tests_exactly_when_they_would_skip() {
+    let env = |var: &str| std::env::var_os(var);
+    let skip = matches!(decide(locate(env), is_ci(&env)), Decision::Skip(_));
+    assert_eq!(
+        cfg!(no_browser),
+        skip,
+        "build.rs decided differently from this run (was the test binary run outside cargo?)"
+    );
 }

@@ -50,3 +50,39 @@ fn client_version_names_the_api_version() {
          the change report says)"
     );
 }
+
+/// Until a release exists, the README tells users to depend on the repository: the URL it
+/// shows is the workspace's `repository`, so moving the repository cannot leave it stale.
+#[test]
+fn readme_git_dependencies_name_the_repository() {
+    let root = xtask::workspace_root();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let repository = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("repository = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("the workspace manifest has a `repository`");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for line in readme
+        .lines()
+        .filter(|l| l.contains("git = \"") || l.contains("--git "))
+    {
+        assert!(
+            line.contains(&format!("git = \"{repository}\""))
+                || line.contains(&format!("--git {repository} ")),
+            "README line {line:?} should use the repository {repository}"
+        );
+    }
+    for crate_name in [
+        "paymentoptions-hpp =",
+        "paymentoptions-hpp-mock =",
+        "paymentoptions-hpp-cli",
+    ] {
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.contains(crate_name) && (l.contains("git = \"") || l.contains("--git "))),
+            "README should show how to get {crate_name} from the repository"
+        );
+    }
+}

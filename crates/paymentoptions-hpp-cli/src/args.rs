@@ -1,11 +1,13 @@
 //! The command line. Doc comments on the fields are the `--help` text.
 
+#[cfg(feature = "mock")]
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use paymentoptions_hpp::Environment;
+#[cfg(feature = "mock")]
 use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig};
 
 use crate::exit::TABLE;
@@ -24,6 +26,7 @@ Environment:
 --base-url and --environment override the two environment variables that choose the server.";
 
 /// What `mock --help` says about using the sandbox.
+#[cfg(feature = "mock")]
 const MOCK: &str = "\
 Test cards (any future expiry MM/YY, any 3-digit CVC):
   4242 4242 4242 4242  approved
@@ -66,11 +69,22 @@ pub enum Command {
     /// Prints the base URL alone on the first line of stdout (for scripts), then how to use it on
     /// stderr. Links, payments and notifications are kept in memory only. The sandbox sends
     /// nothing anywhere except each notification, which it POSTs to the link's webhook_url.
+    #[cfg(feature = "mock")]
     #[command(after_help = mock_help())]
     Mock(MockArgs),
     /// The API's other operations, one subcommand each, generated from the spec.
     #[command(flatten)]
     Operation(Operation),
+    /// Not in this build of po-hpp (built without the `mock` feature).
+    ///
+    /// Reinstall with the default features to get the local sandbox.
+    #[cfg(not(feature = "mock"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Mock {
+        /// Whatever was given, so that the message below is shown rather than a flag error.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// `po-hpp link ...`
@@ -176,6 +190,7 @@ pub struct ConnectionArgs {
 }
 
 /// Flags of `mock`.
+#[cfg(feature = "mock")]
 #[derive(Debug, Args)]
 pub struct MockArgs {
     /// Port to listen on (0: any free port; the URL printed says which).
@@ -217,6 +232,7 @@ pub struct MockArgs {
 }
 
 /// `--host`: an IP address (`localhost` is read as 127.0.0.1; `[::1]` as ::1).
+#[cfg(feature = "mock")]
 fn parse_host(host: &str) -> Result<IpAddr, String> {
     if host.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
@@ -230,6 +246,7 @@ fn parse_host(host: &str) -> Result<IpAddr, String> {
 }
 
 /// `--api-key`: not empty (the sandbox trims the headers it reads, so neither is the key).
+#[cfg(feature = "mock")]
 fn parse_key(key: &str) -> Result<String, String> {
     match key.trim() {
         "" => Err("an API key cannot be empty".into()),
@@ -237,6 +254,7 @@ fn parse_key(key: &str) -> Result<String, String> {
     }
 }
 
+#[cfg(feature = "mock")]
 fn at_least_one(n: &str) -> Result<usize, String> {
     n.parse::<usize>()
         .ok()
@@ -264,6 +282,7 @@ fn link_create_help() -> String {
 }
 
 /// The `mock` epilogue: the test cards, the control API, then the exit codes.
+#[cfg(feature = "mock")]
 fn mock_help() -> String {
     format!("{MOCK}\n\n{TABLE}")
 }

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::io;
+#[cfg(feature = "mock")]
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ pub enum Code {
     /// error newer than this CLI).
     Other = 1,
     /// Bad command line: unknown flag, bad flag value, flags that cannot be combined (clap's
-    /// message, which may span several lines).
+    /// message, which may span several lines), or a command this build leaves out.
     Usage = 2,
     /// Configuration: missing or empty API key, bad environment or base URL.
     Config = 3,
@@ -38,7 +39,9 @@ pub enum Code {
     /// An input file (or stdin) could not be read.
     Read = 9,
     /// `po-hpp mock` could not listen on its address (port in use, address not on this machine,
-    /// port not allowed).
+    /// port not allowed). Kept in a build without the `mock` feature, so that a code never
+    /// changes meaning between builds.
+    #[cfg_attr(not(feature = "mock"), allow(dead_code))]
     Listen = 10,
 }
 
@@ -81,6 +84,7 @@ pub enum Failure {
     /// Writing the result to stdout failed.
     Output(io::Error),
     /// The sandbox could not start listening on `addr`.
+    #[cfg(feature = "mock")]
     Listen {
         /// The address asked for.
         addr: SocketAddr,
@@ -88,7 +92,11 @@ pub enum Failure {
         source: io::Error,
     },
     /// Ctrl-C could not be watched for, so the sandbox could not be stopped gracefully.
+    #[cfg(feature = "mock")]
     Signal(io::Error),
+    /// The command exists, but this build was made without the cargo feature of that name.
+    #[cfg(not(feature = "mock"))]
+    NotBuilt(&'static str),
 }
 
 impl Failure {
@@ -110,9 +118,14 @@ impl Failure {
             Failure::Hpp(Error::Transport(_)) => Code::Transport,
             Failure::Hpp(Error::Decode(_)) => Code::Decode,
             Failure::Read { .. } => Code::Read,
+            #[cfg(feature = "mock")]
             Failure::Listen { .. } => Code::Listen,
+            #[cfg(feature = "mock")]
+            Failure::Signal(_) => Code::Other,
+            #[cfg(not(feature = "mock"))]
+            Failure::NotBuilt(_) => Code::Usage,
             // `Error` is non-exhaustive: a kind added later still fails, just without its own code.
-            Failure::Hpp(_) | Failure::Output(_) | Failure::Signal(_) => Code::Other,
+            Failure::Hpp(_) | Failure::Output(_) => Code::Other,
         }
     }
 }
@@ -137,6 +150,7 @@ impl fmt::Display for Failure {
             Failure::Invalid(message) => f.write_str(message),
             Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
             Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
+            #[cfg(feature = "mock")]
             Failure::Listen { addr, source } => {
                 write!(f, "the sandbox cannot listen on {addr}: {source}")?;
                 match source.kind() {
@@ -149,7 +163,14 @@ impl fmt::Display for Failure {
                     _ => Ok(()),
                 }
             }
+            #[cfg(feature = "mock")]
             Failure::Signal(e) => write!(f, "cannot watch for Ctrl-C: {e}"),
+            #[cfg(not(feature = "mock"))]
+            Failure::NotBuilt(feature) => write!(
+                f,
+                "this po-hpp was built without the `{feature}` feature: reinstall it with the \
+                 default features to get `po-hpp {feature}`"
+            ),
         }
     }
 }

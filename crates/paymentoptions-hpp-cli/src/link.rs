@@ -10,7 +10,8 @@ use crate::exit::Failure;
 use crate::generated::HppLinkRequestArgs;
 use crate::stdio;
 
-/// Builds the request, sends it, and prints the link's URL (or, with `--json`, the response).
+/// Builds the request, sends it, and prints the link's URL on stdout and its id on stderr (or,
+/// with `--json`, the whole response on stdout).
 pub async fn create(args: CreateArgs) -> Result<(), Failure> {
     let CreateArgs {
         body,
@@ -31,7 +32,11 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
     if json {
         stdio::print_json(link.response())
     } else {
-        stdio::print(link.url().as_str())
+        // stdout stays the URL alone, for `URL=$(po-hpp link create ...)`; the id, which the
+        // sandbox's control API and PaymentOptions' support ask for, goes where people read.
+        stdio::print(link.url().as_str())?;
+        stdio::note(&format!("link id: {}", link.id()));
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ mod exit;
 #[allow(clippy::all, clippy::pedantic)]
 mod generated;
 mod link;
+#[cfg(feature = "mock")]
 mod mock;
 mod notification;
 mod stdio;
@@ -38,8 +39,11 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
         Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+        #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args).await,
         Command::Operation(op) => operation(op).await,
+        #[cfg(not(feature = "mock"))]
+        Command::Mock { .. } => Err(exit::Failure::NotBuilt("mock")),
     };
     match result {
         Ok(()) => Code::Ok.into(),

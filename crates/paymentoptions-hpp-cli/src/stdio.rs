@@ -31,3 +31,9 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
         serde_json::to_string_pretty(value).map_err(|e| Failure::Output(io::Error::other(e)))?;
     print(&text)
 }
+
+/// Writes `text` and a newline to stderr, for people; a failed write is ignored, since the
+/// result has already been written to stdout.
+pub fn note(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}

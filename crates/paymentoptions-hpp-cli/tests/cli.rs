@@ -56,12 +56,16 @@ fn fixture_json(name: &str) -> Value {
     serde_json::from_slice(&fixture_bytes(name)).unwrap()
 }
 
-/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` variables in `env`, and `stdin`.
+/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` and proxy variables in `env`, and `stdin`.
 async fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
     command.args(args);
     for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
+        let name_text = name.to_string_lossy();
+        // A proxy from the test's environment would change what a connection failure is.
+        if name_text.starts_with("PAYMENTOPTIONS_")
+            || name_text.to_ascii_lowercase().ends_with("_proxy")
+        {
             command.env_remove(name);
         }
     }
@@ -120,6 +124,15 @@ fn only_request(server: &TestServer) -> Recorded {
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "exactly one request expected");
     requests.into_iter().next().unwrap()
+}
+
+/// What `link create` prints on stderr for the example response: the link id, for people.
+fn example_id_line() -> String {
+    let id = fixture_json("hpp-link-response.json")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    format!("link id: {id}\n")
 }
 
 fn example_url() -> String {
@@ -212,8 +225,9 @@ async fn body_file_is_sent_exactly_and_the_url_printed() {
     )
     .await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    // stdout is the URL alone (for scripts); the id is on stderr.
     assert_eq!(run.stdout, format!("{}\n", example_url()));
-    assert_eq!(run.stderr, "");
+    assert_eq!(run.stderr, example_id_line());
     assert_example_request_arrived(&server);
 }
 
@@ -234,6 +248,7 @@ async fn flags_build_exactly_the_example_request() {
     let run = run_against(&server, &args, None).await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     assert_eq!(run.stdout, format!("{}\n", example_url()));
+    assert_eq!(run.stderr, example_id_line());
     assert_example_request_arrived(&server);
 }
 
@@ -283,6 +298,8 @@ async fn json_prints_the_whole_response() {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(printed, fixture_json("hpp-link-response.json"));
+    // The id is in the JSON already: nothing else is printed.
+    assert_eq!(run.stderr, "");
 }
 
 #[tokio::test]
@@ -514,15 +531,38 @@ async fn a_key_echoed_by_the_server_is_redacted() {
 
 #[tokio::test]
 async fn connection_refused_exits_7() {
-    let url = format!("http://127.0.0.1:{}", refused_port());
+    let port = refused_port();
+    let url = format!("http://127.0.0.1:{port}");
     let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
     let env = [
         ("PAYMENTOPTIONS_API_KEY", KEY),
         ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
     ];
-    run(&args, &env, None)
-        .await
-        .assert_failed(7, &["could not connect"]);
+    let run = run(&args, &env, None).await;
+    run.assert_failed(
+        7,
+        &[&format!(
+            "could not connect to PaymentOptions (127.0.0.1:{port} refused the connection"
+        )],
+    );
+    assert!(!run.stderr.contains("DNS"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn dns_failure_exits_7_naming_the_host() {
+    // `.invalid` never resolves (RFC 2606); no proxy variable may turn the lookup into a
+    // connection to the proxy, so `run` starts po-hpp without them.
+    let args = [
+        &["link", "create", "--base-url", "https://pay.invalid"],
+        EXAMPLE_FLAGS,
+    ]
+    .concat();
+    let run = run(&args, &[("PAYMENTOPTIONS_API_KEY", KEY)], None).await;
+    run.assert_failed(
+        7,
+        &["could not connect to PaymentOptions (DNS: the host name `pay.invalid` did not resolve"],
+    );
+    assert!(!run.stderr.contains("refused"), "{}", run.stderr);
 }
 
 #[tokio::test]
@@ -625,9 +665,38 @@ async fn help_and_readme_show_the_same_exit_codes() {
     let link_help = run(&["link", "create", "--help"], &[], None).await;
     assert!(link_help.stdout.contains("Exit codes:"));
     assert!(link_help.stdout.contains("PAYMENTOPTIONS_API_KEY"));
-    let mock_help = run(&["mock", "--help"], &[], None).await;
-    assert!(mock_help.stdout.contains("Exit codes:"));
-    assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
+    if cfg!(feature = "mock") {
+        let mock_help = run(&["mock", "--help"], &[], None).await;
+        assert!(mock_help.stdout.contains("Exit codes:"));
+        assert!(mock_help.stdout.contains("4242 4242 4242 4242"));
+    }
+}
+
+/// A po-hpp built without the `mock` feature (`cargo install --no-default-features`) says so,
+/// rather than calling `mock` an unknown command. `cargo test -p paymentoptions-hpp-cli
+/// --no-default-features --test cli` runs it.
+#[cfg(not(feature = "mock"))]
+#[tokio::test]
+async fn a_build_without_the_mock_feature_says_how_to_get_it() {
+    for args in [
+        &["mock"][..],
+        &["mock", "--port", "8080"],
+        &["mock", "--help"],
+    ] {
+        run(args, &[], None)
+            .await
+            .assert_failed(2, &["without the `mock` feature", "default features"]);
+    }
+    // The command list does not offer it.
+    let help = run(&["--help"], &[], None).await;
+    assert!(
+        !help
+            .stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("mock ")),
+        "{}",
+        help.stdout
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! `po-hpp mock` as a user runs it: the real binary listening on 127.0.0.1, used by
 //! `po-hpp link create` and inspected through its control API.
+#![cfg(feature = "mock")]
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -144,6 +145,11 @@ async fn link_create_works_against_the_sandbox() {
     let links = links.as_array().expect("an array of links");
     assert_eq!(links.len(), 1, "{links:?}");
     assert_eq!(links[0]["url"], url);
+    // The id printed on stderr is the one the control API knows the link by.
+    assert_eq!(
+        created.stderr,
+        format!("link id: {}\n", links[0]["id"].as_str().unwrap())
+    );
     assert_eq!(links[0]["state"], "open");
     assert_eq!(links[0]["request"]["amount"], 1000);
     assert_eq!(links[0]["request"]["merchant_txn_ref"], "ORDER-1001");

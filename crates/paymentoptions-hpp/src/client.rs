@@ -7,7 +7,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use paymentoptions_hpp_client::api::{self, Operation};
@@ -19,6 +18,7 @@ use url::Url;
 use crate::config::{ApiKey, ClientBuilder, check_base_url};
 use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
 use crate::link::{Link, LinkRequest};
+use crate::platform::{self, Stopwatch};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::validation::Checker;
 
@@ -58,6 +58,9 @@ struct Inner {
     max_response_bytes: usize,
     /// The distinct keys, only to scrub them from response bodies a server might echo them in.
     keys: Vec<ApiKey>,
+    /// Set on each request: the fetch backend has no client-wide timeout.
+    #[cfg(target_arch = "wasm32")]
+    timeout: std::time::Duration,
 }
 
 impl fmt::Debug for Client {
@@ -123,28 +126,26 @@ impl Client {
         }
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
-        #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+        #[cfg(all(
+            feature = "rustls-ring",
+            not(feature = "rustls"),
+            not(target_arch = "wasm32")
+        ))]
         install_ring_provider();
-        let mut http = reqwest::Client::builder()
+        platform::seed_jitter();
+        let http = reqwest::Client::builder()
             .default_headers(headers)
-            .user_agent(b.user_agent.as_str())
-            .connect_timeout(b.connect_timeout)
-            .timeout(b.timeout)
-            // A link-creation endpoint has no reason to redirect, and following one would carry
-            // `x-api-key` (which reqwest does not know to be secret) to another host.
-            .redirect(reqwest::redirect::Policy::none());
-        if b.http2_prior_knowledge {
-            http = http.http2_prior_knowledge();
-        }
-        if b.proxy.is_none() && crate::config::is_loopback(&base_url) {
-            // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
-            http = http.no_proxy();
-        }
-        if let Some(proxy) = &b.proxy {
-            let proxy = reqwest::Proxy::all(proxy)
-                .map_err(|e| ConfigError::new("proxy", format!("not a usable proxy URL: {e}")))?;
-            http = http.proxy(proxy);
-        }
+            .user_agent(b.user_agent.as_str());
+        #[cfg(not(target_arch = "wasm32"))]
+        let http = native_settings(
+            http,
+            (b.connect_timeout, b.timeout),
+            b.http2_prior_knowledge,
+            b.proxy.as_deref(),
+            &base_url,
+        )?;
+        #[cfg(target_arch = "wasm32")]
+        wasm_settings(b.proxy.is_some(), b.http2_prior_knowledge)?;
         let http = http
             .build()
             .map_err(|e| ConfigError::new("http_client", e.to_string()))?;
@@ -173,6 +174,8 @@ impl Client {
                 merchant_id,
                 merchant_email,
                 retry: b.retry,
+                #[cfg(target_arch = "wasm32")]
+                timeout: b.timeout,
                 max_response_bytes: b.max_response_bytes,
                 keys,
             }),
@@ -259,7 +262,7 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         async move {
-            let started = Instant::now();
+            let started = Stopwatch::start();
             let mut attempt = 1;
             let result = loop {
                 let result = self.attempt(&method, &url, body.as_ref()).await;
@@ -275,7 +278,7 @@ impl Client {
                             status = error.status(),
                             "retrying"
                         );
-                        tokio::time::sleep(delay).await;
+                        platform::sleep(delay).await;
                         attempt += 1;
                     }
                     None => break Err(error),
@@ -283,7 +286,7 @@ impl Client {
             };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            span.record("duration_ms", started.elapsed_ms());
             match &result {
                 Ok((status, _)) => {
                     span.record("status", status);
@@ -314,13 +317,16 @@ impl Client {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
+        #[cfg(target_arch = "wasm32")]
+        let request = request.timeout(self.inner.timeout);
+        #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
         let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            .and_then(|v| parse_retry_after(v, platform::now()));
         let success = response.status().is_success();
         let limit = self.inner.max_response_bytes;
         let announced = response.content_length();
@@ -337,6 +343,9 @@ impl Client {
                 b"",
             ))));
         }
+        // The fetch backend has no `chunk()`: the body arrives whole, then the limit applies.
+        #[cfg(target_arch = "wasm32")]
+        let mut response = platform::WholeBody::new(response);
         // One allocation for a body whose length is announced; the limit caps what a header
         // can make the client reserve.
         let mut buf = Vec::with_capacity(announced.map_or(0, |n| n.min(limit as u64) as usize));
@@ -382,10 +391,63 @@ impl Client {
     }
 }
 
+/// The settings only reqwest's native backend has (the fetch backend leaves them to the
+/// JavaScript host's `fetch`).
+#[cfg(not(target_arch = "wasm32"))]
+fn native_settings(
+    http: reqwest::ClientBuilder,
+    (connect_timeout, timeout): (std::time::Duration, std::time::Duration),
+    http2_prior_knowledge: bool,
+    proxy: Option<&str>,
+    base_url: &Url,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
+    let mut http = http
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        // A link-creation endpoint has no reason to redirect, and following one would carry
+        // `x-api-key` (which reqwest does not know to be secret) to another host.
+        .redirect(reqwest::redirect::Policy::none());
+    if http2_prior_knowledge {
+        http = http.http2_prior_knowledge();
+    }
+    if proxy.is_none() && crate::config::is_loopback(base_url) {
+        // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
+        http = http.no_proxy();
+    }
+    if let Some(proxy) = proxy {
+        let proxy = reqwest::Proxy::all(proxy)
+            .map_err(|e| ConfigError::new("proxy", format!("not a usable proxy URL: {e}")))?;
+        http = http.proxy(proxy);
+    }
+    Ok(http)
+}
+
+/// Refuses the settings the fetch backend cannot honour, rather than dropping them silently.
+#[cfg(target_arch = "wasm32")]
+fn wasm_settings(proxy: bool, http2_prior_knowledge: bool) -> Result<(), ConfigError> {
+    if proxy {
+        return Err(ConfigError::new(
+            "proxy",
+            "not supported on wasm32: requests go through the host's fetch, which picks the route",
+        ));
+    }
+    if http2_prior_knowledge {
+        return Err(ConfigError::new(
+            "http2_prior_knowledge",
+            "not supported on wasm32: the host's fetch picks the HTTP version",
+        ));
+    }
+    Ok(())
+}
+
 /// With `rustls-ring` (and not `rustls`), reqwest has no rustls crypto provider of its own and
 /// panics when building a client without a process default: install ring's, unless the
 /// application installed one already (then that one is used).
-#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+#[cfg(all(
+    feature = "rustls-ring",
+    not(feature = "rustls"),
+    not(target_arch = "wasm32")
+))]
 fn install_ring_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Another thread may win the race to install one: either way, one is installed.
@@ -496,7 +558,13 @@ where
 }
 
 fn transport_error(e: reqwest::Error) -> Error {
-    let kind = if e.is_connect() {
+    // A failed fetch does not say whether the request left (there is no `is_connect` on wasm):
+    // it counts as possibly sent, so the default policy does not retry it.
+    #[cfg(not(target_arch = "wasm32"))]
+    let connect = e.is_connect();
+    #[cfg(target_arch = "wasm32")]
+    let connect = false;
+    let kind = if connect {
         TransportErrorKind::Connect
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
@@ -505,12 +573,19 @@ fn transport_error(e: reqwest::Error) -> Error {
     };
     // reqwest's own message is generic ("error sending request for url (...)"); the innermost
     // cause says what happened. Neither carries headers, so no key can leak here.
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message = format!("{message}: {s}");
-        source = s.source();
-    }
+    let summary = match kind {
+        TransportErrorKind::Connect => crate::error::connect_summary(&e, e.url()),
+        _ => None,
+    };
+    let message = summary.unwrap_or_else(|| {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message = format!("{message}: {s}");
+            source = s.source();
+        }
+        message
+    });
     Error::Transport(TransportError {
         kind,
         attempts: 1,

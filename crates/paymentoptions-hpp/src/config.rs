@@ -194,7 +194,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long connecting (DNS, TCP, TLS) may take (default 10 s).
+    /// How long connecting (DNS, TCP, TLS) may take (default 10 s). No effect on wasm32,
+    /// where the host's `fetch` connects: only [`timeout`](Self::timeout) applies there.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -216,6 +217,8 @@ impl ClientBuilder {
     ///
     /// Without it, the `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` environment variables apply, except
     /// to a loopback base URL (a local sandbox), which is always reached directly.
+    ///
+    /// On wasm32, `build` refuses it: requests go through the host's `fetch`.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
@@ -262,12 +265,14 @@ impl ClientBuilder {
     /// assert!(format!("{client:?}").contains("127.0.0.1:8080"));
     /// # Ok::<(), paymentoptions_hpp::Error>(())
     /// ```
+    ///
+    /// On wasm32, `build` refuses it: the host's `fetch` picks the HTTP version.
     pub fn http2_prior_knowledge(mut self) -> Self {
         self.http2_prior_knowledge = true;
         self
     }
 
-    /// A builder from the process environment; see [`env`](crate::config::env) for the variables.
+    /// A builder from the process environment; see [`env`](mod@env) for the variables.
     pub fn from_env() -> Self {
         Self::from_env_with(|name| std::env::var(name).ok())
     }

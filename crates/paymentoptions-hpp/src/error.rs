@@ -285,6 +285,51 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// A short account of a failure to connect whose cause a person can act on: the host name did
+/// not resolve (a typo, or no network), or nothing listens at the address (the server, or the
+/// sandbox, is not running). `None` for any other cause (TLS, ...), which is then shown in full.
+///
+/// Both causes otherwise read alike: the same generic "error sending request" chain, the whole
+/// URL included, repeated for nothing.
+pub(crate) fn connect_summary(
+    error: &(dyn std::error::Error + 'static),
+    url: Option<&url::Url>,
+) -> Option<String> {
+    let host = url.and_then(url::Url::host_str);
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        // hyper-util and reqwest name a failed lookup so; the resolver's own message (e.g.
+        // "Name or service not known") is the innermost cause.
+        let text = e.to_string();
+        if text == "dns error" || text == "error resolving DNS" {
+            let mut innermost = e;
+            while let Some(next) = innermost.source() {
+                innermost = next;
+            }
+            let why = if std::ptr::addr_eq(innermost, e) {
+                "no address found".to_string()
+            } else {
+                innermost.to_string()
+            };
+            return Some(match host {
+                Some(host) => format!("DNS: the host name `{host}` did not resolve: {why}"),
+                None => format!("DNS: the host name did not resolve: {why}"),
+            });
+        }
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            let port = url.and_then(url::Url::port_or_known_default);
+            return Some(match (host, port) {
+                (Some(host), Some(port)) => format!("{host}:{port} refused the connection"),
+                _ => "the server refused the connection".to_string(),
+            });
+        }
+        cause = e.source();
+    }
+    None
+}
+
 /// A response body that does not match the API's schema.
 #[derive(Debug, Clone)]
 pub struct DecodeError {

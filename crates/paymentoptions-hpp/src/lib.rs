@@ -52,6 +52,7 @@ mod json;
 pub mod link;
 pub mod money;
 pub mod notification;
+mod platform;
 pub mod retry;
 pub mod validation;
 
