@@ -234,13 +234,18 @@ impl Client {
             path = path.replace(&format!("{{{}}}", rule.path), &encode_segment(value));
         }
         checker.finish()?;
-        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
+        let url = format!(
+            "{}{path}",
+            self.inner.base_url.as_str().trim_end_matches('/')
+        );
         let url = Url::parse(&url).map_err(|e| {
-            ConfigError::new("base_url", format!("does not make a valid URL for {}: {e}", op.id))
+            ConfigError::new(
+                "base_url",
+                format!("does not make a valid URL for {}: {e}", op.id),
+            )
         })?;
-        let body = body.map(|b| {
-            Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes"))
-        });
+        let body = body
+            .map(|b| Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes")));
         self.send(op, url, body).await
     }
 

@@ -27,16 +27,23 @@ fn client_for(server: &TestServer) -> ClientBuilder {
 
 /// The page's example request, built through the builder.
 fn page_example() -> LinkRequest {
-    let address = |email: &str| {
-        AddressBuilder::new()
-            .country("JP")
-            .email(email)
-            .phone_number("8112345678")
-            .address1("1-2-3 Shinjuku")
-            .city("Shinjuku-ku")
-            .state("Tokyo")
-            .postal_code("1600022")
-    };
+    // The two addresses differ only in their e-mail's local part.
+    let [billing, shipping] = ["billing", "shipping"].map(|kind| {
+        let fields: [(fn(AddressBuilder, String) -> AddressBuilder, String); 7] = [
+            (AddressBuilder::country, "JP".into()),
+            (AddressBuilder::email, format!("{kind}@testemail.com")),
+            (AddressBuilder::phone_number, "8112345678".into()),
+            (AddressBuilder::address1, "1-2-3 Shinjuku".into()),
+            (AddressBuilder::city, "Shinjuku-ku".into()),
+            (AddressBuilder::state, "Tokyo".into()),
+            (AddressBuilder::postal_code, "1600022".into()),
+        ];
+        fields
+            .into_iter()
+            .fold(AddressBuilder::new(), |address, (set, value)| {
+                set(address, value)
+            })
+    });
     LinkRequest::builder()
         .webhook_url("https://merchant.example.com/webhooks/paymentoptions")
         .success_url("http://www.successurl.com/")
@@ -48,8 +55,8 @@ fn page_example() -> LinkRequest {
         .merchant_txn_ref("2003089893366DTEST")
         .payment_method_type("scheme")
         .store_payment_method(true)
-        .billing_address(address("billing@testemail.com"))
-        .shipping_address(address("shipping@testemail.com"))
+        .billing_address(billing)
+        .shipping_address(shipping)
         .build()
         .unwrap()
 }
