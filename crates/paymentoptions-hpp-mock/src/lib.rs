@@ -30,6 +30,7 @@ mod api;
 pub mod control;
 mod delivery;
 mod echo;
+mod guard;
 mod money;
 mod overload;
 mod page;
@@ -200,6 +201,18 @@ pub(crate) struct Shared {
     pub(crate) in_flight: tokio::sync::Semaphore,
     /// The permits `in_flight` started with.
     pub(crate) max_in_flight: usize,
+    /// The addresses this sandbox answers as (see [`guard`]).
+    pub(crate) own: guard::OwnAddresses,
+    /// A random value its notifications carry in [`guard::SENDER_HEADER`], so that one that
+    /// reaches the sandbox itself is recognised and refused.
+    pub(crate) sender_id: String,
+}
+
+impl Shared {
+    /// Why a notification to `url` would reach this sandbox, if it would.
+    pub(crate) fn own_address(&self, url: &str) -> Option<String> {
+        self.own.own_url(url)
+    }
 }
 
 /// Request fields the create response echoes: the response schema's properties.
@@ -246,6 +259,8 @@ impl MockServer {
             .unwrap_or_else(|| base_url.clone());
         let in_flight = overload::semaphore(config.max_concurrent_requests);
         let shared = Arc::new(Shared {
+            own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
+            sender_id: format!("{:032x}", fastrand::u128(..)),
             max_in_flight: in_flight.available_permits(),
             in_flight,
             base_url,
@@ -293,18 +308,34 @@ impl MockServer {
 
     /// Every link still held, oldest first.
     pub fn links(&self) -> Vec<LinkView> {
-        self.shared.store.lock().expect("store lock").links()
+        let snapshots = self
+            .shared
+            .store
+            .lock()
+            .expect("store lock")
+            .link_snapshots(0, usize::MAX);
+        snapshots
+            .into_iter()
+            .map(store::LinkSnapshot::view)
+            .collect()
     }
 
     /// One link.
     pub fn link(&self, id: Uuid) -> Option<LinkView> {
-        let store = self.shared.store.lock().expect("store lock");
-        store.link(&id).map(LinkRecord::view)
+        let snapshot = {
+            let store = self.shared.store.lock().expect("store lock");
+            store.link(&id).map(LinkRecord::snapshot)
+        };
+        snapshot.map(store::LinkSnapshot::view)
     }
 
     /// Every notification delivery still held, oldest first.
     pub fn deliveries(&self) -> Vec<DeliveryView> {
-        self.shared.store.lock().expect("store lock").deliveries()
+        self.shared
+            .store
+            .lock()
+            .expect("store lock")
+            .deliveries(0, usize::MAX)
     }
 
     /// Completes a link as a customer would on the hosted page (for a link created without an
@@ -531,6 +562,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             overload::shed,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            guard::check,
         ))
         .with_state(shared)
 }

@@ -93,9 +93,12 @@ pub(crate) async fn no_store(mut response: Response) -> Response {
 }
 
 fn find(shared: &Shared, token: &str) -> Option<LinkView> {
-    let store = shared.store.lock().expect("store lock");
-    let id = store.id_for_token(token)?;
-    store.link(&id).map(LinkRecord::view)
+    let snapshot = {
+        let store = shared.store.lock().expect("store lock");
+        let id = store.id_for_token(token)?;
+        store.link(&id).map(LinkRecord::snapshot)
+    };
+    snapshot.map(crate::store::LinkSnapshot::view)
 }
 
 type FieldErrors = Vec<(&'static str, String)>;
