@@ -67,15 +67,22 @@ impl Page {
     }
 }
 
-/// `items` as a JSON array with `X-Total-Count` and, when more follow, a `Link` to them.
+/// `items` (a JSON array) with `X-Total-Count` and, when more follow, a `Link` to them.
 fn page_response(
     route: &str,
-    items: impl serde::Serialize,
+    items: Vec<u8>,
     offset: usize,
     limit: usize,
     total: usize,
 ) -> Response {
-    let mut response = axum::Json(items).into_response();
+    let mut response = (
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        items,
+    )
+        .into_response();
     let headers = response.headers_mut();
     headers.insert("x-total-count", total.into());
     let next = offset.saturating_add(limit);
@@ -122,16 +129,33 @@ async fn links(
         Ok(l) => l,
         Err(r) => return r,
     };
+    // One listing at a time: a page can be megabytes, and parallel ones only add memory.
+    let Ok(_turn) = shared.listing.acquire().await else {
+        return bad_query("the sandbox is stopping");
+    };
     let (total, snapshots) = {
         let store = shared.store.lock().expect("store lock");
         (store.link_count(), store.link_snapshots(page.offset, limit))
     };
-    // Parsed after the lock is released: creates do not wait for a listing.
-    let views: Vec<_> = snapshots
-        .into_iter()
-        .map(crate::store::LinkSnapshot::view)
-        .collect();
-    page_response("links", views, page.offset, limit, total)
+    // Parsed and written after the lock is released, on a blocking thread: creates wait
+    // neither for the lock nor for an async worker.
+    let body = tokio::task::spawn_blocking(move || {
+        let views: Vec<_> = snapshots
+            .into_iter()
+            .map(crate::store::LinkSnapshot::view)
+            .collect();
+        serde_json::to_vec(&views)
+    })
+    .await;
+    match body {
+        Ok(Ok(raw)) => page_response("links", raw, page.offset, limit, total),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the listing could not be written",
+            None,
+        ),
+    }
 }
 
 fn no_such_link() -> Response {
@@ -209,11 +233,23 @@ async fn deliveries(
         Ok(l) => l,
         Err(r) => return r,
     };
+    let Ok(_turn) = shared.listing.acquire().await else {
+        return bad_query("the sandbox is stopping");
+    };
     let (total, items) = {
         let store = shared.store.lock().expect("store lock");
         (store.delivery_count(), store.deliveries(page.offset, limit))
     };
-    page_response("deliveries", items, page.offset, limit, total)
+    let body = tokio::task::spawn_blocking(move || serde_json::to_vec(&items)).await;
+    match body {
+        Ok(Ok(raw)) => page_response("deliveries", raw, page.offset, limit, total),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the listing could not be written",
+            None,
+        ),
+    }
 }
 
 async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {

@@ -201,6 +201,8 @@ pub(crate) struct Shared {
     pub(crate) in_flight: tokio::sync::Semaphore,
     /// The permits `in_flight` started with.
     pub(crate) max_in_flight: usize,
+    /// Listings are built one at a time (see [`control`]).
+    pub(crate) listing: tokio::sync::Semaphore,
     /// The addresses this sandbox answers as (see [`guard`]).
     pub(crate) own: guard::OwnAddresses,
     /// A random value its notifications carry in [`guard::SENDER_HEADER`], so that one that
@@ -261,6 +263,7 @@ impl MockServer {
         let shared = Arc::new(Shared {
             own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
             sender_id: format!("{:032x}", fastrand::u128(..)),
+            listing: tokio::sync::Semaphore::new(1),
             max_in_flight: in_flight.available_permits(),
             in_flight,
             base_url,
