@@ -53,16 +53,15 @@ struct Page {
 }
 
 impl Page {
-    fn limit(&self) -> Result<usize, Response> {
-        match self.limit {
-            None => Ok(DEFAULT_PAGE),
-            Some(n @ 1..=MAX_PAGE) => Ok(n),
-            Some(_) => Err(error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                format!("limit must be 1..={MAX_PAGE}"),
-                Some("limit"),
-            )),
+    /// `(offset, limit)`, or why the query is refused.
+    fn read(
+        query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<(usize, usize), String> {
+        let Query(page) = query.map_err(|e| e.body_text())?;
+        match page.limit {
+            None => Ok((page.offset, DEFAULT_PAGE)),
+            Some(n @ 1..=MAX_PAGE) => Ok((page.offset, n)),
+            Some(n) => Err(format!("limit {n} is not in 1..={MAX_PAGE}")),
         }
     }
 }
@@ -96,12 +95,12 @@ fn page_response(
     response
 }
 
-/// A bad query string, named.
-fn bad_query(e: impl std::fmt::Display) -> Response {
+/// A refused listing query.
+fn bad_query(message: impl std::fmt::Display) -> Response {
     error(
         StatusCode::BAD_REQUEST,
         "invalid_request",
-        format!("expected ?offset=<n>&limit=<1..={MAX_PAGE}>: {e}"),
+        format!("expected ?offset=<n>&limit=<1..={MAX_PAGE}>: {message}"),
         None,
     )
 }
@@ -121,21 +120,22 @@ async fn links(
     State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Query(page) = match page {
+    let (offset, limit) = match Page::read(page) {
         Ok(p) => p,
-        Err(e) => return bad_query(e),
-    };
-    let limit = match page.limit() {
-        Ok(l) => l,
-        Err(r) => return r,
+        Err(m) => return bad_query(m),
     };
     // One listing at a time: a page can be megabytes, and parallel ones only add memory.
     let Ok(_turn) = shared.listing.acquire().await else {
-        return bad_query("the sandbox is stopping");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the sandbox is stopping",
+            None,
+        );
     };
     let (total, snapshots) = {
         let store = shared.store.lock().expect("store lock");
-        (store.link_count(), store.link_snapshots(page.offset, limit))
+        (store.link_count(), store.link_snapshots(offset, limit))
     };
     // Parsed and written after the lock is released, on a blocking thread: creates wait
     // neither for the lock nor for an async worker.
@@ -148,7 +148,7 @@ async fn links(
     })
     .await;
     match body {
-        Ok(Ok(raw)) => page_response("links", raw, page.offset, limit, total),
+        Ok(Ok(raw)) => page_response("links", raw, offset, limit, total),
         _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -225,24 +225,25 @@ async fn deliveries(
     State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Query(page) = match page {
+    let (offset, limit) = match Page::read(page) {
         Ok(p) => p,
-        Err(e) => return bad_query(e),
-    };
-    let limit = match page.limit() {
-        Ok(l) => l,
-        Err(r) => return r,
+        Err(m) => return bad_query(m),
     };
     let Ok(_turn) = shared.listing.acquire().await else {
-        return bad_query("the sandbox is stopping");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the sandbox is stopping",
+            None,
+        );
     };
     let (total, items) = {
         let store = shared.store.lock().expect("store lock");
-        (store.delivery_count(), store.deliveries(page.offset, limit))
+        (store.delivery_count(), store.deliveries(offset, limit))
     };
     let body = tokio::task::spawn_blocking(move || serde_json::to_vec(&items)).await;
     match body {
-        Ok(Ok(raw)) => page_response("deliveries", raw, page.offset, limit, total),
+        Ok(Ok(raw)) => page_response("deliveries", raw, offset, limit, total),
         _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

@@ -346,12 +346,6 @@ impl Store {
         self.delivery_tasks.remove(id);
     }
 
-    /// How many delivery tasks are running (for tests of the bound).
-    #[cfg(test)]
-    pub(crate) fn delivery_tasks(&self) -> usize {
-        self.delivery_tasks.len()
-    }
-
     pub(crate) fn delivery(&self, id: &Uuid) -> Option<&DeliveryView> {
         self.deliveries.get(id)
     }

@@ -442,7 +442,9 @@ async fn a_large_listing_does_not_stall_creates() {
     }
     stop.store(true, Ordering::SeqCst);
     let pages: usize = readers.join_all().await.into_iter().sum();
-    eprintln!("slowest of 20 creates next to four listing readers: {slowest:?} ({pages} pages of 1000 links)");
+    eprintln!(
+        "slowest of 20 creates next to four listing readers: {slowest:?} ({pages} pages of 1000 links)"
+    );
     assert!(pages >= 4, "the readers did page ({pages} pages)");
     assert!(
         slowest < Duration::from_millis(100),
