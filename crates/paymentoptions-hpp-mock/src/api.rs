@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::Shared;
 use crate::echo::LinkResponse;
+use crate::server::Shared;
 use crate::store::{LinkRecord, LinkState};
 
 /// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
@@ -133,6 +133,7 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         id,
         url: &url,
         request: &request,
+        fields: &shared.echoed_fields,
     }
     .to_vec(bytes.len() + url.len() + 64);
     let link = LinkRecord {

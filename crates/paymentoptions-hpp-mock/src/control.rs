@@ -32,8 +32,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::api::error;
+use crate::completion::{CompleteError, CustomerInput, complete};
+use crate::delivery;
+use crate::server::Shared;
 use crate::store::{DeliveryState, Fault, Outcome};
-use crate::{CompleteError, CustomerInput, Shared, complete, delivery};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;

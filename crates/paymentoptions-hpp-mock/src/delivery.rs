@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::Shared;
-use crate::store::{Attempt, DeliveryState};
+use crate::server::Shared;
+use crate::views::{Attempt, DeliveryState};
 
 /// How notifications are retried.
 ///
@@ -152,7 +152,7 @@ async fn run(shared: &Shared, id: Uuid) {
             .post(&url)
             .timeout(policy.timeout)
             .header("content-type", "application/json")
-            .header("x-mock-outcome", crate::outcome_name(outcome))
+            .header("x-mock-outcome", outcome.state().as_str())
             .header(crate::guard::SENDER_HEADER, &shared.sender_id)
             .body(serde_json::to_vec(&body).expect("a JSON value serializes"))
             .send()

@@ -22,8 +22,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use paymentoptions_hpp_client::api as spec_api;
 
-use crate::Shared;
 use crate::api::error;
+use crate::server::Shared;
 
 /// The header every notification the sandbox sends carries, with [`Shared::sender_id`].
 pub(crate) const SENDER_HEADER: &str = "x-mock-sender";
