@@ -2,7 +2,9 @@
 //! everyone else:
 //!
 //! - a request's head must arrive within `header_read_timeout` (hyper's timer, which also runs
-//!   while a kept-alive connection waits for its next request);
+//!   while a kept-alive connection waits for its next request; the first request's head is
+//!   also timed here, since hyper starts its timer only once it knows the connection speaks
+//!   HTTP/1);
 //! - its body within `body_read_timeout` (see [`body`](crate::body));
 //! - a connection silent for `idle_timeout` with no request being handled is closed (HTTP/2
 //!   included, which has no head timer);
@@ -40,6 +42,8 @@ struct Connection {
     last_activity: AtomicU64,
     /// Requests being handled on it.
     in_flight: AtomicUsize,
+    /// Whether a request has reached the router on it yet.
+    served: std::sync::atomic::AtomicBool,
     /// Told to close (to make room for a new connection).
     evict: Notify,
 }
@@ -73,6 +77,7 @@ impl Connections {
         let connection = Arc::new(Connection {
             last_activity: AtomicU64::new(self.now_ms()),
             in_flight: AtomicUsize::new(0),
+            served: std::sync::atomic::AtomicBool::new(false),
             evict: Notify::new(),
         });
         open.insert(id, connection.clone());
@@ -165,6 +170,10 @@ async fn run(
     });
     let serving = builder.serve_connection(io, service);
     tokio::pin!(serving);
+    // hyper's head timer starts only once the connection is known to be HTTP/1: bytes that
+    // could still begin the HTTP/2 preface (`P`, `PR`...) would hold it open forever.
+    let first_request = tokio::time::sleep(config.header_read_timeout);
+    tokio::pin!(first_request);
     let idle = config.idle_timeout;
     let mut shutting_down = false;
     loop {
@@ -192,6 +201,12 @@ async fn run(
                     connection
                         .last_activity
                         .store(shared.connections.now_ms(), Ordering::SeqCst);
+                }
+            }
+            _ = &mut first_request, if !connection.served.load(Ordering::SeqCst) => {
+                if !connection.served.load(Ordering::SeqCst) {
+                    tracing::debug!("no request head within header_read_timeout: connection closed");
+                    break;
                 }
             }
             _ = connection.evict.notified() => {
@@ -225,6 +240,7 @@ struct Busy(Arc<Connection>);
 impl Busy {
     fn new(connection: &Arc<Connection>) -> Self {
         connection.in_flight.fetch_add(1, Ordering::SeqCst);
+        connection.served.store(true, Ordering::SeqCst);
         Self(connection.clone())
     }
 }
