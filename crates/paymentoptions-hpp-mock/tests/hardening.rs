@@ -18,6 +18,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 
+/// The tests that time a create next to an attack take turns: each attack is heavy enough to
+/// slow the other's sandbox on a small machine.
+static TIMED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 const AUTH: [(&str, &str); 3] = [
     ("authorization", "Basic test-key"),
     ("x-api-key", "test-key"),
@@ -360,6 +364,7 @@ async fn other_web_pages_and_rebound_names_are_refused() {
 /// readers page through every link.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_large_listing_does_not_stall_creates() {
+    let _turn = TIMED.lock().await;
     const LINKS: usize = 3000;
     let mock = MockServer::start().await.unwrap();
     let base = mock.base_url().to_string();
@@ -476,6 +481,7 @@ async fn read_until_closed(
 /// `header_read_timeout`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_do_not_starve_a_normal_create() {
+    let _turn = TIMED.lock().await;
     const SLOW_BODIES: usize = 300;
     const ONE_BYTE: usize = 2000;
     const TIMEOUT: Duration = Duration::from_secs(10);
@@ -605,6 +611,7 @@ async fn slow_clients_do_not_starve_a_normal_create() {
 /// refused: sockets held open without a request cannot lock normal clients out.
 #[tokio::test]
 async fn at_the_connection_limit_the_idlest_makes_room() {
+    let _turn = TIMED.lock().await;
     use tokio::io::AsyncWriteExt;
     const MAX: usize = 50;
     let mock = MockServer::start_with(MockConfig::default().with_max_connections(MAX))
