@@ -683,3 +683,28 @@ async fn idle_connections_are_closed_busy_ones_are_not() {
     let response = r.send().await.expect("a busy connection is kept");
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// Item 7: `javascript:` and `data:` return URLs were accepted and answered with
+/// `303 Location: javascript:...`. The spec now says http(s), so the sandbox refuses them.
+#[tokio::test]
+async fn return_urls_must_be_web_addresses() {
+    let mock = MockServer::start().await.unwrap();
+    for field in ["success_url", "decline_url", "cancel_url", "webhook_url"] {
+        for url in [
+            "javascript:alert(document.cookie)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "ftp://files.example/x",
+            "//shop.example/ok",
+        ] {
+            let body = json!({"return_url": {field: url}}).to_string();
+            let (status, error) = post(&mock, &AUTH, body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field} {url}: {error}");
+            assert_eq!(error["field"], format!("return_url.{field}"), "{error}");
+        }
+        for url in ["https://shop.example/ok", "HTTP://shop.example/ok"] {
+            create(&mock, json!({"return_url": {field: url}})).await;
+        }
+    }
+    assert_eq!(mock.links().len(), 8);
+}

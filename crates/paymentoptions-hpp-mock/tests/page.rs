@@ -265,8 +265,14 @@ async fn every_page_answer_has_the_security_headers() {
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .unwrap();
-    assert!(html.contains(&format!("<style nonce=\"{nonce}\">")), "{html}");
-    assert!(html.contains(&format!("<script nonce=\"{nonce}\">")), "{html}");
+    assert!(
+        html.contains(&format!("<style nonce=\"{nonce}\">")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<script nonce=\"{nonce}\">")),
+        "{html}"
+    );
     assert_eq!(html.matches("<script").count(), 1);
     // A fresh nonce for every answer.
     let again = http().get(&url).send().await.unwrap();
