@@ -241,7 +241,7 @@ async fn every_page_answer_has_the_security_headers() {
         };
         assert_eq!(header("x-frame-options"), "DENY", "{what}");
         assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
-        assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{what}");
         assert_eq!(header("cache-control"), "no-store", "{what}");
         let csp = header("content-security-policy");
         for directive in [

@@ -8,7 +8,7 @@
 //! Every page is sent with a strict Content Security Policy (nothing loads but its own nonced
 //! style sheet and script, it cannot be framed, its form posts only to itself and the link's
 //! return URLs), `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff`,
-//! `Referrer-Policy: no-referrer` (the page's URL is its access token) and
+//! `Referrer-Policy: same-origin` (the page's URL is its access token) and
 //! `Cache-Control: no-store` (it carries customer data).
 
 mod cards;
@@ -94,7 +94,10 @@ pub(crate) async fn security_headers(mut response: Response) -> Response {
         (header::CACHE_CONTROL, "no-store"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: browsers then send `Origin: null` with the page's own form, which the
+        // guard must refuse. `same-origin` still keeps the page's URL (its access token) from the
+        // return URLs it redirects to.
+        (header::REFERRER_POLICY, "same-origin"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
