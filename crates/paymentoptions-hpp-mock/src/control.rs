@@ -4,7 +4,7 @@
 //! | --- | --- |
 //! | `GET /__mock/links?offset=0&limit=100` | links held, oldest first ([`LinkView`](crate::LinkView)), one page at a time (see below) |
 //! | `GET /__mock/links/{id}` | one link |
-//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}`: complete it without a browser ([`Completion`](crate::Completion)) |
+//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}` (or the state names `"paid"`, `"declined"`, `"cancelled"`): complete it without a browser ([`Completion`](crate::Completion)) |
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
 //! | `GET /__mock/faults` | faults still pending |
