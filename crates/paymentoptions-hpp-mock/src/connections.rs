@@ -133,6 +133,7 @@ pub(crate) async fn serve(
         ));
     }
     drop(listener);
+    drop(stop_watch);
     let _ = stopping.send(true);
     // Every connection holds a receiver: this returns when the last one has closed.
     stopping.closed().await;

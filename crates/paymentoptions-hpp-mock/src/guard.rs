@@ -224,6 +224,31 @@ mod tests {
         assert_eq!(split_authority("h:x"), None);
     }
 
+    /// A notification that reaches the sandbox by a name `own_url` does not know carries the
+    /// sandbox's own sender id, and is refused before any route runs.
+    #[tokio::test]
+    async fn a_request_carrying_the_own_sender_id_is_refused() {
+        let mock = crate::MockServer::start().await.unwrap();
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        let reset = format!("{}/__mock/reset", mock.base_url());
+        let refused = http
+            .post(&reset)
+            .header("content-type", "application/json")
+            .header(SENDER_HEADER, mock.sender_id())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        let other = http
+            .post(&reset)
+            .header("content-type", "application/json")
+            .header(SENDER_HEADER, "another sandbox")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 204);
+    }
+
     #[test]
     fn own_urls() {
         let own = OwnAddresses::new(

@@ -128,6 +128,12 @@ impl MockServer {
         self.shared.max_in_flight - self.shared.in_flight.available_permits()
     }
 
+    /// The value of this sandbox's notifications' sender header.
+    #[cfg(test)]
+    pub(crate) fn sender_id(&self) -> &str {
+        &self.shared.sender_id
+    }
+
     /// How many connections are open (see [`MockConfig::max_connections`]).
     pub fn open_connections(&self) -> usize {
         self.shared.connections.count()

@@ -422,6 +422,8 @@ async fn invalid_requests_are_refused_before_sending() {
         [
             "merchant_email: not a well-formed e-mail address",
             "return_url.success_url: not an absolute http:// or https:// URL",
+            // The spec's own rule for return URLs, checked by the generated type.
+            "return_url.success_url: doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://\"",
             "merchant_txn_ref: longer than 45 characters",
             "billing_address.country: not an ISO 3166-1 alpha-2 country code (like JP or US)",
             "billing_address.city: longer than 65 characters",
