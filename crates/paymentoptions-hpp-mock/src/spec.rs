@@ -382,8 +382,13 @@ mod tests {
                 .map(String::from)
                 .into()
         );
+        // Not a URI, and not http(s): both rules are named, on the one field.
         assert_eq!(
             fields(json!({"return_url": {"success_url": "not a uri"}})),
+            ["return_url.success_url", "return_url.success_url"]
+        );
+        assert_eq!(
+            fields(json!({"return_url": {"success_url": "javascript:alert(1)"}})),
             ["return_url.success_url"]
         );
         assert_eq!(fields(json!([1, 2])), [""]);
