@@ -135,12 +135,14 @@ mod tests {
         "shipping_address",
     ];
 
-    /// The body as the sandbox built it before: a `Value` filled field by field.
+    /// The body as the sandbox built it before: a `Value` filled field by field, in the
+    /// spec's order (which `Map` keeps when serde_json's `preserve_order` is on).
     fn as_value(id: Uuid, url: &str, request: &Value) -> Vec<u8> {
+        let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
         let mut response = json!({"id": id, "url": url});
-        for field in LISTED_BY_HAND {
-            if let Some(v) = request.get(field).filter(|v| !v.is_null()) {
-                response[field] = v.clone();
+        for field in echoed_names(&spec) {
+            if let Some(v) = request.get(&field).filter(|v| !v.is_null()) {
+                response[&field] = v.clone();
             }
         }
         serde_json::to_vec(&response).unwrap()
