@@ -272,6 +272,26 @@ async fn check_accessibility(session: &Session<'_>, expected: &[&str]) {
     assert_eq!(json!(visited), json!(expected), "the Tab order");
 }
 
+/// The page's Content Security Policy is in force in the browser: its own (nonced) style
+/// sheet applies, and a script injected into the page does not run.
+async fn check_policy(session: &Session<'_>) {
+    let probe = "var s = document.createElement('script'); s.textContent = 'window.injected = true;';\
+        document.body.appendChild(s);\
+        return {injected: window.injected === true,\
+                styled: getComputedStyle(document.querySelector('main')).maxWidth};";
+    let result = session.execute(probe, json!([])).await;
+    assert_eq!(
+        result["injected"],
+        json!(false),
+        "an injected script ran: {result}"
+    );
+    assert_eq!(
+        result["styled"],
+        json!("480px"),
+        "the page's style sheet did not apply: {result}"
+    );
+}
+
 /// The focus order of a checkout page: `amount_inputs`, the details, the card, Pay, Cancel.
 fn focus_order<'a>(amount_inputs: &[&'a str]) -> Vec<&'a str> {
     let mut order = amount_inputs.to_vec();
@@ -348,6 +368,7 @@ async fn approved_card_lands_on_the_success_url_and_notifies_the_merchant() {
     let summary = session.find("dl").await.text().await;
     assert!(summary.contains(reference), "order details: {summary:?}");
     check_accessibility(&session, &focus_order(&[])).await;
+    check_policy(&session).await;
 
     // Pay without the (required) email: the page says what is wrong and keeps what was typed,
     // except the card number and CVC.

@@ -33,10 +33,12 @@ Test cards (any future expiry MM/YY, any 3-digit CVC):
   4000 0000 0000 0002  declined
   any other number that passes the Luhn check is approved
 
-Control API (JSON), under the base URL:
-  GET  /__mock/links                     every link, with its state and transaction
+Control API (JSON; POSTs need Content-Type: application/json), under the base URL:
+  GET  /__mock/links                     links with their state and transaction, 100 a page
+                                         (?offset=&limit=, X-Total-Count, Link: rel=\"next\")
   POST /__mock/links/{id}/complete       {\"outcome\": \"pay\" | \"decline\" | \"cancel\"}, without a browser
-  GET  /__mock/deliveries                every notification, with its delivery attempts
+                                         (\"paid\", \"declined\", \"cancelled\" are accepted too)
+  GET  /__mock/deliveries                notifications with their delivery attempts, paged likewise
   POST /__mock/faults                    {\"count\": 1, \"status\": 503}: fail the next link creations
   POST /__mock/reset                     forget everything
 

@@ -45,16 +45,16 @@ impl CaptureRequestArgs {
 #[derive(Debug, clap::Args)]
 #[group(id = "HppLinkRequestArgs", multiple = true)]
 pub struct HppLinkRequestArgs {
-    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL]
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
     pub webhook_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
     pub success_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
     pub decline_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
     pub cancel_url: Option<::std::string::String>,
     /// Merchant identifier issued by PaymentOptions. [`merchant_id`: at most 128 characters]
@@ -256,16 +256,16 @@ pub struct StoredCardPaymentRequestArgs {
     /// IANA time zone name (for example `Asia/Tokyo`). [`time_zone`: at most 128 characters]
     #[arg(long, help_heading = "Request fields", value_name = "TIME_ZONE")]
     pub time_zone: Option<::std::string::String>,
-    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL]
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server). [`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
     pub webhook_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent after a successful payment. [`return_url.success_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
     pub success_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent after a declined payment. [`return_url.decline_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
     pub decline_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL]
+    /// Where the customer's browser is sent when they cancel on the hosted page. [`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`]
     #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
     pub cancel_url: Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). [`billing_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`]

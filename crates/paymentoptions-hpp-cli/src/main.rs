@@ -23,6 +23,7 @@ use crate::exit::Code;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    stdio::check_stdout();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

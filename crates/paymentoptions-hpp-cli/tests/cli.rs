@@ -727,3 +727,96 @@ async fn a_proxy_in_the_environment_does_not_capture_a_loopback_base_url() {
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     assert_example_request_arrived(&server);
 }
+
+/// `--body /dev/zero` and an endless notification are refused at the library's body limit
+/// instead of being read until memory runs out.
+#[tokio::test]
+async fn endless_inputs_are_refused_at_the_library_limit() {
+    let limit = paymentoptions_hpp::config::DEFAULT_MAX_RESPONSE_BYTES.to_string();
+    let server = TestServer::start().await;
+    run_against(&server, &["link", "create", "--body", "/dev/zero"], None)
+        .await
+        .assert_failed(4, &["/dev/zero", "larger than", &limit]);
+    assert!(server.requests().is_empty());
+    run(&["notification", "parse", "/dev/zero"], &[], None)
+        .await
+        .assert_failed(4, &["/dev/zero", "larger than", &limit]);
+    // Exactly at the limit is read (and then judged as JSON).
+    let mut at_limit = b"{\"transaction_details\": {\"id\": \"t\"}}".to_vec();
+    at_limit.resize(paymentoptions_hpp::config::DEFAULT_MAX_RESPONSE_BYTES, b' ');
+    let parsed = run(&["notification", "parse", "-"], &[], Some(&at_limit)).await;
+    assert_eq!(parsed.code, 0, "stderr: {}", parsed.stderr);
+}
+
+#[tokio::test]
+async fn a_byte_order_mark_is_named() {
+    let server = TestServer::start().await;
+    let path = std::env::temp_dir().join(format!("po-hpp-bom-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        [&b"\xEF\xBB\xBF"[..], b"{\"amount\": 1000}"].concat(),
+    )
+    .unwrap();
+    run_against(
+        &server,
+        &["link", "create", "--body", path.to_str().unwrap()],
+        None,
+    )
+    .await
+    .assert_failed(4, &["UTF-8 byte-order mark"]);
+    assert!(server.requests().is_empty());
+    let body = fixture_bytes("transaction-notification.json");
+    run(
+        &["notification", "parse", "-"],
+        &[],
+        Some(&[&b"\xEF\xBB\xBF"[..], &body].concat()),
+    )
+    .await
+    .assert_failed(4, &["UTF-8 byte-order mark"]);
+    std::fs::remove_file(path).unwrap();
+}
+
+/// With stdout closed (`>&-`), the link's URL cannot be printed: that is a failure, not exit 0.
+#[tokio::test]
+async fn a_closed_stdout_is_a_failure() {
+    let server = server_with_example_reply().await;
+    let url = server.base_url();
+    let output = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" >&-")
+        .arg(env!("CARGO_BIN_EXE_po-hpp"))
+        .args(["link", "create", "--amount", "1000", "--currency", "JPY"])
+        .env("PAYMENTOPTIONS_API_KEY", KEY)
+        .env("PAYMENTOPTIONS_BASE_URL", &url)
+        .env_remove("PAYMENTOPTIONS_X_API_KEY")
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("cannot write to stdout"), "{stderr}");
+    assert!(!stderr.contains(KEY), "{stderr}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// A key the server echoes JSON-escaped (here every character as `\uXXXX`) in an error body
+/// without a `message`, which `po-hpp` then shows raw.
+#[tokio::test]
+async fn a_key_echoed_escaped_by_the_server_is_redacted() {
+    let escaped: String = KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let server = TestServer::start().await;
+    server.push_reply(Reply::raw(
+        400,
+        "application/json",
+        format!("{{\"echo\": \"Basic {escaped}\"}}"),
+    ));
+    let args = [&["link", "create"], EXAMPLE_FLAGS].concat();
+    let run = run_against(&server, &args, None).await;
+    run.assert_failed(6, &["Basic [redacted]"]);
+    assert!(!run.stderr.contains(&escaped), "{}", run.stderr);
+}

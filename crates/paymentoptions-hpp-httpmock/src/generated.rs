@@ -83,11 +83,38 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn precondition_failed(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
                     .0
                     .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -106,6 +133,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::Shared;
 use crate::echo::LinkResponse;
+use crate::server::Shared;
 use crate::store::{LinkRecord, LinkState};
 
 /// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
@@ -49,6 +49,10 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
     // The headers by reference: axum's `HeaderMap` extractor would clone them.
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
+    // Auth first: an injected fault stands for the server failing a request it accepted.
+    if let Err(reason) = check_auth(&shared, headers) {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", reason, None);
+    }
     let fault = shared.store.lock().expect("store lock").take_fault();
     if let Some(fault) = &fault {
         if fault.delay_ms > 0 {
@@ -68,20 +72,7 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         }
     }
 
-    if let Err(reason) = check_auth(&shared, headers) {
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", reason, None);
-    }
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/json")
-        })
-        .unwrap_or(false);
+    let is_json = crate::guard::is_json(headers);
     if !is_json {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -142,6 +133,7 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         id,
         url: &url,
         request: &request,
+        fields: &shared.echoed_fields,
     }
     .to_vec(bytes.len() + url.len() + 64);
     let link = LinkRecord {
@@ -151,7 +143,7 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         state: LinkState::Open,
         created_at: chrono::Utc::now(),
         // A copy: the received `Bytes` can be a view of hyper's read buffer, which it would pin.
-        body: Box::from(&bytes[..]),
+        body: std::sync::Arc::from(&bytes[..]),
         transaction: None,
     };
     shared.store.lock().expect("store lock").insert_link(link);

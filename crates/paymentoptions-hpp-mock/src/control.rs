@@ -2,21 +2,29 @@
 //!
 //! | method and path | what it does |
 //! | --- | --- |
-//! | `GET /__mock/links` | every link held, oldest first ([`LinkView`](crate::LinkView)) |
+//! | `GET /__mock/links?offset=0&limit=100` | links held, oldest first ([`LinkView`](crate::LinkView)), one page at a time (see below) |
 //! | `GET /__mock/links/{id}` | one link |
-//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}`: complete it without a browser ([`Completion`](crate::Completion)) |
-//! | `GET /__mock/deliveries` | every notification delivery with its attempts ([`DeliveryView`](crate::DeliveryView)) |
+//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}` (or the state names `"paid"`, `"declined"`, `"cancelled"`): complete it without a browser ([`Completion`](crate::Completion)) |
+//! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
 //! | `GET /__mock/faults` | faults still pending |
 //! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false}` ([`Fault`](crate::Fault)): for the next `count` create calls |
 //! | `DELETE /__mock/faults` | clear pending faults |
 //! | `POST /__mock/reset` | forget every link, delivery and fault |
+//!
+//! `POST`s must say `Content-Type: application/json`, even without a body (see the crate's
+//! `guard` rules: this is what keeps other web pages out).
+//!
+//! Listings are paged, so that one request cannot make the sandbox build a body of every link
+//! it holds: `limit` defaults to [`DEFAULT_PAGE`] and is at most [`MAX_PAGE`]. The body is a
+//! JSON array; the `X-Total-Count` header says how many are held, and a `Link` header with
+//! `rel="next"` gives the next page while there is one.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -24,11 +32,80 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::api::error;
+use crate::completion::{CompleteError, CustomerInput, complete};
+use crate::delivery;
+use crate::server::Shared;
 use crate::store::{DeliveryState, Fault, Outcome};
-use crate::{CompleteError, CustomerInput, Shared, complete, delivery};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;
+
+/// Items in a listing page when the request names no `limit`.
+pub const DEFAULT_PAGE: usize = 100;
+/// The largest `limit` a listing page accepts.
+pub const MAX_PAGE: usize = 1000;
+
+/// `?offset=&limit=` of a listing.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+impl Page {
+    /// `(offset, limit)`, or why the query is refused.
+    fn read(
+        query: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<(usize, usize), String> {
+        let Query(page) = query.map_err(|e| e.body_text())?;
+        match page.limit {
+            None => Ok((page.offset, DEFAULT_PAGE)),
+            Some(n @ 1..=MAX_PAGE) => Ok((page.offset, n)),
+            Some(n) => Err(format!("limit {n} is not in 1..={MAX_PAGE}")),
+        }
+    }
+}
+
+/// `items` (a JSON array) with `X-Total-Count` and, when more follow, a `Link` to them.
+fn page_response(
+    route: &str,
+    items: Vec<u8>,
+    offset: usize,
+    limit: usize,
+    total: usize,
+) -> Response {
+    let mut response = (
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        items,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", total.into());
+    let next = offset.saturating_add(limit);
+    if next < total
+        && let Ok(link) = header::HeaderValue::from_str(&format!(
+            "</__mock/{route}?offset={next}&limit={limit}>; rel=\"next\""
+        ))
+    {
+        headers.insert(header::LINK, link);
+    }
+    response
+}
+
+/// A refused listing query.
+fn bad_query(message: impl std::fmt::Display) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        format!("expected ?offset=<n>&limit=<1..={MAX_PAGE}>: {message}"),
+        None,
+    )
+}
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -41,8 +118,46 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/reset", post(reset))
 }
 
-async fn links(State(shared): State<Arc<Shared>>) -> Response {
-    axum::Json(shared.store.lock().expect("store lock").links()).into_response()
+async fn links(
+    State(shared): State<Arc<Shared>>,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (offset, limit) = match Page::read(page) {
+        Ok(p) => p,
+        Err(m) => return bad_query(m),
+    };
+    // One listing at a time: a page can be megabytes, and parallel ones only add memory.
+    let Ok(_turn) = shared.listing.acquire().await else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the sandbox is stopping",
+            None,
+        );
+    };
+    let (total, snapshots) = {
+        let store = shared.store.lock().expect("store lock");
+        (store.link_count(), store.link_snapshots(offset, limit))
+    };
+    // Parsed and written after the lock is released, on a blocking thread: creates wait
+    // neither for the lock nor for an async worker.
+    let body = tokio::task::spawn_blocking(move || {
+        let views: Vec<_> = snapshots
+            .into_iter()
+            .map(crate::store::LinkSnapshot::view)
+            .collect();
+        serde_json::to_vec(&views)
+    })
+    .await;
+    match body {
+        Ok(Ok(raw)) => page_response("links", raw, offset, limit, total),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the listing could not be written",
+            None,
+        ),
+    }
 }
 
 fn no_such_link() -> Response {
@@ -53,9 +168,12 @@ async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
     let Ok(id) = id.parse::<Uuid>() else {
         return no_such_link();
     };
-    let store = shared.store.lock().expect("store lock");
-    match store.link(&id) {
-        Some(r) => axum::Json(r.view()).into_response(),
+    let snapshot = {
+        let store = shared.store.lock().expect("store lock");
+        store.link(&id).map(crate::store::LinkRecord::snapshot)
+    };
+    match snapshot {
+        Some(s) => axum::Json(s.view()).into_response(),
         None => no_such_link(),
     }
 }
@@ -105,8 +223,36 @@ async fn complete_link(
     }
 }
 
-async fn deliveries(State(shared): State<Arc<Shared>>) -> Response {
-    axum::Json(shared.store.lock().expect("store lock").deliveries()).into_response()
+async fn deliveries(
+    State(shared): State<Arc<Shared>>,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (offset, limit) = match Page::read(page) {
+        Ok(p) => p,
+        Err(m) => return bad_query(m),
+    };
+    let Ok(_turn) = shared.listing.acquire().await else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the sandbox is stopping",
+            None,
+        );
+    };
+    let (total, items) = {
+        let store = shared.store.lock().expect("store lock");
+        (store.delivery_count(), store.deliveries(offset, limit))
+    };
+    let body = tokio::task::spawn_blocking(move || serde_json::to_vec(&items)).await;
+    match body {
+        Ok(Ok(raw)) => page_response("deliveries", raw, offset, limit, total),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the listing could not be written",
+            None,
+        ),
+    }
 }
 
 async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
@@ -142,6 +288,17 @@ async fn faults(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    // Whole numbers only, named: `{"count": 1.0}` is refused like `5.0` as an amount is.
+    if let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(&body)
+        && let Some((name, value)) = members.iter().find(|(_, v)| v.is_f64())
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("{name}: {value} is not an integer: write it without a fraction or exponent"),
+            Some(name),
+        );
+    }
     let fault: Fault = match serde_json::from_slice(&body) {
         Ok(f) => f,
         Err(e) => {

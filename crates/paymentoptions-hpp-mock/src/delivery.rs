@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::Shared;
-use crate::store::{Attempt, DeliveryState};
+use crate::server::Shared;
+use crate::views::{Attempt, DeliveryState};
 
 /// How notifications are retried.
 ///
@@ -100,10 +100,23 @@ impl DeliveryPolicy {
 
 /// Delivers `id` in the background, attempt after attempt, recording each.
 pub(crate) fn spawn(shared: Arc<Shared>, id: Uuid) {
-    tokio::spawn(async move { run(shared, id).await });
+    let store_handle = shared.clone();
+    let task = tokio::spawn(async move {
+        run(&shared, id).await;
+        shared
+            .store
+            .lock()
+            .expect("store lock")
+            .delivery_task_done(&id);
+    });
+    store_handle
+        .store
+        .lock()
+        .expect("store lock")
+        .set_delivery_task(id, task.abort_handle());
 }
 
-async fn run(shared: Arc<Shared>, id: Uuid) {
+async fn run(shared: &Shared, id: Uuid) {
     let policy = shared.config.delivery;
     loop {
         let Some((url, body, outcome, done)) = ({
@@ -120,12 +133,30 @@ async fn run(shared: Arc<Shared>, id: Uuid) {
             return; // reset or evicted
         };
         let at = crate::now();
+        if let Some(reason) = shared.own_address(&url) {
+            // A notification to the sandbox's own routes (`/__mock/reset`...) would act on it.
+            let mut store = shared.store.lock().expect("store lock");
+            if let Some(d) = store.delivery_mut(&id) {
+                d.attempts.push(Attempt {
+                    at,
+                    status: None,
+                    error: Some(format!(
+                        "not sent: {reason}; the sandbox never notifies itself"
+                    )),
+                });
+                d.state = DeliveryState::Failed;
+            }
+            drop(store);
+            shared.delivery_changed.notify_waiters();
+            return;
+        }
         let result = shared
             .http
             .post(&url)
             .timeout(policy.timeout)
             .header("content-type", "application/json")
-            .header("x-mock-outcome", crate::outcome_name(outcome))
+            .header("x-mock-outcome", outcome.state().as_str())
+            .header(crate::guard::SENDER_HEADER, &shared.sender_id)
             .body(serde_json::to_vec(&body).expect("a JSON value serializes"))
             .send()
             .await;

@@ -16,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Semaphore;
 
-use crate::Shared;
+use crate::server::Shared;
 
 /// The semaphore behind the limit, sized from the configuration (at least 1).
 pub(crate) fn semaphore(max_concurrent_requests: usize) -> Semaphore {

@@ -21,6 +21,8 @@ pub struct FieldError {
 /// Validates request bodies against one component schema of the spec.
 pub struct RequestValidator {
     validator: jsonschema::Validator,
+    /// The translated root schema, read again to find integers written with a fraction.
+    root: Value,
 }
 
 impl RequestValidator {
@@ -58,32 +60,113 @@ impl RequestValidator {
             .should_validate_formats(true)
             .build(&root)
             .expect("the spec's schemas compile");
-        Self { validator }
+        Self { validator, root }
     }
 
     /// Every rule `body` breaks, in document order (empty when it is valid).
+    ///
+    /// JSON Schema's `integer` also admits `5.0` and `1e3`; this sandbox refuses them, like the
+    /// client's decoder does, so that an amount is never read as "no amount" later.
     pub fn errors(&self, body: &Value) -> Vec<FieldError> {
+        let mut fractional = Vec::new();
+        non_integers(
+            &self.root,
+            &self.root,
+            body,
+            &mut Vec::new(),
+            &mut fractional,
+        );
         // Most bodies are valid: `is_valid` stops at the first failure and builds no error
         // objects, so it costs a fraction of `iter_errors`, which only invalid bodies pay for.
-        if self.validator.is_valid(body) {
+        if fractional.is_empty() && self.validator.is_valid(body) {
             return Vec::new();
         }
-        self.validator
-            .iter_errors(body)
-            .map(|e| {
-                let pointer = e.instance_path().to_string();
-                let field = pointer
-                    .trim_start_matches('/')
-                    .split('/')
-                    .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
-                    .collect::<Vec<_>>()
-                    .join(".");
-                FieldError {
-                    field,
-                    message: e.to_string(),
-                }
-            })
-            .collect()
+        let schema_errors = self.validator.iter_errors(body).map(|e| {
+            let pointer = e.instance_path().to_string();
+            let field = pointer
+                .trim_start_matches('/')
+                .split('/')
+                .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+                .collect::<Vec<_>>()
+                .join(".");
+            FieldError {
+                field,
+                message: e.to_string(),
+            }
+        });
+        // One error per field: `1e300` is both fractional in form and out of range.
+        let schema_errors: Vec<FieldError> = schema_errors
+            .filter(|e| !fractional.iter().any(|f| f.field == e.field))
+            .collect();
+        fractional.into_iter().chain(schema_errors).collect()
+    }
+}
+
+/// Members of `body` that `schema` types as `integer` but that are written as a number with a
+/// fraction or an exponent (`5.0`, `1e3`), in document order. `root` resolves `$ref`s.
+fn non_integers(
+    root: &Value,
+    schema: &Value,
+    body: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<FieldError>,
+) {
+    let Value::Object(schema) = schema else {
+        return;
+    };
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        if let Some(resolved) = target.strip_prefix('#').and_then(|p| root.pointer(p)) {
+            non_integers(root, resolved, body, path, out);
+        }
+        return;
+    }
+    for combined in ["allOf", "anyOf", "oneOf"] {
+        for branch in schema
+            .get(combined)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            non_integers(root, branch, body, path, out);
+        }
+    }
+    let integer = match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    if integer
+        && let Value::Number(n) = body
+        && n.is_f64()
+    {
+        let field = path.join(".");
+        if !out.iter().any(|e| e.field == field) {
+            out.push(FieldError {
+                message: format!(
+                    "{n} is not an integer: write it without a fraction or exponent \
+                     (5, not 5.0)"
+                ),
+                field,
+            });
+        }
+    }
+    if let (Some(Value::Object(properties)), Value::Object(members)) =
+        (schema.get("properties"), body)
+    {
+        for (name, member) in members {
+            if let Some(property) = properties.get(name) {
+                path.push(name.clone());
+                non_integers(root, property, member, path, out);
+                path.pop();
+            }
+        }
+    }
+    if let (Some(items), Value::Array(elements)) = (schema.get("items"), body) {
+        for (i, element) in elements.iter().enumerate() {
+            path.push(i.to_string());
+            non_integers(root, items, element, path, out);
+            path.pop();
+        }
     }
 }
 
@@ -274,6 +357,12 @@ mod tests {
         assert_eq!(fields(json!({"amount": -1})), ["amount"]);
         assert_eq!(fields(json!({"amount": "1000"})), ["amount"]);
         assert_eq!(fields(json!({"amount": 1e300})), ["amount"]);
+        // JSON Schema's `integer` admits these; the sandbox does not.
+        for float in [json!(5.0), json!(5000.0), json!(1e3), json!(0.0)] {
+            assert_eq!(fields(json!({"amount": float})), ["amount"], "{float}");
+        }
+        let errors = RequestValidator::hpp_link_request().errors(&json!({"amount": 5.0}));
+        assert!(errors[0].message.contains("not an integer"), "{errors:?}");
         assert_eq!(
             fields(json!({"amount": 9223372036854775807_i64})),
             Vec::<String>::new()
@@ -293,8 +382,13 @@ mod tests {
                 .map(String::from)
                 .into()
         );
+        // Not a URI, and not http(s): both rules are named, on the one field.
         assert_eq!(
             fields(json!({"return_url": {"success_url": "not a uri"}})),
+            ["return_url.success_url", "return_url.success_url"]
+        );
+        assert_eq!(
+            fields(json!({"return_url": {"success_url": "javascript:alert(1)"}})),
             ["return_url.success_url"]
         );
         assert_eq!(fields(json!([1, 2])), [""]);

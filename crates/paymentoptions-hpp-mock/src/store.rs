@@ -5,159 +5,15 @@
 //! are bounded: the oldest are evicted first.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
-/// Where a link is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkState {
-    /// Waiting for the customer.
-    Open,
-    /// Paid: the customer was sent to `success_url`.
-    Paid,
-    /// Declined: the customer was sent to `decline_url`.
-    Declined,
-    /// Cancelled by the customer: sent to `cancel_url`.
-    Cancelled,
-}
-
-/// How a customer finishes on the hosted page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Pay (approved).
-    Pay,
-    /// Pay, but the card is declined.
-    Decline,
-    /// Cancel.
-    Cancel,
-}
-
-impl Outcome {
-    /// The state a link ends in.
-    pub fn state(self) -> LinkState {
-        match self {
-            Outcome::Pay => LinkState::Paid,
-            Outcome::Decline => LinkState::Declined,
-            Outcome::Cancel => LinkState::Cancelled,
-        }
-    }
-
-    /// The request's return URL this outcome redirects to.
-    pub fn return_url_field(self) -> &'static str {
-        match self {
-            Outcome::Pay => "success_url",
-            Outcome::Decline => "decline_url",
-            Outcome::Cancel => "cancel_url",
-        }
-    }
-}
-
-/// The transaction a completed link produced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Transaction {
-    /// Transaction id (de-duplication key of notifications).
-    pub id: String,
-    /// PaymentOptions-style numeric reference.
-    #[serde(rename = "ref")]
-    pub ref_: i64,
-    /// `yyyy-mm-ddThh:mm:ss.000Z`.
-    pub timestamp: String,
-    /// The outcome.
-    pub outcome: Outcome,
-    /// The amount charged, in minor units (the request's, or what the customer typed).
-    pub amount: Option<i64>,
-    /// The currency.
-    pub currency: Option<String>,
-    /// Set when the link asked to store the payment method and the payment went through.
-    pub stored_payment_method_id: Option<String>,
-    /// Details the customer typed on the hosted page (never card data).
-    pub customer: Map<String, Value>,
-}
-
-/// A link as the control API shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LinkView {
-    /// Link id (the `id` of the create response).
-    pub id: Uuid,
-    /// The hosted page.
-    pub url: String,
-    /// Where the link is in its life.
-    pub state: LinkState,
-    /// When it was created.
-    pub created_at: String,
-    /// The request body as received.
-    pub request: Value,
-    /// The transaction, once completed.
-    pub transaction: Option<Transaction>,
-}
-
-/// Where a notification delivery stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryState {
-    /// Not yet acknowledged; more attempts will be made.
-    Pending,
-    /// A 2xx was received.
-    Delivered,
-    /// Every attempt failed; kept so that it is never silently lost.
-    Failed,
-}
-
-/// One attempt to deliver a notification.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Attempt {
-    /// When it started.
-    pub at: String,
-    /// The receiver's status, if it answered.
-    pub status: Option<u16>,
-    /// Why it failed without a status (connection refused, timeout...).
-    pub error: Option<String>,
-}
-
-/// A notification and its delivery attempts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryView {
-    /// Delivery id.
-    pub id: Uuid,
-    /// The link it is about.
-    pub link_id: Uuid,
-    /// The receiver (`return_url.webhook_url`).
-    pub url: String,
-    /// The outcome, also sent as the `X-Mock-Outcome` header.
-    pub outcome: Outcome,
-    /// The body POSTed (a `TransactionNotification`).
-    pub body: Value,
-    /// Where the delivery stands.
-    pub state: DeliveryState,
-    /// Every attempt so far.
-    pub attempts: Vec<Attempt>,
-}
-
-/// A fault injected into the next create calls.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fault {
-    /// How many create calls it applies to (default 1).
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Answer with this status (and a JSON error body) instead of creating a link.
-    pub status: Option<u16>,
-    /// Wait this long before answering (or before creating the link).
-    #[serde(default)]
-    pub delay_ms: u64,
-    /// Close the connection without an answer.
-    #[serde(default)]
-    pub drop_connection: bool,
-}
-
-fn one() -> u32 {
-    1
-}
+pub(crate) use crate::views::{
+    DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
+};
 
 /// A stored link. It keeps the request body as received rather than the `Value` parsed from
 /// it: the bytes are a single allocation, a fifth of the tree's size (3,800 bytes in 57
@@ -169,26 +25,52 @@ pub(crate) struct LinkRecord {
     pub(crate) token: String,
     pub(crate) state: LinkState,
     pub(crate) created_at: DateTime<Utc>,
-    /// Parsed, and valid, when it was received.
-    pub(crate) body: Box<[u8]>,
+    /// Parsed, and valid, when it was received. Shared, so that a listing copies it out of
+    /// the lock for the price of a counter and parses it after releasing the lock.
+    pub(crate) body: Arc<[u8]>,
     pub(crate) transaction: Option<Box<Transaction>>,
 }
 
-impl LinkRecord {
-    /// The request, as the create call parsed it.
-    pub(crate) fn request(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("the body parsed when it was received")
-    }
+/// What a view of a link needs, taken under the lock without parsing anything.
+pub(crate) struct LinkSnapshot {
+    id: Uuid,
+    url: String,
+    state: LinkState,
+    created_at: DateTime<Utc>,
+    body: Arc<[u8]>,
+    transaction: Option<Transaction>,
+}
 
-    pub(crate) fn view(&self) -> LinkView {
+impl LinkSnapshot {
+    /// The view, parsing the body: call it after releasing the lock.
+    pub(crate) fn view(self) -> LinkView {
         LinkView {
+            id: self.id,
+            url: self.url,
+            state: self.state,
+            created_at: crate::timestamp(self.created_at),
+            request: serde_json::from_slice(&self.body)
+                .expect("the body parsed when it was received"),
+            transaction: self.transaction,
+        }
+    }
+}
+
+impl LinkRecord {
+    pub(crate) fn snapshot(&self) -> LinkSnapshot {
+        LinkSnapshot {
             id: self.id,
             url: self.url.clone(),
             state: self.state,
-            created_at: crate::timestamp(self.created_at),
-            request: self.request(),
+            created_at: self.created_at,
+            body: self.body.clone(),
             transaction: self.transaction.as_deref().cloned(),
         }
+    }
+
+    /// The request, as the create call parsed it.
+    pub(crate) fn request(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("the body parsed when it was received")
     }
 }
 
@@ -199,6 +81,8 @@ pub(crate) struct Store {
     deliveries: HashMap<Uuid, DeliveryView>,
     delivery_order: VecDeque<Uuid>,
     faults: VecDeque<Fault>,
+    /// The task of each delivery still being attempted, stopped when it is evicted.
+    delivery_tasks: HashMap<Uuid, tokio::task::AbortHandle>,
     next_ref: i64,
     max_links: usize,
     max_deliveries: usize,
@@ -213,6 +97,7 @@ impl Store {
             deliveries: HashMap::new(),
             delivery_order: VecDeque::new(),
             faults: VecDeque::new(),
+            delivery_tasks: HashMap::new(),
             next_ref: 240_000_000_001,
             max_links: max_links.max(1),
             max_deliveries: max_links.max(1),
@@ -245,11 +130,19 @@ impl Store {
         self.tokens.get(token).copied()
     }
 
-    pub(crate) fn links(&self) -> Vec<LinkView> {
+    /// How many links are held.
+    pub(crate) fn link_count(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Up to `limit` links from the `offset`-th (oldest first), to be viewed outside the lock.
+    pub(crate) fn link_snapshots(&self, offset: usize, limit: usize) -> Vec<LinkSnapshot> {
         self.order
             .iter()
             .filter_map(|id| self.links.get(id))
-            .map(LinkRecord::view)
+            .skip(offset)
+            .take(limit)
+            .map(LinkRecord::snapshot)
             .collect()
     }
 
@@ -259,24 +152,46 @@ impl Store {
         r
     }
 
+    /// Keeps `delivery`, evicting the oldest finished delivery when `max_links` are held, or
+    /// the oldest pending one (its retries stop) when none has finished: pending deliveries
+    /// are bounded like links, and so are the outbound requests their retries make.
     pub(crate) fn insert_delivery(&mut self, delivery: DeliveryView) {
-        // Only finished deliveries are evicted: a pending one is still being worked on.
         while self.deliveries.len() >= self.max_deliveries {
-            let Some(pos) = self
+            let pos = self
                 .delivery_order
                 .iter()
                 .position(|id| self.deliveries[id].state != DeliveryState::Pending)
-            else {
+                .unwrap_or(0);
+            let Some(id) = self.delivery_order.remove(pos) else {
                 break;
             };
-            let id = self
-                .delivery_order
-                .remove(pos)
-                .expect("position is in range");
-            self.deliveries.remove(&id);
+            if let Some(evicted) = self.deliveries.remove(&id)
+                && evicted.state == DeliveryState::Pending
+            {
+                tracing::warn!(delivery = %id, "pending notification evicted: max_links deliveries are held");
+            }
+            if let Some(task) = self.delivery_tasks.remove(&id) {
+                task.abort();
+            }
         }
         self.delivery_order.push_back(delivery.id);
         self.deliveries.insert(delivery.id, delivery);
+    }
+
+    /// Notes the task attempting delivery `id`, so that evicting the delivery stops it.
+    pub(crate) fn set_delivery_task(&mut self, id: Uuid, task: tokio::task::AbortHandle) {
+        if self.deliveries.contains_key(&id) {
+            if let Some(previous) = self.delivery_tasks.insert(id, task) {
+                previous.abort();
+            }
+        } else {
+            task.abort();
+        }
+    }
+
+    /// Forgets the task of delivery `id`, which has finished.
+    pub(crate) fn delivery_task_done(&mut self, id: &Uuid) {
+        self.delivery_tasks.remove(id);
     }
 
     pub(crate) fn delivery(&self, id: &Uuid) -> Option<&DeliveryView> {
@@ -287,10 +202,18 @@ impl Store {
         self.deliveries.get_mut(id)
     }
 
-    pub(crate) fn deliveries(&self) -> Vec<DeliveryView> {
+    /// How many deliveries are held.
+    pub(crate) fn delivery_count(&self) -> usize {
+        self.deliveries.len()
+    }
+
+    /// Up to `limit` deliveries from the `offset`-th, oldest first.
+    pub(crate) fn deliveries(&self, offset: usize, limit: usize) -> Vec<DeliveryView> {
         self.delivery_order
             .iter()
             .filter_map(|id| self.deliveries.get(id))
+            .skip(offset)
+            .take(limit)
             .cloned()
             .collect()
     }
@@ -319,6 +242,9 @@ impl Store {
     }
 
     pub(crate) fn reset(&mut self) {
+        for (_, task) in self.delivery_tasks.drain() {
+            task.abort();
+        }
         *self = Store::new(self.max_links);
     }
 }
@@ -345,7 +271,11 @@ mod tests {
         for n in 1..=5 {
             store.insert_link(link(n));
         }
-        let ids: Vec<u128> = store.links().iter().map(|l| l.id.as_u128()).collect();
+        let ids: Vec<u128> = store
+            .link_snapshots(0, usize::MAX)
+            .into_iter()
+            .map(|l| l.view().id.as_u128())
+            .collect();
         assert_eq!(ids, [3, 4, 5]);
         assert!(store.id_for_token("t1").is_none());
         assert_eq!(store.id_for_token("t5"), Some(Uuid::from_u128(5)));
@@ -353,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_view_shows_the_request_as_parsed() {
-        let view = link(7).view();
+        let view = link(7).snapshot().view();
         assert_eq!(view.request, serde_json::json!({"amount": 7}));
         assert_eq!(view.created_at, "1970-01-01T00:00:00.000Z");
         assert_eq!(

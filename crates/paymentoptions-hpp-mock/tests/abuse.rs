@@ -159,13 +159,14 @@ async fn a_flood_of_creates_evicts_the_oldest_and_keeps_memory_bounded() {
 async fn a_streamed_chunked_body_over_the_limit_gets_413_while_still_arriving() {
     const CHUNKS: usize = 4096;
     let mock = MockServer::start().await.unwrap();
-    let stream = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let addr = mock.addr();
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (mut reader, mut writer) = stream.into_split();
     let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let sent_by_writer = sent.clone();
     let writing = tokio::spawn(async move {
         let head = format!(
-            "POST {PATH} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Basic abuse-key\r\n\
+            "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic abuse-key\r\n\
              x-api-key: abuse-key\r\ncontent-type: application/json\r\n\
              transfer-encoding: chunked\r\n\r\n"
         );

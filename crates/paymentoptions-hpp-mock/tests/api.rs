@@ -192,6 +192,7 @@ async fn bad_input_gets_a_4xx_json_error_never_a_5xx() {
     for path in ["/", "/api/v1/hpp/generate/link", "/__mock/nope"] {
         let resp = http()
             .post(format!("{}{path}", mock.base_url()))
+            .header("content-type", "application/json")
             .send()
             .await
             .unwrap();
@@ -359,6 +360,7 @@ async fn control_api_completes_once_and_lists_deliveries() {
 
     let reset = http()
         .post(format!("{}/__mock/reset", mock.base_url()))
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap();
@@ -420,6 +422,7 @@ async fn undeliverable_notifications_are_kept_as_failed_and_can_be_redelivered()
             mock.base_url(),
             d.id
         ))
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap();

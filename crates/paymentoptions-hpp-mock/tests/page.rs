@@ -214,3 +214,85 @@ async fn unknown_links_get_a_clear_page() {
     .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
+
+/// Issue 13, item 8: every answer of the page, whatever its state, carries a CSP that lets
+/// only its own nonced style sheet and script run and forbids framing, plus
+/// `X-Frame-Options`, `X-Content-Type-Options` and `Referrer-Policy`.
+#[tokio::test]
+async fn every_page_answer_has_the_security_headers() {
+    let mock = MockServer::start().await.unwrap();
+    let (id, url) = create(
+        &mock,
+        json!({"amount": 100, "currency": "JPY", "return_url": {
+            "success_url": "https://shop.example:8443/ok",
+            "cancel_url": "http://cancel.example/c",
+        }}),
+    )
+    .await;
+    let check = |what: &str, response: &reqwest::Response| {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .unwrap_or_else(|| panic!("{what}: no {name}"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(header("x-frame-options"), "DENY", "{what}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{what}");
+        assert_eq!(header("cache-control"), "no-store", "{what}");
+        let csp = header("content-security-policy");
+        for directive in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(directive), "{what}: {csp}");
+        }
+        csp
+    };
+    let response = http().get(&url).send().await.unwrap();
+    let csp = check("checkout", &response);
+    assert!(
+        csp.contains("form-action 'self' http://cancel.example https://shop.example:8443"),
+        "{csp}"
+    );
+    let html = response.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(
+        html.contains(&format!("<style nonce=\"{nonce}\">")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<script nonce=\"{nonce}\">")),
+        "{html}"
+    );
+    assert_eq!(html.matches("<script").count(), 1);
+    // A fresh nonce for every answer.
+    let again = http().get(&url).send().await.unwrap();
+    assert_ne!(check("checkout again", &again), csp);
+
+    let invalid = submit(&url, &[("action", "pay")]).await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    check("422", &invalid);
+    let missing = http()
+        .get(format!("{}/HostedPaymentPage/nope", mock.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let csp = check("not found", &missing);
+    assert!(csp.contains("form-action 'none'"), "{csp}");
+    let paid = submit(&url, &with(&CARD, &[("email", "a@b.example")])).await;
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    check("303", &paid);
+    assert_eq!(mock.link(id).unwrap().state, LinkState::Paid);
+    let finished = http().get(&url).send().await.unwrap();
+    check("finished", &finished);
+}

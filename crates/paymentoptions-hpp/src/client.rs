@@ -461,14 +461,27 @@ fn install_ring_provider() {
 }
 
 /// Replaces every occurrence of a key (8 bytes or longer: shorter strings are not keys, and
-/// would blank out ordinary text) with `[redacted]`.
+/// would blank out ordinary text) with `[redacted]`, as written or as JSON may escape it.
 fn redact(body: Vec<u8>, keys: &[ApiKey]) -> Vec<u8> {
+    let keys: Vec<&[u8]> = keys
+        .iter()
+        .map(|k| k.expose().as_bytes())
+        .filter(|k| k.len() >= 8)
+        .collect();
+    let body = redact_plain(body, &keys);
+    // A JSON encoder may escape any character of a key (`\/` for `/`, as PHP does, or
+    // `\u0041`), and a decoder of the body would then show the key: without a backslash there
+    // is no escape, and the plain scan above was enough.
+    if memchr::memchr(b'\\', &body).is_none() {
+        return body;
+    }
+    redact_escaped(body, &keys)
+}
+
+/// The plain occurrences of each key.
+fn redact_plain(body: Vec<u8>, keys: &[&[u8]]) -> Vec<u8> {
     let mut body = body;
     for key in keys {
-        let key = key.expose().as_bytes();
-        if key.len() < 8 {
-            continue;
-        }
         // memmem scans the body once, vectorised: this runs on every response (BENCHMARKS.md).
         let finder = memchr::memmem::Finder::new(key);
         let mut hits = finder.find_iter(&body).peekable();
@@ -489,6 +502,97 @@ fn redact(body: Vec<u8>, keys: &[ApiKey]) -> Vec<u8> {
         body = out;
     }
     body
+}
+
+/// The occurrences of each key in the body read as the inside of a JSON string (every escape
+/// decoded, wherever it is): each is replaced, escapes included, by `[redacted]`.
+fn redact_escaped(body: Vec<u8>, keys: &[&[u8]]) -> Vec<u8> {
+    let (decoded, spans) = unescape(&body);
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for key in keys {
+        for at in memchr::memmem::find_iter(&decoded, key) {
+            ranges.push((spans[at].0, spans[at + key.len() - 1].1));
+        }
+    }
+    if ranges.is_empty() {
+        return body;
+    }
+    ranges.sort_unstable();
+    let mut out = Vec::with_capacity(body.len());
+    let mut from = 0;
+    for (start, end) in ranges {
+        if start < from {
+            // Overlaps the occurrence just replaced: extend it.
+            from = from.max(end);
+            continue;
+        }
+        out.extend_from_slice(&body[from..start]);
+        out.extend_from_slice(b"[redacted]");
+        from = end;
+    }
+    out.extend_from_slice(&body[from..]);
+    out
+}
+
+/// `raw` with JSON string escapes decoded, and for each decoded byte the range of `raw` it
+/// comes from. Malformed escapes are kept as written, as a decoder would refuse them.
+fn unescape(raw: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+    let mut decoded = Vec::with_capacity(raw.len());
+    let mut spans = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'\\'
+            && let Some((c, len)) = escape_at(raw, i)
+        {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                decoded.push(b);
+                spans.push((i, i + len));
+            }
+            i += len;
+            continue;
+        }
+        decoded.push(raw[i]);
+        spans.push((i, i + 1));
+        i += 1;
+    }
+    (decoded, spans)
+}
+
+/// The character the escape at `raw[i]` (a backslash) stands for, and the escape's length.
+fn escape_at(raw: &[u8], i: usize) -> Option<(char, usize)> {
+    let simple = match raw.get(i + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hex4 = |at: usize| {
+                let digits = std::str::from_utf8(raw.get(at..at + 4)?).ok()?;
+                u32::from_str_radix(digits, 16).ok()
+            };
+            let high = hex4(i + 2)?;
+            if !(0xD800..0xDC00).contains(&high) {
+                return Some((char::from_u32(high)?, 6));
+            }
+            // A surrogate pair: `\uD83D\uDE00`.
+            if raw.get(i + 6..i + 8) != Some(b"\\u") {
+                return None;
+            }
+            let low = hex4(i + 8)?;
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            return Some((char::from_u32(c)?, 12));
+        }
+        _ => return None,
+    };
+    Some((simple, 2))
 }
 
 fn sensitive(value: &str, setting: &str) -> Result<HeaderValue, ConfigError> {
@@ -652,5 +756,43 @@ mod tests {
         let keys = [ApiKey::new("aaaaaaaa")];
         let out = redact(b"aaaaaaaaaaaa".to_vec(), &keys);
         assert_eq!(out, b"[redacted]aaaa".to_vec());
+    }
+
+    #[test]
+    fn redact_replaces_keys_in_every_json_escaped_form() {
+        let keys = [ApiKey::new("CANARY/abc+123==")];
+        let redacted = |body: &str| String::from_utf8(redact(body.into(), &keys)).unwrap();
+        for (body, expected) in [
+            (r#"{"m":"CANARY\/abc+123=="}"#, r#"{"m":"[redacted]"}"#),
+            (
+                r#"{"m":"\u0043\u0041\u004e\u0041\u0052\u0059\u002f\u0061\u0062\u0063\u002b\u0031\u0032\u0033\u003d\u003d"}"#,
+                r#"{"m":"[redacted]"}"#,
+            ),
+            (r#"x CANARY\u002Fabc\u002b123== y"#, "x [redacted] y"),
+            (r#"CANARY/abc+123==\/ \"#, r#"[redacted]\/ \"#),
+            (r#"\\CANARY\/abc+123==\n"#, r#"\\[redacted]\n"#),
+            // Not the key once decoded: `\\/` is a backslash then a slash.
+            (r#"CANARY\\/abc+123=="#, r#"CANARY\\/abc+123=="#),
+            (
+                r#"bad \u12 escape \ud800 \q"#,
+                r#"bad \u12 escape \ud800 \q"#,
+            ),
+            (r#"\ud83d\ude00"#, r#"\ud83d\ude00"#),
+        ] {
+            assert_eq!(redacted(body), expected, "{body}");
+            let out = redacted(body);
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&out) {
+                assert!(!v.to_string().contains("CANARY/abc"), "{v}");
+            }
+        }
+        // What a JSON encoder that escapes every character writes, for a key of any length.
+        let key = "k\u{e9}y/with+\"quotes\"\u{1F600}";
+        let keys = [ApiKey::new(key)];
+        let escaped: String = key.encode_utf16().map(|u| format!("\\u{u:04x}")).collect();
+        let body = format!("{{\"m\":\"{escaped}\"}}");
+        assert_eq!(
+            redact(body.into_bytes(), &keys),
+            br#"{"m":"[redacted]"}"#.to_vec()
+        );
     }
 }

@@ -155,12 +155,16 @@ impl Default for ClientBuilder {
             merchant_id: None,
             merchant_email: None,
             retry: RetryPolicy::default(),
-            max_response_bytes: 1024 * 1024,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http2_prior_knowledge: false,
             env_error: None,
         }
     }
 }
+
+/// The default of [`ClientBuilder::max_response_bytes`]: the largest body the library reads.
+/// `po-hpp` bounds the files it reads (`--body`, a notification) by it too.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 impl ClientBuilder {
     /// The API key, sent as `Authorization: Basic <key>` and (unless [`x_api_key`](Self::x_api_key)

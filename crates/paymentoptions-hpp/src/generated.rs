@@ -199,28 +199,28 @@ impl VoidRequestFields {
 impl crate::LinkRequestBuilder {
     /// Merchant endpoint that receives the `TransactionNotification` (server to server).
     ///
-    /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+    /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.webhook_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent after a successful payment.
     ///
-    /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+    /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.success_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent after a declined payment.
     ///
-    /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+    /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn decline_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.decline_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent when they cancel on the hosted page.
     ///
-    /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+    /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.cancel_url = Some(value.into());
         self
@@ -510,28 +510,28 @@ pub mod requests {
         }
         /// Merchant endpoint that receives the `TransactionNotification` (server to server).
         ///
-        /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+        /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.webhook_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent after a successful payment.
         ///
-        /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+        /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn success_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.success_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent after a declined payment.
         ///
-        /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+        /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn decline_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.decline_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent when they cancel on the hosted page.
         ///
-        /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL.
+        /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.cancel_url = Some(value.into());
             self

@@ -328,18 +328,25 @@ impl Checker {
             self.push(field, Rule::MinLength { min });
             length_ok = false;
         }
+        // A value that is not of the field's format is one mistake: its pattern (which only
+        // approximates the format, like `^https?://`) is not reported again.
+        let format_ok = match rule.format {
+            Some("email") if !email_address::EmailAddress::is_valid(s) => {
+                self.push(field, Rule::Email);
+                false
+            }
+            Some("uri") if !is_absolute_http_url(s) => {
+                self.push(field, Rule::AbsoluteHttpUrl);
+                false
+            }
+            _ => true,
+        };
         if let Some(pattern) = rule.pattern
             && length_ok
+            && format_ok
             && !matches_pattern(pattern, s)
         {
             self.push(field, Rule::Pattern { pattern });
-        }
-        match rule.format {
-            Some("email") if !email_address::EmailAddress::is_valid(s) => {
-                self.push(field, Rule::Email)
-            }
-            Some("uri") if !is_absolute_http_url(s) => self.push(field, Rule::AbsoluteHttpUrl),
-            _ => {}
         }
         if !rule.one_of.is_empty() && !rule.one_of.contains(&s) {
             self.push(

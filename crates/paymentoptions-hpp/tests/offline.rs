@@ -50,6 +50,7 @@ fn from_json_refuses_what_it_would_drop_or_change() {
             "codes are upper case: use JPY",
         ),
         (json!({"currency": "ZZZ"}), "currency", "ISO 4217"),
+        // One mistake, one message: the URL format, not its pattern too.
         (
             json!({"return_url": {"success_url": "www.shop.example"}}),
             "return_url.success_url",

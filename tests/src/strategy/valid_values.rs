@@ -187,6 +187,29 @@ fn usize_keyword(map: &Map<String, Value>, key: &str, at: &str) -> Option<usize>
     })
 }
 
+/// The `format`s [`formatted`] draws strings of.
+const KNOWN_FORMATS: [&str; 5] = ["email", "uri", "uuid", "date-time", "date"];
+
+/// Strings of the JSON Schema `format`.
+fn formatted(format: &str, at: &str) -> BoxedStrategy<String> {
+    let regex = |pattern: &str| {
+        proptest::string::string_regex(pattern)
+            .unwrap_or_else(|e| panic!("strategy: pattern {pattern:?} at {at}: {e}"))
+            .boxed()
+    };
+    match format {
+        "email" => regex(r"[a-z]{1,10}@[a-z]{1,10}\.com"),
+        "uri" => regex(r"https://[a-z]{1,10}\.example/[a-z]{0,10}"),
+        "uuid" => any::<u128>().prop_map(uuid_text).boxed(),
+        // chrono (what typify makes of `date-time`) writes whole seconds in UTC as `...Z`.
+        "date-time" => (date(), 0u32..24, 0u32..60, 0u32..60)
+            .prop_map(|(d, h, m, s)| format!("{d}T{h:02}:{m:02}:{s:02}Z"))
+            .boxed(),
+        "date" => date().boxed(),
+        other => panic!("strategy: string format `{other}` at {at} is not supported"),
+    }
+}
+
 fn string(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
     let min = usize_keyword(map, "minLength", at).unwrap_or(0);
     let max = usize_keyword(map, "maxLength", at);
@@ -195,7 +218,23 @@ fn string(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
             .unwrap_or_else(|e| panic!("strategy: pattern {pattern:?} at {at}: {e}"))
             .boxed()
     };
-    let strings: BoxedStrategy<String> = if let Some(pattern) = map.get("pattern") {
+    // Formats the library checks itself (`iso4217`, `iso3166-alpha2`) are drawn from their
+    // pattern; the property tests accept the library refusing a drawn code it does not know.
+    let format = map
+        .get("format")
+        .and_then(Value::as_str)
+        .filter(|f| KNOWN_FORMATS.contains(f));
+    let strings: BoxedStrategy<String> = if let (Some(pattern), Some(format)) =
+        (map.get("pattern").and_then(Value::as_str), format)
+    {
+        // Both rules: strings of the format, kept when they match the pattern too (a pattern
+        // alone, like `^https?://`, makes `http://` a URL, which the format is not).
+        let matcher = regress::Regex::new(pattern)
+            .unwrap_or_else(|e| panic!("strategy: pattern {pattern:?} at {at}: {e}"));
+        formatted(format, at)
+            .prop_filter("pattern", move |s| matcher.find(s).is_some())
+            .boxed()
+    } else if let Some(pattern) = map.get("pattern") {
         let pattern = pattern
             .as_str()
             .unwrap_or_else(|| panic!("strategy: `pattern` at {at} is not a string"));
@@ -207,24 +246,13 @@ fn string(map: &Map<String, Value>, at: &str) -> BoxedStrategy<Value> {
             _ => core,
         };
         regex(core)
+    } else if let Some(format) = format {
+        formatted(format, at)
     } else {
-        match map.get("format").and_then(Value::as_str) {
-            Some("email") => regex(r"[a-z]{1,10}@[a-z]{1,10}\.com"),
-            Some("uri") => regex(r"https://[a-z]{1,10}\.example/[a-z]{0,10}"),
-            Some("uuid") => any::<u128>().prop_map(uuid_text).boxed(),
-            // chrono (what typify makes of `date-time`) writes whole seconds in UTC as `...Z`.
-            Some("date-time") => (date(), 0u32..24, 0u32..60, 0u32..60)
-                .prop_map(|(d, h, m, s)| format!("{d}T{h:02}:{m:02}:{s:02}Z"))
-                .boxed(),
-            Some("date") => date().boxed(),
-            Some(other) => panic!("strategy: string format `{other}` at {at} is not supported"),
-            None => {
-                let max = max.unwrap_or(min.max(DEFAULT_MAX_CHARS));
-                proptest::collection::vec(any::<char>(), min..=max)
-                    .prop_map(String::from_iter)
-                    .boxed()
-            }
-        }
+        let max = max.unwrap_or(min.max(DEFAULT_MAX_CHARS));
+        proptest::collection::vec(any::<char>(), min..=max)
+            .prop_map(String::from_iter)
+            .boxed()
     };
     // Patterns and formats must still respect the length rules (counted in characters, as
     // JSON Schema and the generated newtypes count them).

@@ -1,0 +1,266 @@
+//! The running sandbox: [`MockServer`], the state its handlers share, and its routes.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use paymentoptions_hpp_client::api as spec_api;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::completion::{self, CompleteError, Completion, CustomerInput};
+use crate::spec::RequestValidator;
+use crate::store::{
+    DeliveryState, DeliveryView, Fault, LinkRecord, LinkSnapshot, LinkView, Outcome, Store,
+};
+use crate::{MockConfig, api, body, connections, control, echo, guard, overload, page};
+
+/// State shared by every handler.
+pub(crate) struct Shared {
+    pub(crate) config: MockConfig,
+    /// Where this server listens, as a URL.
+    pub(crate) base_url: String,
+    /// The base of hosted page URLs.
+    pub(crate) public_url: String,
+    pub(crate) validator: RequestValidator,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) delivery_changed: Notify,
+    /// One permit per request being handled (see [`overload`](crate::overload)).
+    pub(crate) in_flight: tokio::sync::Semaphore,
+    /// The permits `in_flight` started with.
+    pub(crate) max_in_flight: usize,
+    /// Listings are built one at a time (see [`control`](crate::control)).
+    pub(crate) listing: tokio::sync::Semaphore,
+    /// The addresses this sandbox answers as (see [`guard`](crate::guard)).
+    pub(crate) own: guard::OwnAddresses,
+    /// A random value its notifications carry in [`guard::SENDER_HEADER`], so that one that
+    /// reaches the sandbox itself is recognised and refused.
+    pub(crate) sender_id: String,
+    /// The create response's echo of the request (see [`echo`]).
+    pub(crate) echoed_fields: echo::EchoedFields,
+    /// The open connections (see [`connections`]).
+    pub(crate) connections: connections::Connections,
+}
+
+impl Shared {
+    /// Why a notification to `url` would reach this sandbox, if it would.
+    pub(crate) fn own_address(&self, url: &str) -> Option<String> {
+        self.own.own_url(url)
+    }
+}
+
+/// A running sandbox. It stops when dropped (or with [`shutdown`](Self::shutdown)).
+pub struct MockServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MockServer {
+    /// Starts with [`MockConfig::default`] on an ephemeral port of 127.0.0.1.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(MockConfig::default()).await
+    }
+
+    /// Starts with `config`.
+    pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(std::io::Error::other)?;
+        let base_url = format!("http://{addr}");
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| base_url.clone());
+        let in_flight = overload::semaphore(config.max_concurrent_requests);
+        let echoed_fields = echo::echoed_fields();
+        let shared = Arc::new(Shared {
+            own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
+            sender_id: format!("{:032x}", fastrand::u128(..)),
+            listing: tokio::sync::Semaphore::new(1),
+            echoed_fields,
+            connections: connections::Connections::new(config.max_connections),
+            max_in_flight: in_flight.available_permits(),
+            in_flight,
+            base_url,
+            public_url,
+            validator: RequestValidator::hpp_link_request(),
+            store: Mutex::new(Store::new(config.max_links)),
+            http,
+            delivery_changed: Notify::new(),
+            config,
+        });
+        let app = router(shared.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(connections::serve(listener, app, shared.clone(), stopped));
+        tracing::info!(base_url = %shared.base_url, "PaymentOptions HPP sandbox listening");
+        Ok(Self {
+            shared,
+            addr,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL for the client.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many requests are being handled right now (see
+    /// [`MockConfig::max_concurrent_requests`]).
+    pub fn in_flight_requests(&self) -> usize {
+        self.shared.max_in_flight - self.shared.in_flight.available_permits()
+    }
+
+    /// The value of this sandbox's notifications' sender header.
+    #[cfg(test)]
+    pub(crate) fn sender_id(&self) -> &str {
+        &self.shared.sender_id
+    }
+
+    /// How many connections are open (see [`MockConfig::max_connections`]).
+    pub fn open_connections(&self) -> usize {
+        self.shared.connections.count()
+    }
+
+    /// Every link still held, oldest first.
+    pub fn links(&self) -> Vec<LinkView> {
+        let snapshots = self
+            .shared
+            .store
+            .lock()
+            .expect("store lock")
+            .link_snapshots(0, usize::MAX);
+        snapshots.into_iter().map(LinkSnapshot::view).collect()
+    }
+
+    /// One link.
+    pub fn link(&self, id: Uuid) -> Option<LinkView> {
+        let snapshot = {
+            let store = self.shared.store.lock().expect("store lock");
+            store.link(&id).map(LinkRecord::snapshot)
+        };
+        snapshot.map(LinkSnapshot::view)
+    }
+
+    /// Every notification delivery still held, oldest first.
+    pub fn deliveries(&self) -> Vec<DeliveryView> {
+        self.shared
+            .store
+            .lock()
+            .expect("store lock")
+            .deliveries(0, usize::MAX)
+    }
+
+    /// Completes a link as a customer would on the hosted page (for a link created without an
+    /// amount, the customer's amount defaults to 1000 minor units).
+    pub fn complete(&self, id: Uuid, outcome: Outcome) -> Result<Completion, CompleteError> {
+        completion::complete(&self.shared, id, outcome, CustomerInput::default())
+    }
+
+    /// Makes the next `fault.count` create calls fail as described.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared
+            .store
+            .lock()
+            .expect("store lock")
+            .push_fault(fault);
+    }
+
+    /// Forgets every link, delivery and fault.
+    pub fn reset(&self) {
+        self.shared.store.lock().expect("store lock").reset();
+    }
+
+    /// Waits until `n` deliveries are no longer pending (delivered or failed), or `timeout`.
+    /// Returns every delivery either way.
+    pub async fn wait_for_deliveries(&self, n: usize, timeout: Duration) -> Vec<DeliveryView> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.delivery_changed.notified();
+            let all = self.deliveries();
+            let finished = all
+                .iter()
+                .filter(|d| d.state != DeliveryState::Pending)
+                .count();
+            if finished >= n {
+                return all;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.deliveries();
+            }
+        }
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The router: the API, the hosted page, the control API, and JSON 404/405 everywhere else,
+/// behind the guard (who may ask), the body reader (bounded in size and time) and the
+/// concurrency limit.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            spec_api::GENERATE_HPP_LINK.path,
+            post(api::create_link).fallback(api::method_not_allowed),
+        )
+        .route(
+            "/HostedPaymentPage/{token}",
+            get(page::show)
+                .post(page::submit)
+                .layer(axum::middleware::map_response(page::security_headers)),
+        )
+        .nest("/__mock", control::router())
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            overload::shed,
+        ))
+        // The body is read before a slot is taken: a slow sender holds a connection, bounded
+        // by `max_connections` and `body_read_timeout`, but no handler.
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            body::read_whole,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            guard::check,
+        ))
+        .with_state(shared)
+}

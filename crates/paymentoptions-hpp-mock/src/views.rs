@@ -1,0 +1,176 @@
+//! What the sandbox shows of its state: links, transactions, deliveries, faults. These are
+//! the control API's JSON and [`MockServer`](crate::MockServer)'s answers.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Where a link is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LinkState {
+    /// Waiting for the customer.
+    Open,
+    /// Paid: the customer was sent to `success_url`.
+    Paid,
+    /// Declined: the customer was sent to `decline_url`.
+    Declined,
+    /// Cancelled by the customer: sent to `cancel_url`.
+    Cancelled,
+}
+
+/// How a customer finishes on the hosted page.
+///
+/// Written `pay`, `decline` and `cancel` (the customer's action); the control API also
+/// accepts the names of the states they lead to, `paid`, `declined` and `cancelled`, which
+/// are what [`LinkState`] and the `X-Mock-Outcome` header of notifications say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Pay (approved).
+    #[serde(alias = "paid")]
+    Pay,
+    /// Pay, but the card is declined.
+    #[serde(alias = "declined")]
+    Decline,
+    /// Cancel.
+    #[serde(alias = "cancelled")]
+    Cancel,
+}
+
+impl LinkState {
+    /// Its name, as the control API writes it: `open`, `paid`, `declined`, `cancelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Open => "open",
+            LinkState::Paid => "paid",
+            LinkState::Declined => "declined",
+            LinkState::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl Outcome {
+    /// The state a link ends in.
+    pub fn state(self) -> LinkState {
+        match self {
+            Outcome::Pay => LinkState::Paid,
+            Outcome::Decline => LinkState::Declined,
+            Outcome::Cancel => LinkState::Cancelled,
+        }
+    }
+
+    /// The request's return URL this outcome redirects to.
+    pub fn return_url_field(self) -> &'static str {
+        match self {
+            Outcome::Pay => "success_url",
+            Outcome::Decline => "decline_url",
+            Outcome::Cancel => "cancel_url",
+        }
+    }
+}
+
+/// The transaction a completed link produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transaction {
+    /// Transaction id (de-duplication key of notifications).
+    pub id: String,
+    /// PaymentOptions-style numeric reference.
+    #[serde(rename = "ref")]
+    pub ref_: i64,
+    /// `yyyy-mm-ddThh:mm:ss.000Z`.
+    pub timestamp: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The amount charged, in minor units (the request's, or what the customer typed).
+    pub amount: Option<i64>,
+    /// The currency.
+    pub currency: Option<String>,
+    /// Set when the link asked to store the payment method and the payment went through.
+    pub stored_payment_method_id: Option<String>,
+    /// Details the customer typed on the hosted page (never card data).
+    pub customer: Map<String, Value>,
+}
+
+/// A link as the control API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// Link id (the `id` of the create response).
+    pub id: Uuid,
+    /// The hosted page.
+    pub url: String,
+    /// Where the link is in its life.
+    pub state: LinkState,
+    /// When it was created.
+    pub created_at: String,
+    /// The request body as received.
+    pub request: Value,
+    /// The transaction, once completed.
+    pub transaction: Option<Transaction>,
+}
+
+/// Where a notification delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeliveryState {
+    /// Not yet acknowledged; more attempts will be made.
+    Pending,
+    /// A 2xx was received.
+    Delivered,
+    /// Every attempt failed; kept so that it is never silently lost.
+    Failed,
+}
+
+/// One attempt to deliver a notification.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// When it started.
+    pub at: String,
+    /// The receiver's status, if it answered.
+    pub status: Option<u16>,
+    /// Why it failed without a status (connection refused, timeout...).
+    pub error: Option<String>,
+}
+
+/// A notification and its delivery attempts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    /// Delivery id.
+    pub id: Uuid,
+    /// The link it is about.
+    pub link_id: Uuid,
+    /// The receiver (`return_url.webhook_url`).
+    pub url: String,
+    /// The outcome, also sent as the `X-Mock-Outcome` header.
+    pub outcome: Outcome,
+    /// The body POSTed (a `TransactionNotification`).
+    pub body: Value,
+    /// Where the delivery stands.
+    pub state: DeliveryState,
+    /// Every attempt so far.
+    pub attempts: Vec<Attempt>,
+}
+
+/// A fault injected into the next create calls.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// How many create calls it applies to (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Answer with this status (and a JSON error body) instead of creating a link.
+    pub status: Option<u16>,
+    /// Wait this long before answering (or before creating the link).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Close the connection without an answer.
+    #[serde(default)]
+    pub drop_connection: bool,
+}
+
+fn one() -> u32 {
+    1
+}
