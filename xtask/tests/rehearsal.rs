@@ -196,7 +196,7 @@ fn add_an_enum_value_in_a_response_and_in_a_shared_schema() {
     // Baseline: an enum in the notification (read by merchants) and in PaymentMethod (sent in
     // requests and echoed in responses).
     s.insert_after(
-        "    TransactionDetails:\n      type: object\n      description: The transaction the hosted page created.\n      properties:\n",
+        "    TransactionDetails:\n      type: object\n      description: The transaction itself.\n      properties:\n",
         "        status:\n          type: string\n          enum: [paid, declined]\n          description: Outcome.\n",
     );
     s.edit(

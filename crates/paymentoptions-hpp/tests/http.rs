@@ -25,11 +25,14 @@ fn client_for(server: &TestServer) -> ClientBuilder {
         .retry_policy(RetryPolicy::none())
 }
 
+/// A setter of one address field.
+type AddressSetter = fn(AddressBuilder, String) -> AddressBuilder;
+
 /// The page's example request, built through the builder.
 fn page_example() -> LinkRequest {
     // The two addresses differ only in their e-mail's local part.
     let [billing, shipping] = ["billing", "shipping"].map(|kind| {
-        let fields: [(fn(AddressBuilder, String) -> AddressBuilder, String); 7] = [
+        let fields: [(AddressSetter, String); 7] = [
             (AddressBuilder::country, "JP".into()),
             (AddressBuilder::email, format!("{kind}@testemail.com")),
             (AddressBuilder::phone_number, "8112345678".into()),
