@@ -57,3 +57,25 @@ async fn create_link_decodes_exactly_as_from_json() {
         }
     }
 }
+
+/// A link whose `url` is not a web page is refused before any browser could be sent to it
+/// (issue 13, item 7: the sandbox enforces the spec's pattern on return URLs; the library
+/// refuses a hosted page that is not http(s)).
+#[test]
+fn a_link_url_that_is_not_a_web_page_is_refused() {
+    for url in [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "mailto:shop@example.com",
+    ] {
+        let body = serde_json::json!({"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": url});
+        let err = Link::from_json(body.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err.path(), "url", "{url}");
+        assert!(err.message().contains("not a web address"), "{url}: {err}");
+    }
+    for url in ["https://checkout.example/p/1", "http://127.0.0.1:8080/p/1"] {
+        let body = serde_json::json!({"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": url});
+        assert!(Link::from_json(body.to_string().as_bytes()).is_ok(), "{url}");
+    }
+}

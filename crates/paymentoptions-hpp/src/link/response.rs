@@ -38,6 +38,13 @@ impl Link {
     ///     .unwrap_err();
     /// assert_eq!(err.path(), "url");
     /// assert_eq!(err.status(), 200);
+    ///
+    /// // Only a web page is a hosted payment page.
+    /// let err = Link::from_json(
+    ///     br#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": "javascript:alert(1)"}"#,
+    /// )
+    /// .unwrap_err();
+    /// assert_eq!(err.path(), "url");
     /// # Ok::<(), paymentoptions_hpp::DecodeError>(())
     /// ```
     pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
@@ -74,6 +81,14 @@ impl Link {
     pub(crate) fn from_response(response: models::HppLinkResponse) -> Result<Self, String> {
         let url = url::Url::parse(&response.url)
             .map_err(|e| format!("`url` is not an absolute URL ({e})"))?;
+        // The customer's browser is sent here: a `javascript:` or `data:` address from a
+        // compromised or confused server must never reach a redirect.
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(format!(
+                "`url` is not a web address (scheme `{}`): only http(s) pages are followed",
+                url.scheme()
+            ));
+        }
         Ok(Self {
             id: response.id,
             url,
