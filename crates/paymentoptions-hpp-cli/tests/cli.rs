@@ -206,11 +206,7 @@ fn assert_example_request_arrived(server: &TestServer) {
     let request = only_request(server);
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, LINK_PATH);
-    assert_eq!(
-        request.header("authorization"),
-        Some(format!("Basic {KEY}").as_str())
-    );
-    assert_eq!(request.header("x-api-key"), Some(KEY));
+    request.assert_auth(KEY);
     assert_eq!(request.json(), fixture_json("hpp-link-request.json"));
 }
 

@@ -65,6 +65,19 @@ impl Recorded {
         values.first().copied()
     }
 
+    /// Asserts that the request carries `key` in every auth header the spec's
+    /// `securitySchemes` name, with its prefix (`Authorization: Basic <key>`, `x-api-key: <key>`).
+    #[track_caller]
+    pub fn assert_auth(&self, key: &str) {
+        for (name, value) in paymentoptions_hpp_client::api::auth_header_values(key) {
+            assert_eq!(
+                self.header(name),
+                Some(value.as_str()),
+                "auth header {name}"
+            );
+        }
+    }
+
     /// The body as JSON (panics if it is not JSON).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("the request body is JSON")

@@ -76,6 +76,9 @@ fn a_link_url_that_is_not_a_web_page_is_refused() {
     }
     for url in ["https://checkout.example/p/1", "http://127.0.0.1:8080/p/1"] {
         let body = serde_json::json!({"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": url});
-        assert!(Link::from_json(body.to_string().as_bytes()).is_ok(), "{url}");
+        assert!(
+            Link::from_json(body.to_string().as_bytes()).is_ok(),
+            "{url}"
+        );
     }
 }

@@ -571,11 +571,7 @@ async fn http1_by_default_and_http2_with_prior_knowledge() {
         assert_eq!(recorded.version, version);
         assert_eq!(recorded.method, "POST");
         assert_eq!(recorded.path, PATH);
-        assert_eq!(
-            recorded.header("authorization"),
-            Some(format!("Basic {KEY}").as_str())
-        );
-        assert_eq!(recorded.header("x-api-key"), Some(KEY), "{version}");
+        recorded.assert_auth(KEY);
         assert_eq!(recorded.header("content-type"), Some("application/json"));
         assert_eq!(recorded.json(), expected, "{version}");
     }

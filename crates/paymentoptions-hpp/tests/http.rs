@@ -84,8 +84,7 @@ async fn the_page_example_arrives_exactly_with_both_auth_headers() {
     let r = &requests[0];
     assert_eq!(r.method, "POST");
     assert_eq!(r.path, PATH);
-    assert_eq!(r.header("authorization"), Some("Basic test-key-123"));
-    assert_eq!(r.header("x-api-key"), Some("test-key-123"));
+    r.assert_auth("test-key-123");
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("accept"), Some("application/json"));
     assert!(

@@ -132,7 +132,8 @@ async fn load(
     }
     let next = Arc::new(AtomicUsize::new(0));
     let host = addr.to_string();
-    let authorization = format!("Basic {API_KEY}");
+    // The auth headers as the spec's securitySchemes name them (one owner: `api::AUTH_HEADERS`).
+    let auth = Arc::new(paymentoptions_hpp_client::api::auth_header_values(API_KEY));
     let tid = current_tid();
     let (server_cpu0, client_cpu0) = (server.cpu_time(), tid.and_then(thread_cpu_time));
     let started = Instant::now();
@@ -142,14 +143,16 @@ async fn load(
             let next = next.clone();
             let body = body.clone();
             let host = host.clone();
-            let authorization = authorization.clone();
+            let auth = auth.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < requests {
-                    let request = Request::post(CREATE_PATH)
-                        .header(header::HOST, host.as_str())
-                        .header(header::AUTHORIZATION, authorization.as_str())
-                        .header("x-api-key", API_KEY)
+                    let mut request =
+                        Request::post(CREATE_PATH).header(header::HOST, host.as_str());
+                    for (name, value) in auth.iter() {
+                        request = request.header(*name, value.as_str());
+                    }
+                    let request = request
                         .header(header::CONTENT_TYPE, "application/json")
                         .header(header::ACCEPT, "application/json")
                         .body(Full::new(body.clone()))
