@@ -28,39 +28,16 @@ async fn a_key_escaped_in_json_is_redacted_after_decoding() {
     let slash = |k: &str| k.replace('/', "\\/");
     let unicode =
         |k: &str| -> String { k.chars().map(|c| format!("\\u{:04x}", c as u32)).collect() };
+    let json = |status: u16, body: String| Reply::raw(status, "application/json", body);
     let replies = [
         // The escaped key in `message`, and in a body without `message` (shown raw).
-        Reply::raw(
-            400,
-            "application/json",
-            format!("{{\"message\": \"key {}\"}}", slash(KEY)),
-        ),
-        Reply::raw(
-            400,
-            "application/json",
-            format!("{{\"detail\": \"{}\"}}", slash(X_KEY)),
-        ),
-        Reply::raw(
-            401,
-            "application/json",
-            format!("{{\"message\": \"{}\"}}", unicode(KEY)),
-        ),
-        Reply::raw(
-            502,
-            "application/json",
-            format!("{{\"echo\": [\"{}\"]}}", unicode(X_KEY)),
-        ),
+        json(400, format!("{{\"message\": \"key {}\"}}", slash(KEY))),
+        json(400, format!("{{\"detail\": \"{}\"}}", slash(X_KEY))),
+        json(401, format!("{{\"message\": \"{}\"}}", unicode(KEY))),
+        json(502, format!("{{\"echo\": [\"{}\"]}}", unicode(X_KEY))),
         // A 2xx the decoder refuses: serde names the decoded value in its message.
-        Reply::raw(
-            200,
-            "application/json",
-            format!("{{\"id\": 1, \"url\": \"{}\"}}", slash(KEY)),
-        ),
-        Reply::raw(
-            200,
-            "application/json",
-            format!("{{\"id\": \"{}\"}}", unicode(KEY)),
-        ),
+        json(200, format!("{{\"id\": 1, \"url\": \"{}\"}}", slash(KEY))),
+        json(200, format!("{{\"id\": \"{}\"}}", unicode(KEY))),
         // Mixed: some characters escaped, some not.
         Reply::raw(400, "text/plain", "CANARY\\u002fabc\\u002B123=="),
     ];
