@@ -37,11 +37,13 @@ mod echo;
 mod guard;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
 pub mod money;
+mod operations;
 mod overload;
 mod page;
 mod server;
 pub mod spec;
 mod store;
+mod transactions;
 mod views;
 
 pub use completion::{CompleteError, Completion};
@@ -49,6 +51,7 @@ pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
 pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use server::MockServer;
+pub use transactions::TransactionView;
 pub use views::{
     Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };
