@@ -10,7 +10,7 @@
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
 //! | `GET /__mock/faults` | faults still pending |
-//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction"}` ([`Fault`](crate::Fault)): for the next `count` API calls (of `operation` only, when given) |
+//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given) |
 //! | `DELETE /__mock/faults` | clear pending faults |
 //! | `POST /__mock/reset` | forget every link, transaction, delivery and fault |
 //!
