@@ -183,7 +183,10 @@ pub struct Fault {
     #[serde(default)]
     pub drop_connection: bool,
     /// Only calls of this operation (its spec `operationId`, e.g. `refund_transaction`);
-    /// none (the default): any API call. Calls are matched to faults oldest first.
+    /// none (the default): any API call. Calls are matched to faults oldest first. The control
+    /// API refuses a name the spec does not have; through
+    /// [`MockServer::inject_fault`](crate::MockServer::inject_fault) such a fault never
+    /// applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
 }
