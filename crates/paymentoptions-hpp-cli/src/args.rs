@@ -33,13 +33,22 @@ Test cards (any future expiry MM/YY, any 3-digit CVC):
   4000 0000 0000 0002  declined
   any other number that passes the Luhn check is approved
 
+Paying creates an approved CAPTURE transaction, declining a declined one (success false,
+response code 5, gateway code ERR0005: the sandbox's assumption); cancelling creates none.
+Notifications carry the transaction envelope, which the status call answers too. Capture,
+refund, void and the stored-card payment work on these transactions.
+
 Control API (JSON; POSTs need Content-Type: application/json), under the base URL:
-  GET  /__mock/links                     links with their state and transaction, 100 a page
+  GET  /__mock/links                     links with their state and transactions, 100 a page
                                          (?offset=&limit=, X-Total-Count, Link: rel=\"next\")
   POST /__mock/links/{id}/complete       {\"outcome\": \"pay\" | \"decline\" | \"cancel\"}, without a browser
-                                         (\"paid\", \"declined\", \"cancelled\" are accepted too)
+                                         (\"paid\", \"declined\", \"cancelled\" are accepted too);
+                                         add \"capture\": false to authorise only (a PRE_AUTH,
+                                         to capture or void through the API)
+  GET  /__mock/transactions              transactions with their balances and envelope, paged likewise
   GET  /__mock/deliveries                notifications with their delivery attempts, paged likewise
-  POST /__mock/faults                    {\"count\": 1, \"status\": 503}: fail the next link creations
+  POST /__mock/faults                    {\"count\": 1, \"status\": 503}: fail the next API calls
+                                         (\"operation\": \"refund_transaction\": only those)
   POST /__mock/reset                     forget everything
 
 Example:

@@ -489,7 +489,11 @@ pub enum Operation {
     /// Captures at most the authorised amount; a smaller capture releases the rest. Creates a
     /// new transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no
     /// idempotency key is documented: a client must not retry it automatically once the
-    /// request may have reached the server; read the pre-auth's status instead.
+    /// request may have reached the server; read the pre-auth's status instead. Refusals are
+    /// not documented beyond the status list; this workspace takes an unknown id to answer 404,
+    /// and a capture the pre-auth's state does not allow (more than authorised, a second
+    /// capture, a voided or declined pre-auth, a transaction that is not a pre-auth) to answer
+    /// 412 (precondition failed). Its sandbox answers so.
     #[command(name = "capture-transaction")]
     CaptureTransaction(Box<CaptureTransactionArgs>),
     /// Read a transaction's status
@@ -497,7 +501,8 @@ pub enum Operation {
     /// The documented way to confirm what happened to a payment before shipping: the 3-D
     /// Secure flow says to read the final state here after the customer returns, and a
     /// notification (which carries no signature) is only a hint until this call agrees. Reading
-    /// is safe to repeat.
+    /// is safe to repeat. Which status answers an unknown id is not documented: this workspace
+    /// takes it to be 404 (the documented "not found"), and its sandbox answers so.
     #[command(name = "get-transaction-status")]
     GetTransactionStatus(Box<GetTransactionStatusArgs>),
     /// Charge a stored card (the card-token form of the payment call)
@@ -508,7 +513,9 @@ pub enum Operation {
     /// merchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.
     /// Creates a new transaction (`CAPTURE`). Not idempotent: never retried automatically
     /// once the request may have reached the server; look the payment up by its
-    /// `merchant_txn_ref` instead.
+    /// `merchant_txn_ref` instead. An unknown `stored_payment_method_id` is taken to answer
+    /// 406 ("Not Acceptable (Invalid Card)" in the documented status list); this workspace's
+    /// sandbox answers so.
     #[command(name = "pay-with-stored-card")]
     PayWithStoredCard(Box<PayWithStoredCardArgs>),
     /// Refund a captured payment, fully or in part
@@ -516,14 +523,22 @@ pub enum Operation {
     /// Refunds up to what was captured; what is not refunded stays refundable. Creates a new
     /// transaction (`REFUND`, `INFO0002`). Refunding more than is left fails with
     /// `ERR3019` / response code -8019 ("insufficient refund balance"). Not idempotent: never
-    /// retried automatically once the request may have reached the server.
+    /// retried automatically once the request may have reached the server. Which status
+    /// carries `ERR3019` is not documented: this workspace takes it to be 412 (precondition
+    /// failed), with the transaction envelope as the body (`success` false,
+    /// `gateway_response.code` `ERR3019`, `payment_details.response_code` -8019) plus the
+    /// `ErrorBody` members `code` and `message`. Likewise an unknown id answers 404, and a
+    /// refund of a transaction that is not an approved capture or payment (a pre-auth, a
+    /// void, a declined payment) 412. Its sandbox answers so.
     #[command(name = "refund-transaction")]
     RefundTransaction(Box<RefundTransactionArgs>),
     /// Cancel a pre-authorisation
     ///
     /// Voids a pre-auth that was not captured, releasing the whole amount. Creates a new
     /// transaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the
-    /// request may have reached the server.
+    /// request may have reached the server. This workspace takes an unknown id to answer 404,
+    /// and a void of a transaction that is not an approved, uncaptured, unvoided pre-auth to
+    /// answer 412 (precondition failed); its sandbox answers so.
     #[command(name = "void-transaction")]
     VoidTransaction(Box<VoidTransactionArgs>),
 }

@@ -231,6 +231,24 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -245,6 +263,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -331,11 +358,38 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn precondition_failed(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
                     .0
                     .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -354,6 +408,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -440,11 +503,38 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn precondition_failed(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
                     .0
                     .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -463,6 +553,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -549,11 +648,38 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn precondition_failed(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
                     .0
                     .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -572,6 +698,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -658,11 +793,38 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(408u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn precondition_failed(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
                     .0
                     .status(412u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn payload_too_large(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -681,6 +843,15 @@ pub mod operations {
                 self
                     .0
                     .status(502u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -1,4 +1,6 @@
-//! The link-creation endpoint, as the spec describes it, and the JSON errors of the sandbox.
+//! The link-creation endpoint, as the spec describes it, what every API operation does
+//! first (auth, injected faults, the JSON body checked against the spec), and the JSON errors
+//! of the sandbox.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,11 +9,13 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::echo::LinkResponse;
 use crate::server::Shared;
+use crate::spec::{FieldError, RequestValidator};
 use crate::store::{LinkRecord, LinkState};
 
 /// A JSON error in the spec's `ErrorBody` shape (`message`, `code`, and `field` when known).
@@ -33,97 +37,151 @@ pub(crate) async fn not_found() -> Response {
 }
 
 pub(crate) async fn method_not_allowed() -> Response {
+    only(axum::http::Method::POST)
+}
+
+pub(crate) async fn method_not_allowed_get() -> Response {
+    only(axum::http::Method::GET)
+}
+
+fn only(method: axum::http::Method) -> Response {
     let mut r = error(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        "this endpoint only accepts POST",
+        format!("this endpoint only accepts {method}"),
         None,
     );
-    r.headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    if let Ok(allow) = header::HeaderValue::from_str(method.as_str()) {
+        r.headers_mut().insert(header::ALLOW, allow);
+    }
     r
 }
 
-/// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
-pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    // The headers by reference: axum's `HeaderMap` extractor would clone them.
-    let (parts, body) = request.into_parts();
-    let headers = &parts.headers;
-    // Auth first: an injected fault stands for the server failing a request it accepted.
-    if let Err(reason) = check_auth(&shared, headers) {
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", reason, None);
+/// The spec's operations the sandbox serves: those a [`Fault`](crate::Fault) can name.
+pub(crate) const OPERATIONS: [spec_api::Operation; 6] = [
+    spec_api::GENERATE_HPP_LINK,
+    spec_api::GET_TRANSACTION_STATUS,
+    spec_api::CAPTURE_TRANSACTION,
+    spec_api::REFUND_TRANSACTION,
+    spec_api::VOID_TRANSACTION,
+    spec_api::PAY_WITH_STORED_CARD,
+];
+
+/// What every API operation does first: the keys, then an injected fault for `operation` (an
+/// `operationId`). Auth first: an injected fault stands for the server failing a request it
+/// accepted. `Err` is the answer to send instead.
+pub(crate) async fn admit(
+    shared: &Shared,
+    headers: &HeaderMap,
+    operation: &str,
+) -> Result<(), Response> {
+    if let Err(reason) = check_auth(shared, headers) {
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            reason,
+            None,
+        ));
     }
-    let fault = shared.store.lock().expect("store lock").take_fault();
+    let fault = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .take_fault(operation);
     if let Some(fault) = &fault {
         if fault.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
         }
         if fault.drop_connection {
-            return dropped_connection();
+            return Err(dropped_connection());
         }
         if let Some(status) = fault.status {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return error(
+            return Err(error(
                 status,
                 "injected_fault",
                 "fault injected through /__mock/faults",
                 None,
-            );
+            ));
         }
     }
+    Ok(())
+}
 
+/// An API operation's JSON body, after [`admit`]: `application/json`, within the size limit,
+/// JSON, and valid against the operation's request schema. `Err` is the answer to send
+/// instead.
+pub(crate) async fn json_body(
+    shared: &Shared,
+    request: Request,
+    operation: &str,
+    validator: &RequestValidator,
+) -> Result<(Value, bytes::Bytes), Response> {
+    // The headers by reference: axum's `HeaderMap` extractor would clone them.
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    admit(shared, headers, operation).await?;
     let is_json = crate::guard::is_json(headers);
     if !is_json {
-        return error(
+        return Err(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "send the body as Content-Type: application/json",
             None,
-        );
+        ));
     }
     let limit = shared.config.max_body_bytes;
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body is larger than {limit} bytes"),
-                None,
-            );
-        }
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes"),
+            None,
+        ));
     };
     let request: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) => {
-            return error(
+            return Err(error(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
                 format!("the body is not valid JSON: {e}"),
                 None,
-            );
+            ));
         }
     };
-    let problems = shared.validator.errors(&request);
-    if let Some(first) = problems.first() {
-        let message = problems
-            .iter()
-            .map(|p| {
-                if p.field.is_empty() {
-                    p.message.clone()
-                } else {
-                    format!("{}: {}", p.field, p.message)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            message,
-            Some(&first.field),
-        );
-    }
+    invalid(&validator.errors(&request)).map_or(Ok((request, bytes)), Err)
+}
+
+/// 400 `invalid_request` naming every broken rule, when there is one.
+pub(crate) fn invalid(problems: &[FieldError]) -> Option<Response> {
+    let first = problems.first()?;
+    let message = problems
+        .iter()
+        .map(|p| {
+            if p.field.is_empty() {
+                p.message.clone()
+            } else {
+                format!("{}: {}", p.field, p.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        message,
+        Some(&first.field),
+    ))
+}
+
+/// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
+pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let operation = spec_api::GENERATE_HPP_LINK.id;
+    let (request, bytes) = match json_body(&shared, request, operation, &shared.validator).await {
+        Ok(accepted) => accepted,
+        Err(answer) => return answer,
+    };
 
     let id = link_id();
     let token = token();
@@ -145,6 +203,7 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         // A copy: the received `Bytes` can be a view of hyper's read buffer, which it would pin.
         body: std::sync::Arc::from(&bytes[..]),
         transaction: None,
+        transactions: Vec::new(),
     };
     shared.store.lock().expect("store lock").insert_link(link);
     tracing::debug!(link = %id, "link created");

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::delivery;
 use crate::server::Shared;
 use crate::store::{DeliveryState, DeliveryView, LinkState, Outcome, Transaction};
+use crate::transactions::{CardFacts, Kind, Payment};
 
 /// Where a completed link sends the customer, and the transaction it produced.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -58,19 +59,22 @@ pub(crate) struct CustomerInput {
     pub(crate) amount: Option<i64>,
     pub(crate) currency: Option<String>,
     pub(crate) details: Map<String, Value>,
+    /// The card, masked (none through the control API: the test card of the outcome).
+    pub(crate) card: Option<CardFacts>,
 }
 
-/// Completes a link once: records the transaction, and queues the notification.
+/// Completes a link once: records the transaction (a `PRE_AUTH` when `authorise_only`, a
+/// `CAPTURE` otherwise; none when cancelled), and queues the notification.
 pub(crate) fn complete(
     shared: &Arc<Shared>,
     id: Uuid,
     outcome: Outcome,
     input: CustomerInput,
+    authorise_only: bool,
 ) -> Result<Completion, CompleteError> {
     let (completion, delivery) = {
         let mut store = shared.store.lock().expect("store lock");
-        let ref_ = store.next_ref();
-        let record = store.link_mut(&id).ok_or(CompleteError::NotFound)?;
+        let record = store.link(&id).ok_or(CompleteError::NotFound)?;
         if record.state != LinkState::Open {
             return Err(CompleteError::AlreadyCompleted(record.state));
         }
@@ -87,42 +91,93 @@ pub(crate) fn complete(
             .get("amount")
             .and_then(Value::as_i64)
             .or(input.amount)
-            .or(
-                // A link completed through the control API stands in for a customer who typed 1000.
-                if outcome == Outcome::Cancel {
-                    None
+            // A link completed through the control API stands in for a customer who typed 1000.
+            .or(Some(1000));
+        let currency = text("/currency").or(input.currency);
+        let merchant_txn_ref = text("/merchant_txn_ref");
+        let stored_payment_method_id =
+            (outcome == Outcome::Pay && store_card).then(|| Uuid::new_v4().to_string());
+        let (transaction, body) = if outcome == Outcome::Cancel {
+            // No payment was attempted: no transaction the API knows, and a notification with
+            // only the link page's `transaction_details` (no outcome signal in it).
+            let ref_ = store.next_ref();
+            let transaction = Transaction {
+                id: Uuid::new_v4().to_string(),
+                ref_,
+                timestamp: crate::now(),
+                outcome,
+                amount: None,
+                currency,
+                stored_payment_method_id: None,
+                customer: input.details,
+                transaction_type: None,
+            };
+            let mut details = json!({
+                "id": transaction.id,
+                "ref": transaction.ref_,
+                "timestamp": transaction.timestamp,
+            });
+            if let Some(r) = &merchant_txn_ref {
+                details["merchant_txn_ref"] = json!(r);
+            }
+            (transaction, json!({"transaction_details": details}))
+        } else {
+            let card = input.card.unwrap_or_else(|| {
+                let number = if outcome == Outcome::Pay {
+                    crate::APPROVED_CARD
                 } else {
-                    Some(1000)
-                },
-            );
-        let transaction = Transaction {
-            id: Uuid::new_v4().to_string(),
-            ref_,
-            timestamp: crate::now(),
-            outcome,
-            amount: if outcome == Outcome::Cancel {
-                None
+                    crate::DECLINED_CARD
+                };
+                CardFacts::from_number(number, None)
+            });
+            let mut billing = Map::new();
+            let mut address = request
+                .get("billing_address")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            address.extend(input.details.clone());
+            if !address.is_empty() {
+                billing.insert("billing_address".into(), Value::Object(address));
+            }
+            if let Some(shipping) = request.get("shipping_address") {
+                billing.insert("shipping_address".into(), shipping.clone());
+            }
+            let kind = if authorise_only {
+                Kind::PreAuth
             } else {
-                amount
-            },
-            currency: text("/currency").or(input.currency),
-            stored_payment_method_id: (outcome == Outcome::Pay && store_card)
-                .then(|| Uuid::new_v4().to_string()),
-            customer: input.details,
+                Kind::Capture
+            };
+            let record = Payment {
+                kind,
+                approved: outcome == Outcome::Pay,
+                amount,
+                currency: currency.clone(),
+                link_id: Some(id),
+                merchant_id: text("/merchant_id"),
+                merchant_txn_ref: merchant_txn_ref.clone(),
+                card,
+                stored_payment_method_id: stored_payment_method_id.clone(),
+                billing_details: (!billing.is_empty()).then_some(Value::Object(billing)),
+                server_to_server: None,
+            }
+            .record(&mut store);
+            let transaction = Transaction {
+                id: record.id.clone(),
+                ref_: record.ref_,
+                timestamp: record.timestamp.clone(),
+                outcome,
+                amount,
+                currency,
+                stored_payment_method_id,
+                customer: input.details,
+                transaction_type: Some(kind.as_str().to_string()),
+            };
+            (transaction, (*record.envelope).clone())
         };
-        let mut details = json!({
-            "id": transaction.id,
-            "ref": transaction.ref_,
-            "timestamp": transaction.timestamp,
-        });
-        if let Some(r) = text("/merchant_txn_ref") {
-            details["merchant_txn_ref"] = json!(r);
-        }
-        if let Some(s) = &transaction.stored_payment_method_id {
-            details["stored_payment_method_id"] = json!(s);
-        }
         let redirect = text(&format!("/return_url/{}", outcome.return_url_field()));
         let webhook = text("/return_url/webhook_url");
+        let record = store.link_mut(&id).ok_or(CompleteError::NotFound)?;
         record.state = outcome.state();
         record.transaction = Some(Box::new(transaction.clone()));
         let delivery = webhook.map(|url| DeliveryView {
@@ -130,13 +185,13 @@ pub(crate) fn complete(
             link_id: id,
             url,
             outcome,
-            body: json!({"transaction_details": details}),
+            body,
             state: DeliveryState::Pending,
             attempts: Vec::new(),
         });
         let delivery_id = delivery.as_ref().map(|d| d.id);
-        if let Some(d) = &delivery {
-            store.insert_delivery(d.clone());
+        if let Some(d) = delivery {
+            store.insert_delivery(d);
         }
         (
             Completion {

@@ -31,6 +31,15 @@ pub struct MockConfig {
     pub api_keys: Vec<String>,
     /// Links kept at most; the oldest are evicted first (default 10,000).
     pub max_links: usize,
+    /// Transactions kept at most (payments, captures, refunds, voids; default 10,000); the
+    /// oldest are evicted first, with the card a payment stored. A transaction outlives its
+    /// link; an evicted one is unknown to the status call (404).
+    pub max_transactions: usize,
+    /// Whether paying a link only authorises it (`PRE_AUTH`: capture or void it later through
+    /// the API) instead of capturing it at once (`CAPTURE`, the default). The control API's
+    /// `complete` can choose per link (`"capture": false`), and so can
+    /// [`MockServer::authorise`](crate::MockServer::authorise).
+    pub authorise_only: bool,
     /// Largest request body accepted, in bytes (default 16 KiB, several times the largest body
     /// the spec's limits allow); larger ones get 413. With `max_links`, it bounds memory.
     pub max_body_bytes: usize,
@@ -69,6 +78,8 @@ impl Default for MockConfig {
         Self {
             api_keys: Vec::new(),
             max_links: 10_000,
+            max_transactions: 10_000,
+            authorise_only: false,
             max_body_bytes: 16 * 1024,
             max_concurrent_requests: 256,
             delivery: DeliveryPolicy::default(),
@@ -95,6 +106,22 @@ impl MockConfig {
     #[must_use]
     pub fn with_max_links(mut self, max_links: usize) -> Self {
         self.max_links = max_links;
+        self
+    }
+
+    /// Sets [`max_transactions`](Self::max_transactions): transactions kept at most, the
+    /// oldest evicted first.
+    #[must_use]
+    pub fn with_max_transactions(mut self, max_transactions: usize) -> Self {
+        self.max_transactions = max_transactions;
+        self
+    }
+
+    /// Sets [`authorise_only`](Self::authorise_only): paying a link makes a `PRE_AUTH` (to be
+    /// captured or voided) instead of a `CAPTURE`.
+    #[must_use]
+    pub fn with_authorise_only(mut self, authorise_only: bool) -> Self {
+        self.authorise_only = authorise_only;
         self
     }
 
@@ -176,6 +203,8 @@ impl fmt::Debug for MockConfig {
                 &format_args!("[{} redacted]", self.api_keys.len()),
             )
             .field("max_links", &self.max_links)
+            .field("max_transactions", &self.max_transactions)
+            .field("authorise_only", &self.authorise_only)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("delivery", &self.delivery)
@@ -209,6 +238,8 @@ mod tests {
         let MockConfig {
             api_keys,
             max_links,
+            max_transactions,
+            authorise_only,
             max_body_bytes,
             max_concurrent_requests,
             delivery,
@@ -223,6 +254,11 @@ mod tests {
         [
             ("api_keys", *api_keys != default.api_keys),
             ("max_links", *max_links != default.max_links),
+            (
+                "max_transactions",
+                *max_transactions != default.max_transactions,
+            ),
+            ("authorise_only", *authorise_only != default.authorise_only),
             ("max_body_bytes", *max_body_bytes != default.max_body_bytes),
             (
                 "max_concurrent_requests",
@@ -267,6 +303,16 @@ mod tests {
         );
         let c = default.clone().with_max_links(7);
         assert_eq!((changed_fields(&c), c.max_links), (vec!["max_links"], 7));
+        let c = default.clone().with_max_transactions(8);
+        assert_eq!(
+            (changed_fields(&c), c.max_transactions),
+            (vec!["max_transactions"], 8)
+        );
+        let c = default.clone().with_authorise_only(true);
+        assert_eq!(
+            (changed_fields(&c), c.authorise_only),
+            (vec!["authorise_only"], true)
+        );
         let c = default.clone().with_max_body_bytes(1024);
         assert_eq!(
             (changed_fields(&c), c.max_body_bytes),

@@ -3,14 +3,16 @@
 //! | method and path | what it does |
 //! | --- | --- |
 //! | `GET /__mock/links?offset=0&limit=100` | links held, oldest first ([`LinkView`](crate::LinkView)), one page at a time (see below) |
-//! | `GET /__mock/links/{id}` | one link |
-//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}` (or the state names `"paid"`, `"declined"`, `"cancelled"`): complete it without a browser ([`Completion`](crate::Completion)) |
+//! | `GET /__mock/links/{id}` | one link, with its transactions |
+//! | `POST /__mock/links/{id}/complete` | `{"outcome": "pay" \| "decline" \| "cancel"}` (or the state names `"paid"`, `"declined"`, `"cancelled"`), and optionally `"capture": false` to pay as a pre-authorisation only (`PRE_AUTH`; the default is [`MockConfig::authorise_only`](crate::MockConfig::authorise_only)): complete it without a browser ([`Completion`](crate::Completion)) |
+//! | `GET /__mock/transactions?offset=0&limit=100` | transactions held, oldest first ([`TransactionView`](crate::TransactionView): balances and the envelope the status call answers), one page at a time |
+//! | `GET /__mock/transactions/{id}` | one transaction |
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
 //! | `GET /__mock/faults` | faults still pending |
-//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false}` ([`Fault`](crate::Fault)): for the next `count` create calls |
+//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given) |
 //! | `DELETE /__mock/faults` | clear pending faults |
-//! | `POST /__mock/reset` | forget every link, delivery and fault |
+//! | `POST /__mock/reset` | forget every link, transaction, delivery and fault |
 //!
 //! `POST`s must say `Content-Type: application/json`, even without a body (see the crate's
 //! `guard` rules: this is what keeps other web pages out).
@@ -112,6 +114,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/links", get(links))
         .route("/links/{id}", get(link))
         .route("/links/{id}/complete", post(complete_link))
+        .route("/transactions", get(transactions))
+        .route("/transactions/{id}", get(transaction))
         .route("/deliveries", get(deliveries))
         .route("/deliveries/{id}/redeliver", post(redeliver))
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
@@ -170,7 +174,7 @@ async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
     };
     let snapshot = {
         let store = shared.store.lock().expect("store lock");
-        store.link(&id).map(crate::store::LinkRecord::snapshot)
+        store.link(&id).map(|l| l.snapshot(&store))
     };
     match snapshot {
         Some(s) => axum::Json(s.view()).into_response(),
@@ -182,6 +186,8 @@ async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
 #[serde(deny_unknown_fields)]
 struct CompleteBody {
     outcome: Outcome,
+    /// `false`: authorise only (`PRE_AUTH`); absent: as the configuration says.
+    capture: Option<bool>,
 }
 
 async fn complete_link(
@@ -198,12 +204,24 @@ async fn complete_link(
             return error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
-                format!("expected {{\"outcome\": \"pay\" | \"decline\" | \"cancel\"}}: {e}"),
+                format!(
+                    "expected {{\"outcome\": \"pay\" | \"decline\" | \"cancel\", \
+                     \"capture\": true | false}}: {e}"
+                ),
                 Some("outcome"),
             );
         }
     };
-    match complete(&shared, id, body.outcome, CustomerInput::default()) {
+    let authorise_only = body
+        .capture
+        .map_or(shared.config.authorise_only, |capture| !capture);
+    match complete(
+        &shared,
+        id,
+        body.outcome,
+        CustomerInput::default(),
+        authorise_only,
+    ) {
         Ok(c) => axum::Json(c).into_response(),
         Err(CompleteError::NotFound) => {
             error(StatusCode::NOT_FOUND, "not_found", "no such link", None)
@@ -218,6 +236,67 @@ async fn complete_link(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             e.to_string(),
+            None,
+        ),
+    }
+}
+
+async fn transactions(
+    State(shared): State<Arc<Shared>>,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (offset, limit) = match Page::read(page) {
+        Ok(p) => p,
+        Err(m) => return bad_query(m),
+    };
+    let Ok(_turn) = shared.listing.acquire().await else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the sandbox is stopping",
+            None,
+        );
+    };
+    let (total, records) = {
+        let store = shared.store.lock().expect("store lock");
+        (
+            store.transaction_count(),
+            store.transaction_records(offset, limit),
+        )
+    };
+    // The envelopes are copied and written after the lock is released, on a blocking thread.
+    let body = tokio::task::spawn_blocking(move || {
+        let views: Vec<_> = records
+            .into_iter()
+            .map(crate::transactions::TransactionRecord::view)
+            .collect();
+        serde_json::to_vec(&views)
+    })
+    .await;
+    match body {
+        Ok(Ok(raw)) => page_response("transactions", raw, offset, limit, total),
+        _ => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the listing could not be written",
+            None,
+        ),
+    }
+}
+
+async fn transaction(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let record = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .transaction(&id)
+        .cloned();
+    match record {
+        Some(r) => axum::Json(r.view()).into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such transaction",
             None,
         ),
     }
@@ -318,6 +397,20 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
             "invalid_request",
             "status must be 200..=599",
             Some("status"),
+        );
+    }
+    if let Some(operation) = &fault.operation
+        && !crate::api::OPERATIONS.iter().any(|o| o.id == operation)
+    {
+        let known: Vec<&str> = crate::api::OPERATIONS.iter().map(|o| o.id).collect();
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!(
+                "operation {operation:?} is not one of the API's: {}",
+                known.join(", ")
+            ),
+            Some("operation"),
         );
     }
     if fault.count == 0 {

@@ -20,10 +20,24 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use paymentoptions_hpp_client::api as spec_api;
 
 use crate::api::error;
 use crate::server::Shared;
+use paymentoptions_hpp_client::api as spec_api;
+
+/// Whether `path` is under the API's operations (the prefix the spec's paths share), where
+/// the spec's statuses apply.
+fn on_api(path: &str) -> bool {
+    static PREFIX: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let (a, b) = (
+            spec_api::GENERATE_HPP_LINK.path,
+            spec_api::GET_TRANSACTION_STATUS.path,
+        );
+        let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        a[..common].to_string()
+    });
+    path.starts_with(PREFIX.as_str())
+}
 
 /// The header every notification the sandbox sends carries, with [`Shared::sender_id`].
 pub(crate) const SENDER_HEADER: &str = "x-mock-sender";
@@ -108,7 +122,7 @@ pub(crate) async fn check(
     request: Request,
     next: Next,
 ) -> Response {
-    let on_api = request.uri().path() == spec_api::GENERATE_HPP_LINK.path;
+    let on_api = on_api(request.uri().path());
     // The API's spec declares 400 for a request it refuses; elsewhere 403 says it best.
     let forbidden = if on_api {
         StatusCode::BAD_REQUEST

@@ -8,8 +8,19 @@
 //!   cancels. The customer is then redirected (303) to `success_url`, `decline_url` or
 //!   `cancel_url`, and the transaction notification is POSTed to `webhook_url`, retried until
 //!   it is acknowledged.
-//! - **Control and inspection** under `/__mock/` (see [`control`]): links, deliveries, faults,
-//!   reset.
+//! - **Transactions** like PaymentOptions': paying creates an approved `CAPTURE` (or a
+//!   `PRE_AUTH` with [`MockConfig::authorise_only`] or [`MockServer::authorise`]), declining a
+//!   declined one (`success: false`, response code 5, gateway code `ERR0005`: PaymentOptions
+//!   does not document the shape, this is the sandbox's assumption), cancelling none. The
+//!   notification carries the transaction envelope, and the spec's transaction operations
+//!   work on it: status, capture (at most the authorised amount, once), refund (in parts, up to
+//!   what was captured; one more answers 412 with `ERR3019`), void (an uncaptured pre-auth) and
+//!   the stored-card payment (with the `stored_payment_method_id` a payment with
+//!   `store_payment_method` issued). Unknown ids answer 404, unknown card tokens 406, a state
+//!   that does not allow the operation 412. Every operation checks the keys, then an injected
+//!   fault, then its body against the spec, like link creation.
+//! - **Control and inspection** under `/__mock/` (see [`control`]): links, transactions,
+//!   deliveries, faults, reset.
 //!
 //! Test cards (any future expiry, any 3-digit CVC): `4242 4242 4242 4242` is approved,
 //! `4000 0000 0000 0002` is declined; any other number that passes the Luhn check is approved.
@@ -37,11 +48,13 @@ mod echo;
 mod guard;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
 pub mod money;
+mod operations;
 mod overload;
 mod page;
 mod server;
 pub mod spec;
 mod store;
+mod transactions;
 mod views;
 
 pub use completion::{CompleteError, Completion};
@@ -49,6 +62,7 @@ pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
 pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use server::MockServer;
+pub use transactions::TransactionView;
 pub use views::{
     Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };

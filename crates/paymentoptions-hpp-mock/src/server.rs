@@ -13,10 +13,12 @@ use uuid::Uuid;
 
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
 use crate::spec::RequestValidator;
-use crate::store::{
-    DeliveryState, DeliveryView, Fault, LinkRecord, LinkSnapshot, LinkView, Outcome, Store,
+use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
+use crate::transactions::TransactionRecord;
+use crate::{
+    MockConfig, TransactionView, api, body, connections, control, echo, guard, operations,
+    overload, page,
 };
-use crate::{MockConfig, api, body, connections, control, echo, guard, overload, page};
 
 /// State shared by every handler.
 pub(crate) struct Shared {
@@ -95,7 +97,7 @@ impl MockServer {
             base_url,
             public_url,
             validator: RequestValidator::hpp_link_request(),
-            store: Mutex::new(Store::new(config.max_links)),
+            store: Mutex::new(Store::new(config.max_links, config.max_transactions)),
             http,
             delivery_changed: Notify::new(),
             config,
@@ -154,9 +156,32 @@ impl MockServer {
     pub fn link(&self, id: Uuid) -> Option<LinkView> {
         let snapshot = {
             let store = self.shared.store.lock().expect("store lock");
-            store.link(&id).map(LinkRecord::snapshot)
+            store.link(&id).map(|l| l.snapshot(&store))
         };
         snapshot.map(LinkSnapshot::view)
+    }
+
+    /// Every transaction still held, oldest first.
+    pub fn transactions(&self) -> Vec<TransactionView> {
+        let records = self
+            .shared
+            .store
+            .lock()
+            .expect("store lock")
+            .transaction_records(0, usize::MAX);
+        records.into_iter().map(TransactionRecord::view).collect()
+    }
+
+    /// One transaction, by its id.
+    pub fn transaction(&self, id: &str) -> Option<TransactionView> {
+        let record = self
+            .shared
+            .store
+            .lock()
+            .expect("store lock")
+            .transaction(id)
+            .cloned();
+        record.map(TransactionRecord::view)
     }
 
     /// Every notification delivery still held, oldest first.
@@ -169,12 +194,35 @@ impl MockServer {
     }
 
     /// Completes a link as a customer would on the hosted page (for a link created without an
-    /// amount, the customer's amount defaults to 1000 minor units).
+    /// amount, the customer's amount defaults to 1000 minor units). Paying captures at once
+    /// (`CAPTURE`), or only authorises (`PRE_AUTH`) when
+    /// [`MockConfig::authorise_only`] is set.
     pub fn complete(&self, id: Uuid, outcome: Outcome) -> Result<Completion, CompleteError> {
-        completion::complete(&self.shared, id, outcome, CustomerInput::default())
+        let authorise_only = self.shared.config.authorise_only;
+        completion::complete(
+            &self.shared,
+            id,
+            outcome,
+            CustomerInput::default(),
+            authorise_only,
+        )
     }
 
-    /// Makes the next `fault.count` create calls fail as described.
+    /// Pays a link as a pre-authorisation only (`PRE_AUTH`), whatever
+    /// [`MockConfig::authorise_only`] says: its transaction can then be captured or voided
+    /// through the API.
+    pub fn authorise(&self, id: Uuid) -> Result<Completion, CompleteError> {
+        completion::complete(
+            &self.shared,
+            id,
+            Outcome::Pay,
+            CustomerInput::default(),
+            true,
+        )
+    }
+
+    /// Makes the next `fault.count` API calls (of `fault.operation` only, when set) fail as
+    /// described.
     pub fn inject_fault(&self, fault: Fault) {
         self.shared
             .store
@@ -183,7 +231,7 @@ impl MockServer {
             .push_fault(fault);
     }
 
-    /// Forgets every link, delivery and fault.
+    /// Forgets every link, transaction, stored card, delivery and fault.
     pub fn reset(&self) {
         self.shared.store.lock().expect("store lock").reset();
     }
@@ -231,7 +279,7 @@ impl fmt::Debug for MockServer {
     }
 }
 
-/// The router: the API, the hosted page, the control API, and JSON 404/405 everywhere else,
+/// The router: the API (link creation and the transaction operations), the hosted page, the control API, and JSON 404/405 everywhere else,
 /// behind the guard (who may ask), the body reader (bounded in size and time) and the
 /// concurrency limit.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -239,6 +287,26 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             spec_api::GENERATE_HPP_LINK.path,
             post(api::create_link).fallback(api::method_not_allowed),
+        )
+        .route(
+            spec_api::GET_TRANSACTION_STATUS.path,
+            get(operations::status).fallback(api::method_not_allowed_get),
+        )
+        .route(
+            spec_api::CAPTURE_TRANSACTION.path,
+            post(operations::capture).fallback(api::method_not_allowed),
+        )
+        .route(
+            spec_api::REFUND_TRANSACTION.path,
+            post(operations::refund).fallback(api::method_not_allowed),
+        )
+        .route(
+            spec_api::VOID_TRANSACTION.path,
+            post(operations::void).fallback(api::method_not_allowed),
+        )
+        .route(
+            spec_api::PAY_WITH_STORED_CARD.path,
+            post(operations::pay_with_stored_card).fallback(api::method_not_allowed),
         )
         .route(
             "/HostedPaymentPage/{token}",

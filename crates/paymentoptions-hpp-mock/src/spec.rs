@@ -36,25 +36,59 @@ impl RequestValidator {
     /// Panics if the embedded spec has no such schema or cannot be compiled: both would be
     /// bugs caught by this crate's tests, not conditions a user can cause.
     pub fn for_component(name: &str) -> Self {
-        let spec: Value =
-            serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON");
+        let spec = embedded_spec();
+        assert!(
+            spec.pointer(&format!("/components/schemas/{name}"))
+                .is_some(),
+            "the spec has no schema {name}"
+        );
+        Self::compile(&spec, json!({"$ref": format!("#/definitions/{name}")}))
+    }
+
+    /// A validator for the JSON request body of `operation`.
+    ///
+    /// Panics if the operation has no JSON body schema given by a reference: a bug caught by
+    /// this crate's tests.
+    pub fn for_operation(operation: api::Operation) -> Self {
+        let spec = embedded_spec();
+        let reference = operation_object(&spec, operation)
+            .pointer("/requestBody/content/application~1json/schema/$ref")
+            .and_then(Value::as_str)
+            .expect("the operation's body schema is a reference");
+        let name = reference.rsplit('/').next().expect("a schema name");
+        Self::for_component(name)
+    }
+
+    /// A validator for path parameter `name` of `operation`: its errors name the parameter.
+    ///
+    /// Panics if the operation has no such parameter: a bug caught by this crate's tests.
+    pub fn for_path_parameter(operation: api::Operation, name: &str) -> Self {
+        let spec = embedded_spec();
+        let schema = operation_object(&spec, operation)
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|p| p["in"] == "path" && p["name"] == name)
+            .and_then(|p| p.get("schema"))
+            .expect("the operation has the path parameter")
+            .clone();
+        Self::compile(&spec, json!({"properties": {name: schema}}))
+    }
+
+    /// `schema` (which may refer to the spec's components) as a validator.
+    fn compile(spec: &Value, schema: Value) -> Self {
         let components = spec
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .expect("the spec has component schemas");
-        assert!(
-            components.contains_key(name),
-            "the spec has no schema {name}"
-        );
         let definitions: Map<String, Value> = components
             .iter()
             .map(|(k, v)| (k.clone(), to_json_schema(v)))
             .collect();
-        let root = json!({
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "$ref": format!("#/definitions/{name}"),
-            "definitions": definitions,
-        });
+        let mut root = to_json_schema(&schema);
+        root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+        root["definitions"] = Value::Object(definitions);
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(true)
@@ -100,6 +134,18 @@ impl RequestValidator {
             .collect();
         fractional.into_iter().chain(schema_errors).collect()
     }
+}
+
+fn embedded_spec() -> Value {
+    serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON")
+}
+
+/// The operation object (`paths.<path>.<method>`) of `operation`.
+fn operation_object(spec: &Value, operation: api::Operation) -> &Value {
+    spec.get("paths")
+        .and_then(|p| p.get(operation.path))
+        .and_then(|p| p.get(operation.method.to_ascii_lowercase()))
+        .expect("the spec has the operation")
 }
 
 /// Members of `body` that `schema` types as `integer` but that are written as a number with a

@@ -1,8 +1,11 @@
-//! In-memory state: links, their outcome, notification deliveries, pending faults.
+//! In-memory state: links, their outcome, transactions and the cards they stored,
+//! notification deliveries, pending faults.
 //!
 //! Everything sits behind one `std::sync::Mutex` that is never held across an `.await`, so
-//! concurrent requests serialize only for the microseconds of a map update. Links and deliveries
-//! are bounded: the oldest are evicted first.
+//! concurrent requests serialize only for the microseconds of a map update. Links, deliveries
+//! and transactions are bounded: the oldest are evicted first. A transaction outlives its link
+//! (its status can still be read) until `max_transactions` newer ones push it out; the card a
+//! payment stored is forgotten with that payment.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -11,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub(crate) use crate::transactions::{StoredCard, TransactionRecord};
 pub(crate) use crate::views::{
     DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };
@@ -29,6 +33,9 @@ pub(crate) struct LinkRecord {
     /// the lock for the price of a counter and parses it after releasing the lock.
     pub(crate) body: Arc<[u8]>,
     pub(crate) transaction: Option<Box<Transaction>>,
+    /// The ids of the transactions of this link (its payment, then captures, refunds, voids),
+    /// oldest first; an evicted transaction leaves the list.
+    pub(crate) transactions: Vec<String>,
 }
 
 /// What a view of a link needs, taken under the lock without parsing anything.
@@ -39,6 +46,7 @@ pub(crate) struct LinkSnapshot {
     created_at: DateTime<Utc>,
     body: Arc<[u8]>,
     transaction: Option<Transaction>,
+    transactions: Vec<TransactionRecord>,
 }
 
 impl LinkSnapshot {
@@ -52,13 +60,24 @@ impl LinkSnapshot {
             request: serde_json::from_slice(&self.body)
                 .expect("the body parsed when it was received"),
             transaction: self.transaction,
+            transactions: self
+                .transactions
+                .into_iter()
+                .map(TransactionRecord::view)
+                .collect(),
         }
     }
 }
 
 impl LinkRecord {
-    pub(crate) fn snapshot(&self) -> LinkSnapshot {
+    /// What a view needs; `store` holds this link's transactions.
+    pub(crate) fn snapshot(&self, store: &Store) -> LinkSnapshot {
         LinkSnapshot {
+            transactions: self
+                .transactions
+                .iter()
+                .filter_map(|id| store.transactions.get(id).cloned())
+                .collect(),
             id: self.id,
             url: self.url.clone(),
             state: self.state,
@@ -83,13 +102,18 @@ pub(crate) struct Store {
     faults: VecDeque<Fault>,
     /// The task of each delivery still being attempted, stopped when it is evicted.
     delivery_tasks: HashMap<Uuid, tokio::task::AbortHandle>,
+    transactions: HashMap<String, TransactionRecord>,
+    transaction_order: VecDeque<String>,
+    /// Stored cards by `stored_payment_method_id`.
+    stored_cards: HashMap<String, StoredCard>,
     next_ref: i64,
     max_links: usize,
     max_deliveries: usize,
+    max_transactions: usize,
 }
 
 impl Store {
-    pub(crate) fn new(max_links: usize) -> Self {
+    pub(crate) fn new(max_links: usize, max_transactions: usize) -> Self {
         Self {
             links: HashMap::new(),
             tokens: HashMap::new(),
@@ -98,9 +122,13 @@ impl Store {
             delivery_order: VecDeque::new(),
             faults: VecDeque::new(),
             delivery_tasks: HashMap::new(),
+            transactions: HashMap::new(),
+            transaction_order: VecDeque::new(),
+            stored_cards: HashMap::new(),
             next_ref: 240_000_000_001,
             max_links: max_links.max(1),
             max_deliveries: max_links.max(1),
+            max_transactions: max_transactions.max(1),
         }
     }
 
@@ -142,8 +170,77 @@ impl Store {
             .filter_map(|id| self.links.get(id))
             .skip(offset)
             .take(limit)
-            .map(LinkRecord::snapshot)
+            .map(|l| l.snapshot(self))
             .collect()
+    }
+
+    /// Keeps `record` (and the card it stored), evicting the oldest transactions when
+    /// `max_transactions` are held, with the cards they stored.
+    pub(crate) fn insert_transaction(
+        &mut self,
+        record: TransactionRecord,
+        stored: Option<(String, StoredCard)>,
+    ) {
+        while self.transactions.len() >= self.max_transactions {
+            let Some(oldest) = self.transaction_order.pop_front() else {
+                break;
+            };
+            let Some(evicted) = self.transactions.remove(&oldest) else {
+                continue;
+            };
+            if let Some(token) = &evicted.stored_payment_method_id
+                && self
+                    .stored_cards
+                    .get(token)
+                    .is_some_and(|c| c.transaction_id == evicted.id)
+            {
+                self.stored_cards.remove(token);
+            }
+            if let Some(link) = evicted.link_id.and_then(|l| self.links.get_mut(&l)) {
+                link.transactions.retain(|t| *t != evicted.id);
+            }
+        }
+        if let Some(link) = record.link_id.and_then(|l| self.links.get_mut(&l)) {
+            link.transactions.push(record.id.clone());
+        }
+        if let Some((token, card)) = stored {
+            self.stored_cards.insert(token, card);
+        }
+        self.transaction_order.push_back(record.id.clone());
+        self.transactions.insert(record.id.clone(), record);
+    }
+
+    pub(crate) fn transaction(&self, id: &str) -> Option<&TransactionRecord> {
+        self.transactions.get(id)
+    }
+
+    pub(crate) fn transaction_mut(&mut self, id: &str) -> Option<&mut TransactionRecord> {
+        self.transactions.get_mut(id)
+    }
+
+    /// How many transactions are held.
+    pub(crate) fn transaction_count(&self) -> usize {
+        self.transactions.len()
+    }
+
+    /// Up to `limit` transactions from the `offset`-th (oldest first), to be viewed outside
+    /// the lock.
+    pub(crate) fn transaction_records(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> Vec<TransactionRecord> {
+        self.transaction_order
+            .iter()
+            .filter_map(|id| self.transactions.get(id))
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn stored_card(&self, token: &str) -> Option<&StoredCard> {
+        self.stored_cards.get(token)
     }
 
     pub(crate) fn next_ref(&mut self) -> i64 {
@@ -230,13 +327,17 @@ impl Store {
         self.faults.clear();
     }
 
-    /// Takes one use of the oldest pending fault.
-    pub(crate) fn take_fault(&mut self) -> Option<Fault> {
-        let front = self.faults.front_mut()?;
-        front.count = front.count.saturating_sub(1);
-        let fault = front.clone();
-        if front.count == 0 {
-            self.faults.pop_front();
+    /// Takes one use of the oldest pending fault for `operation` (an `operationId`).
+    pub(crate) fn take_fault(&mut self, operation: &str) -> Option<Fault> {
+        let pos = self
+            .faults
+            .iter()
+            .position(|f| f.operation.as_deref().is_none_or(|o| o == operation))?;
+        let pending = &mut self.faults[pos];
+        pending.count = pending.count.saturating_sub(1);
+        let fault = pending.clone();
+        if pending.count == 0 {
+            self.faults.remove(pos);
         }
         Some(fault)
     }
@@ -245,7 +346,7 @@ impl Store {
         for (_, task) in self.delivery_tasks.drain() {
             task.abort();
         }
-        *self = Store::new(self.max_links);
+        *self = Store::new(self.max_links, self.max_transactions);
     }
 }
 
@@ -262,12 +363,13 @@ mod tests {
             created_at: DateTime::UNIX_EPOCH,
             body: format!("{{\"amount\": {n}}}").into_bytes().into(),
             transaction: None,
+            transactions: Vec::new(),
         }
     }
 
     #[test]
     fn oldest_links_are_evicted_first() {
-        let mut store = Store::new(3);
+        let mut store = Store::new(3, 3);
         for n in 1..=5 {
             store.insert_link(link(n));
         }
@@ -283,7 +385,7 @@ mod tests {
 
     #[test]
     fn a_view_shows_the_request_as_parsed() {
-        let view = link(7).snapshot().view();
+        let view = link(7).snapshot(&Store::new(1, 1)).view();
         assert_eq!(view.request, serde_json::json!({"amount": 7}));
         assert_eq!(view.created_at, "1970-01-01T00:00:00.000Z");
         assert_eq!(
@@ -294,7 +396,7 @@ mod tests {
 
     #[test]
     fn faults_are_used_count_times_in_order() {
-        let mut store = Store::new(1);
+        let mut store = Store::new(1, 1);
         store.push_fault(Fault {
             count: 2,
             status: Some(503),
@@ -305,9 +407,25 @@ mod tests {
             drop_connection: true,
             ..Fault::default()
         });
-        assert_eq!(store.take_fault().unwrap().status, Some(503));
-        assert_eq!(store.take_fault().unwrap().status, Some(503));
-        assert!(store.take_fault().unwrap().drop_connection);
-        assert!(store.take_fault().is_none());
+        store.push_fault(Fault {
+            count: 1,
+            status: Some(500),
+            operation: Some("refund_transaction".into()),
+            ..Fault::default()
+        });
+        let create = "generate_hpp_link";
+        assert_eq!(store.take_fault(create).unwrap().status, Some(503));
+        // A fault for another operation waits for it, behind those for any operation.
+        assert_eq!(
+            store.take_fault("refund_transaction").unwrap().status,
+            Some(503)
+        );
+        assert!(store.take_fault(create).unwrap().drop_connection);
+        assert!(store.take_fault(create).is_none());
+        assert_eq!(
+            store.take_fault("refund_transaction").unwrap().status,
+            Some(500)
+        );
+        assert!(store.take_fault("refund_transaction").is_none());
     }
 }

@@ -72,10 +72,13 @@ impl Outcome {
     }
 }
 
-/// The transaction a completed link produced.
+/// How a link was completed: the payment transaction it produced (paid or declined), or, for
+/// a cancelled link, the record its notification carries. A cancelled link creates no
+/// transaction: the status call answers 404 for its id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transaction {
-    /// Transaction id (de-duplication key of notifications).
+    /// Transaction id (de-duplication key of notifications; the status call's
+    /// `transactionId` when paid or declined).
     pub id: String,
     /// PaymentOptions-style numeric reference.
     #[serde(rename = "ref")]
@@ -92,6 +95,11 @@ pub struct Transaction {
     pub stored_payment_method_id: Option<String>,
     /// Details the customer typed on the hosted page (never card data).
     pub customer: Map<String, Value>,
+    /// `CAPTURE` (paid at once) or `PRE_AUTH` (authorised only: see
+    /// [`MockConfig::authorise_only`](crate::MockConfig::authorise_only)) for a payment, paid or
+    /// declined; none for a cancelled link.
+    #[serde(default)]
+    pub transaction_type: Option<String>,
 }
 
 /// A link as the control API shows it.
@@ -107,8 +115,12 @@ pub struct LinkView {
     pub created_at: String,
     /// The request body as received.
     pub request: Value,
-    /// The transaction, once completed.
+    /// How it was completed, once it is.
     pub transaction: Option<Transaction>,
+    /// Its transactions, oldest first: the payment (none when cancelled), then the captures,
+    /// refunds and voids made on it.
+    #[serde(default)]
+    pub transactions: Vec<crate::TransactionView>,
 }
 
 /// Where a notification delivery stands.
@@ -154,11 +166,12 @@ pub struct DeliveryView {
     pub attempts: Vec<Attempt>,
 }
 
-/// A fault injected into the next create calls.
+/// A fault injected into the next API calls (link creation and the transaction operations),
+/// or the next calls of one operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// How many create calls it applies to (default 1).
+    /// How many API calls it applies to (default 1).
     #[serde(default = "one")]
     pub count: u32,
     /// Answer with this status (and a JSON error body) instead of creating a link.
@@ -169,6 +182,13 @@ pub struct Fault {
     /// Close the connection without an answer.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Only calls of this operation (its spec `operationId`, e.g. `refund_transaction`);
+    /// none (the default): any API call. Calls are matched to faults oldest first. The control
+    /// API refuses a name the spec does not have; through
+    /// [`MockServer::inject_fault`](crate::MockServer::inject_fault) such a fault never
+    /// applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 fn one() -> u32 {

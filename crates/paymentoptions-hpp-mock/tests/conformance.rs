@@ -1,55 +1,26 @@
-//! Issue 13, item 4: the sandbox answers the create operation only with statuses its spec
-//! declares, with bodies the declared schemas accept. This test drives the operation down
-//! every path the sandbox has (success, each refusal, the body limits and timeout, overload),
-//! records every answer, and checks each against the spec's `responses` for the operation.
+//! Issue 13, item 4 (and issue 11 for the transaction operations): the sandbox answers each
+//! API operation only with statuses its spec declares, with bodies the declared schemas
+//! accept. These tests drive every operation down every path the sandbox has (success, each
+//! refusal, the body limits and timeout, overload), record every answer, and check each
+//! against the spec's `responses` for the operation.
 //!
 //! Injected faults are left out on purpose: their status is whatever the test that injects
 //! them asks for.
 
 mod common;
+#[path = "support/spec_check.rs"]
+mod spec_check;
 
 use common::{PATH, http};
+use spec_check::Answer;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use paymentoptions_hpp_client::api;
-use paymentoptions_hpp_mock::spec::RequestValidator;
 use paymentoptions_hpp_mock::{Fault, MockConfig, MockServer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// One answer of the sandbox.
-struct Answer {
-    what: String,
-    status: u16,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
-/// The spec's declared responses for the create operation: status -> component schema name.
-fn declared() -> Vec<(u16, String)> {
-    let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
-    let operation = &spec["paths"][api::GENERATE_HPP_LINK.path]
-        [api::GENERATE_HPP_LINK.method.to_ascii_lowercase()];
-    let schema_name = |response: &Value| {
-        let response = match response.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec.pointer(r.trim_start_matches('#')).unwrap(),
-            None => response,
-        };
-        let reference = response
-            .pointer("/content/application~1json/schema/$ref")
-            .and_then(Value::as_str)
-            .unwrap();
-        reference.rsplit('/').next().unwrap().to_string()
-    };
-    operation["responses"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(status, response)| (status.parse().unwrap(), schema_name(response)))
-        .collect()
-}
 
 async fn send(
     mock: &MockServer,
@@ -67,6 +38,7 @@ async fn send(
     let response = request.send().await.unwrap();
     Answer {
         what: what.to_string(),
+        operation: api::GENERATE_HPP_LINK,
         status: response.status().as_u16(),
         content_type: response
             .headers()
@@ -193,6 +165,7 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
     let (head, body) = raw.split_once("\r\n\r\n").unwrap();
     answers.push(Answer {
         what: "a body that stalls".into(),
+        operation: api::GENERATE_HPP_LINK,
         status: head[9..12].parse().unwrap(),
         content_type: head
             .lines()
@@ -223,36 +196,327 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
     answers.push(send(&mock, "overloaded", &AUTH, Some("{}".into())).await);
     assert_eq!(held.await.unwrap(), 200);
 
-    let declared = declared();
     let mut seen = BTreeSet::new();
     for answer in &answers {
-        let what = &answer.what;
-        let Some((_, schema)) = declared.iter().find(|(s, _)| *s == answer.status) else {
-            panic!(
-                "{what}: status {} is not declared for the operation ({:?})",
-                answer.status,
-                declared.iter().map(|(s, _)| s).collect::<Vec<_>>()
-            );
-        };
-        assert_eq!(
-            answer.content_type.as_deref(),
-            Some("application/json"),
-            "{what}"
-        );
-        let body: Value = serde_json::from_slice(&answer.body)
-            .unwrap_or_else(|e| panic!("{what}: the body is not JSON ({e})"));
-        let problems = RequestValidator::for_component(schema).errors(&body);
-        assert!(
-            problems.is_empty(),
-            "{what}: the {} body breaks {schema}: {problems:?}\n{body}",
-            answer.status
-        );
+        spec_check::check(answer);
         seen.insert(answer.status);
     }
     // Every path the sandbox has was driven.
     assert_eq!(
         seen,
         BTreeSet::from([200, 400, 401, 408, 413, 415, 503]),
+        "statuses seen"
+    );
+}
+
+/// Sends `body` to `operation` (`param` filling its path), recording the answer.
+async fn call(
+    base: &str,
+    what: &str,
+    operation: api::Operation,
+    param: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Answer {
+    let path = operation.path.replace("{transactionId}", param);
+    let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
+    let mut request = http().request(method, format!("{base}{path}"));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    if let Some(body) = body {
+        request = request.body(body);
+    }
+    let response = request.send().await.unwrap();
+    Answer {
+        what: format!("{}: {what}", operation.id),
+        operation,
+        status: response.status().as_u16(),
+        content_type: response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string()),
+        body: response.bytes().await.unwrap().to_vec(),
+    }
+}
+
+/// A request whose body never arrives whole: the sandbox's answer, read from the socket.
+async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> Answer {
+    let addr = mock.addr();
+    let path = operation.path.replace("{transactionId}", param);
+    let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "{} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic conformance-key\r\n\
+         x-api-key: conformance-key\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{",
+        operation.method
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), socket.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let raw = String::from_utf8(raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    Answer {
+        what: format!("{}: a body that stalls", operation.id),
+        operation,
+        status: head[9..12].parse().unwrap(),
+        content_type: head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-type: "))
+            .map(str::to_string),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
+    let mock = MockServer::start_with(
+        MockConfig::default()
+            .with_api_keys(["conformance-key"])
+            .with_max_body_bytes(4096)
+            .with_body_read_timeout(Duration::from_millis(300))
+            .with_max_concurrent_requests(1),
+    )
+    .await
+    .unwrap();
+    let base = mock.base_url().to_string();
+    // A pre-auth and a stored card, and a capture of a second pre-auth to refund.
+    let link = |body: Value| {
+        let base = base.clone();
+        async move {
+            let answer = call(
+                &base,
+                "setup",
+                api::GENERATE_HPP_LINK,
+                "",
+                &AUTH,
+                Some(body.to_string()),
+            )
+            .await;
+            let link: Value = serde_json::from_slice(&answer.body).unwrap();
+            link["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()
+        }
+    };
+    let stored = json!({"amount": 1000, "currency": "JPY", "payment_method": {"store_payment_method": true}});
+    let pre_auth = mock
+        .authorise(link(stored.clone()).await)
+        .unwrap()
+        .transaction;
+    let token = pre_auth.stored_payment_method_id.clone().unwrap();
+    let to_capture = mock.authorise(link(stored).await).unwrap().transaction.id;
+    let pre_auth = pre_auth.id;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let payment = |token: &str| {
+        json!({"amount": "500", "currency": "JPY", "payment_method": {"stored_payment_method_id": token}})
+            .to_string()
+    };
+    let no_key = vec![AUTH[2]];
+    let wrong_key = vec![
+        ("authorization", "Basic nope-nope-nope"),
+        ("x-api-key", "nope-nope-nope"),
+        AUTH[2],
+    ];
+    let own_origin = mock.base_url().to_string();
+    let with = |extra: (&'static str, &'static str)| {
+        let mut headers = AUTH.to_vec();
+        headers.push(extra);
+        headers
+    };
+    let text_plain = vec![AUTH[0], AUTH[1], ("content-type", "text/plain")];
+    let big = Some(format!("{{\"pad\": \"{}\"}}", "x".repeat(5000)));
+
+    let mut answers = Vec::new();
+    let status = api::GET_TRANSACTION_STATUS;
+    for (what, param, headers, body) in [
+        ("a pre-auth", pre_auth.as_str(), AUTH.to_vec(), None),
+        ("an unknown id", unknown.as_str(), AUTH.to_vec(), None),
+        ("a short id", "short", AUTH.to_vec(), None),
+        ("no key", pre_auth.as_str(), no_key.clone(), None),
+        ("a wrong key", pre_auth.as_str(), wrong_key.clone(), None),
+        (
+            "a rebound Host",
+            pre_auth.as_str(),
+            with(("host", "rebound.example")),
+            None,
+        ),
+        (
+            "a foreign Origin",
+            pre_auth.as_str(),
+            with(("origin", "http://evil.example")),
+            None,
+        ),
+        (
+            "the own Origin",
+            pre_auth.as_str(),
+            vec![AUTH[0], AUTH[1], AUTH[2], ("origin", own_origin.as_str())],
+            None,
+        ),
+        (
+            "a body over the limit",
+            pre_auth.as_str(),
+            AUTH.to_vec(),
+            big.clone(),
+        ),
+    ] {
+        answers.push(call(&base, what, status, param, &headers, body).await);
+    }
+    answers.push(stalled(&mock, status, &pre_auth).await);
+
+    let amount_body =
+        |id: &str, amount: i64| json!({"transactionId": id, "amount": amount}).to_string();
+    let void = |id: &str| json!({"transactionId": id}).to_string();
+    let posts: Vec<(api::Operation, String, String, String, String)> = vec![
+        // operation, a good body, an unknown id or token, a refused state, a broken rule
+        (
+            api::CAPTURE_TRANSACTION,
+            amount_body(&to_capture, 600),
+            amount_body(&unknown, 1),
+            amount_body(&pre_auth, 5000),
+            amount_body(&pre_auth, 0),
+        ),
+        (
+            api::REFUND_TRANSACTION,
+            // The capture made just before (looked up below).
+            String::new(),
+            amount_body(&unknown, 1),
+            amount_body(&pre_auth, 1),
+            amount_body("short", 1),
+        ),
+        (
+            api::VOID_TRANSACTION,
+            void(&pre_auth),
+            void(&unknown),
+            void(&pre_auth),
+            void("short"),
+        ),
+        (
+            api::PAY_WITH_STORED_CARD,
+            payment(&token),
+            payment(&unknown),
+            String::new(),
+            json!({"amount": "5.0", "currency": "JPY", "payment_method": {"stored_payment_method_id": token}}).to_string(),
+        ),
+    ];
+    for (operation, good, unknown_body, refused, broken) in posts {
+        let good = if operation == api::REFUND_TRANSACTION {
+            let made = mock
+                .transactions()
+                .into_iter()
+                .find(|t| t.original_id.as_deref() == Some(to_capture.as_str()))
+                .expect("the capture");
+            // The over-refund too: 600 captured.
+            answers.push(
+                call(
+                    &base,
+                    "an over-refund",
+                    operation,
+                    "",
+                    &AUTH,
+                    Some(amount_body(&made.id, 601)),
+                )
+                .await,
+            );
+            amount_body(&made.id, 600)
+        } else {
+            good
+        };
+        let mut cases = vec![
+            ("a good body", AUTH.to_vec(), Some(good)),
+            ("an unknown id or token", AUTH.to_vec(), Some(unknown_body)),
+            ("a broken rule", AUTH.to_vec(), Some(broken)),
+            ("malformed JSON", AUTH.to_vec(), Some("{".into())),
+            ("no body", AUTH.to_vec(), None),
+            ("no key", no_key.clone(), Some("{}".into())),
+            ("a wrong key", wrong_key.clone(), Some("{}".into())),
+            ("text/plain", text_plain.clone(), Some("{}".into())),
+            ("a body over the limit", AUTH.to_vec(), big.clone()),
+            (
+                "a rebound Host",
+                with(("host", "rebound.example")),
+                Some("{}".into()),
+            ),
+            (
+                "a foreign Origin",
+                with(("origin", "http://evil.example")),
+                Some("{}".into()),
+            ),
+        ];
+        if !refused.is_empty() {
+            cases.push(("a refused state", AUTH.to_vec(), Some(refused)));
+        }
+        for (what, headers, body) in cases {
+            answers.push(call(&base, what, operation, "", &headers, body).await);
+        }
+        answers.push(stalled(&mock, operation, "").await);
+    }
+
+    // Overloaded: the only slot is held by a status call that a delay fault keeps inside.
+    for operation in [
+        api::GET_TRANSACTION_STATUS,
+        api::CAPTURE_TRANSACTION,
+        api::REFUND_TRANSACTION,
+        api::VOID_TRANSACTION,
+        api::PAY_WITH_STORED_CARD,
+    ] {
+        mock.inject_fault(Fault {
+            count: 1,
+            delay_ms: 600,
+            operation: Some(api::GET_TRANSACTION_STATUS.id.into()),
+            ..Fault::default()
+        });
+        let held = {
+            let (base, id) = (base.clone(), pre_auth.clone());
+            tokio::spawn(async move {
+                call(&base, "held", api::GET_TRANSACTION_STATUS, &id, &AUTH, None)
+                    .await
+                    .status
+            })
+        };
+        while mock.in_flight_requests() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        answers.push(
+            call(
+                &base,
+                "overloaded",
+                operation,
+                &pre_auth,
+                &AUTH,
+                Some("{}".into()),
+            )
+            .await,
+        );
+        assert_eq!(held.await.unwrap(), 200);
+    }
+
+    let mut seen: std::collections::BTreeMap<&str, BTreeSet<u16>> = Default::default();
+    for answer in &answers {
+        spec_check::check(answer);
+        seen.entry(answer.operation.id)
+            .or_default()
+            .insert(answer.status);
+    }
+    seen.remove(api::GENERATE_HPP_LINK.id);
+    let posts = |extra: &[u16]| {
+        let mut statuses = BTreeSet::from([201, 400, 401, 408, 413, 415, 503]);
+        statuses.extend(extra);
+        statuses
+    };
+    // Every path the sandbox has was driven, for every operation.
+    assert_eq!(
+        seen,
+        std::collections::BTreeMap::from([
+            (
+                "get_transaction_status",
+                BTreeSet::from([200, 400, 401, 404, 408, 413, 503])
+            ),
+            ("capture_transaction", posts(&[404, 412])),
+            ("refund_transaction", posts(&[404, 412])),
+            ("void_transaction", posts(&[404, 412])),
+            ("pay_with_stored_card", posts(&[406])),
+        ]),
         "statuses seen"
     );
 }

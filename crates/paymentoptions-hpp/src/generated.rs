@@ -685,7 +685,11 @@ impl crate::Client {
     /// Captures at most the authorised amount; a smaller capture releases the rest. Creates a
     /// new transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no
     /// idempotency key is documented: a client must not retry it automatically once the
-    /// request may have reached the server; read the pre-auth's status instead.
+    /// request may have reached the server; read the pre-auth's status instead. Refusals are
+    /// not documented beyond the status list; this workspace takes an unknown id to answer 404,
+    /// and a capture the pre-auth's state does not allow (more than authorised, a second
+    /// capture, a voided or declined pre-auth, a transaction that is not a pre-auth) to answer
+    /// 412 (precondition failed). Its sandbox answers so.
     pub async fn capture_transaction(
         &self,
         request: &requests::CaptureRequest,
@@ -703,7 +707,8 @@ impl crate::Client {
     /// The documented way to confirm what happened to a payment before shipping: the 3-D
     /// Secure flow says to read the final state here after the customer returns, and a
     /// notification (which carries no signature) is only a hint until this call agrees. Reading
-    /// is safe to repeat.
+    /// is safe to repeat. Which status answers an unknown id is not documented: this workspace
+    /// takes it to be 404 (the documented "not found"), and its sandbox answers so.
     ///
     /// `transaction_id`: The 36-character id of a pre-auth, capture, refund or void. Sent as `transactionId`. Rules (from the spec): exactly 36 characters.
     pub async fn get_transaction_status(
@@ -726,7 +731,9 @@ impl crate::Client {
     /// merchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.
     /// Creates a new transaction (`CAPTURE`). Not idempotent: never retried automatically
     /// once the request may have reached the server; look the payment up by its
-    /// `merchant_txn_ref` instead.
+    /// `merchant_txn_ref` instead. An unknown `stored_payment_method_id` is taken to answer
+    /// 406 ("Not Acceptable (Invalid Card)" in the documented status list); this workspace's
+    /// sandbox answers so.
     pub async fn pay_with_stored_card(
         &self,
         request: &requests::StoredCardPaymentRequest,
@@ -744,7 +751,13 @@ impl crate::Client {
     /// Refunds up to what was captured; what is not refunded stays refundable. Creates a new
     /// transaction (`REFUND`, `INFO0002`). Refunding more than is left fails with
     /// `ERR3019` / response code -8019 ("insufficient refund balance"). Not idempotent: never
-    /// retried automatically once the request may have reached the server.
+    /// retried automatically once the request may have reached the server. Which status
+    /// carries `ERR3019` is not documented: this workspace takes it to be 412 (precondition
+    /// failed), with the transaction envelope as the body (`success` false,
+    /// `gateway_response.code` `ERR3019`, `payment_details.response_code` -8019) plus the
+    /// `ErrorBody` members `code` and `message`. Likewise an unknown id answers 404, and a
+    /// refund of a transaction that is not an approved capture or payment (a pre-auth, a
+    /// void, a declined payment) 412. Its sandbox answers so.
     pub async fn refund_transaction(
         &self,
         request: &requests::RefundRequest,
@@ -761,7 +774,9 @@ impl crate::Client {
     ///
     /// Voids a pre-auth that was not captured, releasing the whole amount. Creates a new
     /// transaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the
-    /// request may have reached the server.
+    /// request may have reached the server. This workspace takes an unknown id to answer 404,
+    /// and a void of a transaction that is not an approved, uncaptured, unvoided pre-auth to
+    /// answer 412 (precondition failed); its sandbox answers so.
     pub async fn void_transaction(
         &self,
         request: &requests::VoidRequest,

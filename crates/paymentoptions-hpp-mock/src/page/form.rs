@@ -9,6 +9,7 @@ use super::cards::{self, DECLINED_CARD};
 use crate::completion::CustomerInput;
 use crate::money;
 use crate::store::{LinkView, Outcome};
+use crate::transactions::CardFacts;
 
 /// A customer detail the page asks for when the link's billing address lacks it.
 pub(crate) struct Detail {
@@ -149,6 +150,15 @@ pub(crate) fn read_payment(
             } else {
                 Outcome::Pay
             };
+            let expiry = get("expiry");
+            let expiry = expiry
+                .split_once('/')
+                .map(|(m, y)| (m.trim().to_string(), y.trim().to_string()));
+            // Only the masked number is kept (first six, last four digits).
+            input.card = Some(CardFacts::from_number(
+                &card,
+                expiry.as_ref().map(|(m, y)| (m.as_str(), y.as_str())),
+            ));
             Ok((outcome, input))
         }
         _ => Err(errors),

@@ -27,7 +27,7 @@ pub use cards::{APPROVED_CARD, DECLINED_CARD};
 
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::server::Shared;
-use crate::store::{LinkRecord, LinkSnapshot, LinkState, LinkView, Outcome};
+use crate::store::{LinkSnapshot, LinkState, LinkView, Outcome};
 use html::Page;
 
 pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {
@@ -66,7 +66,8 @@ pub(crate) async fn submit(
             }
         }
     };
-    match complete(&shared, view.id, outcome, input) {
+    let authorise_only = shared.config.authorise_only;
+    match complete(&shared, view.id, outcome, input, authorise_only) {
         Ok(c) => {
             let target = c
                 .redirect
@@ -164,7 +165,7 @@ fn find(shared: &Shared, token: &str) -> Option<LinkView> {
     let snapshot = {
         let store = shared.store.lock().expect("store lock");
         let id = store.id_for_token(token)?;
-        store.link(&id).map(LinkRecord::snapshot)
+        store.link(&id).map(|l| l.snapshot(&store))
     };
     snapshot.map(LinkSnapshot::view)
 }
