@@ -37,7 +37,7 @@ use crate::api::error;
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
 use crate::server::Shared;
-use crate::store::{DeliveryState, Fault, Outcome};
+use crate::store::{DeliveryState, Fault, Outcome, Store};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;
@@ -122,15 +122,21 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/reset", post(reset))
 }
 
-async fn links(
-    State(shared): State<Arc<Shared>>,
+/// A page of a listing: one listing at a time (a page can be megabytes, and parallel ones only
+/// add memory), `take` snapshots the page under the store lock, and `write` parses and writes it
+/// after the lock is released, on a blocking thread, so that creates wait neither for the lock
+/// nor for an async worker.
+async fn listing<T: Send + 'static>(
+    shared: &Shared,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    name: &'static str,
+    take: impl FnOnce(&Store, usize, usize) -> (usize, T),
+    write: impl FnOnce(T) -> serde_json::Result<Vec<u8>> + Send + 'static,
 ) -> Response {
     let (offset, limit) = match Page::read(page) {
         Ok(p) => p,
         Err(m) => return bad_query(m),
     };
-    // One listing at a time: a page can be megabytes, and parallel ones only add memory.
     let Ok(_turn) = shared.listing.acquire().await else {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -139,22 +145,9 @@ async fn links(
             None,
         );
     };
-    let (total, snapshots) = {
-        let store = shared.store.lock().expect("store lock");
-        (store.link_count(), store.link_snapshots(offset, limit))
-    };
-    // Parsed and written after the lock is released, on a blocking thread: creates wait
-    // neither for the lock nor for an async worker.
-    let body = tokio::task::spawn_blocking(move || {
-        let views: Vec<_> = snapshots
-            .into_iter()
-            .map(crate::store::LinkSnapshot::view)
-            .collect();
-        serde_json::to_vec(&views)
-    })
-    .await;
-    match body {
-        Ok(Ok(raw)) => page_response("links", raw, offset, limit, total),
+    let (total, items) = take(&shared.store.lock().expect("store lock"), offset, limit);
+    match tokio::task::spawn_blocking(move || write(items)).await {
+        Ok(Ok(raw)) => page_response(name, raw, offset, limit, total),
         _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -162,6 +155,26 @@ async fn links(
             None,
         ),
     }
+}
+
+async fn links(
+    State(shared): State<Arc<Shared>>,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    listing(
+        &shared,
+        page,
+        "links",
+        |store, offset, limit| (store.link_count(), store.link_snapshots(offset, limit)),
+        |snapshots| {
+            let views: Vec<_> = snapshots
+                .into_iter()
+                .map(crate::store::LinkSnapshot::view)
+                .collect();
+            serde_json::to_vec(&views)
+        },
+    )
+    .await
 }
 
 fn no_such_link() -> Response {
@@ -245,43 +258,25 @@ async fn transactions(
     State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let (offset, limit) = match Page::read(page) {
-        Ok(p) => p,
-        Err(m) => return bad_query(m),
-    };
-    let Ok(_turn) = shared.listing.acquire().await else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "stopping",
-            "the sandbox is stopping",
-            None,
-        );
-    };
-    let (total, records) = {
-        let store = shared.store.lock().expect("store lock");
-        (
-            store.transaction_count(),
-            store.transaction_records(offset, limit),
-        )
-    };
-    // The envelopes are copied and written after the lock is released, on a blocking thread.
-    let body = tokio::task::spawn_blocking(move || {
-        let views: Vec<_> = records
-            .into_iter()
-            .map(crate::transactions::TransactionRecord::view)
-            .collect();
-        serde_json::to_vec(&views)
-    })
-    .await;
-    match body {
-        Ok(Ok(raw)) => page_response("transactions", raw, offset, limit, total),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the listing could not be written",
-            None,
-        ),
-    }
+    listing(
+        &shared,
+        page,
+        "transactions",
+        |store, offset, limit| {
+            (
+                store.transaction_count(),
+                store.transaction_records(offset, limit),
+            )
+        },
+        |records| {
+            let views: Vec<_> = records
+                .into_iter()
+                .map(crate::transactions::TransactionRecord::view)
+                .collect();
+            serde_json::to_vec(&views)
+        },
+    )
+    .await
 }
 
 async fn transaction(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
@@ -306,32 +301,14 @@ async fn deliveries(
     State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let (offset, limit) = match Page::read(page) {
-        Ok(p) => p,
-        Err(m) => return bad_query(m),
-    };
-    let Ok(_turn) = shared.listing.acquire().await else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "stopping",
-            "the sandbox is stopping",
-            None,
-        );
-    };
-    let (total, items) = {
-        let store = shared.store.lock().expect("store lock");
-        (store.delivery_count(), store.deliveries(offset, limit))
-    };
-    let body = tokio::task::spawn_blocking(move || serde_json::to_vec(&items)).await;
-    match body {
-        Ok(Ok(raw)) => page_response("deliveries", raw, offset, limit, total),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the listing could not be written",
-            None,
-        ),
-    }
+    listing(
+        &shared,
+        page,
+        "deliveries",
+        |store, offset, limit| (store.delivery_count(), store.deliveries(offset, limit)),
+        |items| serde_json::to_vec(&items),
+    )
+    .await
 }
 
 async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
