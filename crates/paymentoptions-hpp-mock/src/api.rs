@@ -218,31 +218,32 @@ pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Requ
         .into_response()
 }
 
-/// `Err` with the reason when the two auth headers are missing, malformed or unknown.
-fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), &'static str> {
-    let value = |name: &str| {
-        headers
-            .get(name)
+/// `Err` with the reason when an auth header of the spec's `securitySchemes` is missing,
+/// malformed or carries an unknown key.
+fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), String> {
+    let keys = &shared.config.api_keys;
+    for auth in paymentoptions_hpp_client::api::AUTH_HEADERS {
+        let expected = format!("`{}<api key>`", auth.prefix);
+        let value = headers
+            .get(auth.header)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
-    };
-    let authorization = value("authorization")
-        .ok_or("the Authorization header is missing (expected `Basic <api key>`)")?;
-    let key = authorization
-        .strip_prefix("Basic ")
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or("the Authorization header must be `Basic <api key>`")?;
-    let x_key = value("x-api-key")
-        .filter(|k| !k.is_empty())
-        .ok_or("the x-api-key header is missing")?;
-    let keys = &shared.config.api_keys;
-    let known = |k: &str| keys.iter().any(|known| known == k);
-    if keys.is_empty() || (known(key) && known(x_key)) {
-        Ok(())
-    } else {
-        Err("unknown API key")
+            .ok_or_else(|| {
+                format!(
+                    "the {} header is missing (expected {expected})",
+                    auth.header
+                )
+            })?;
+        let key = value
+            .strip_prefix(auth.prefix)
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| format!("the {} header must be {expected}", auth.header))?;
+        if !keys.is_empty() && !keys.iter().any(|known| known == key) {
+            return Err("unknown API key".into());
+        }
     }
+    Ok(())
 }
 
 /// A random (version 4) link id. From `fastrand`, like the page token (which is what grants
