@@ -106,8 +106,9 @@ async fn notification(State(app): State<App>, body: Bytes) -> StatusCode {
         }
     };
     let details = notification
-        .0
+        .envelope()
         .transaction_details
+        .clone()
         .expect("parse_notification requires transaction_details");
     let id = details.id.clone().unwrap_or_default();
     if !app.seen.lock().unwrap().insert(id.clone()) {
