@@ -39,7 +39,9 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
-        Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+        Command::Notification(NotificationCommand::Parse { file, json }) => {
+            notification::parse(&file, json)
+        }
         #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args).await,
         Command::Operation(op) => operation(op).await,

@@ -20,6 +20,7 @@ pub enum Output {
 
 impl Output {
     /// A model's JSON.
+    #[allow(dead_code)] // see `Output`
     pub fn json(value: serde_json::Value) -> Self {
         Self::Json(value)
     }
