@@ -45,6 +45,8 @@
 pub mod client;
 pub mod config;
 pub mod error;
+#[cfg(feature = "axum")]
+pub mod extract;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, unused_imports, dead_code)]
 mod generated;
