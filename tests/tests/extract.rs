@@ -48,7 +48,10 @@ async fn the_extractor_reads_notifications_and_refuses_bad_bodies_with_a_reason(
     let (status, reason) = post(b"not json".to_vec()).await;
     assert_eq!(status, 400, "{reason}");
     let (status, reason) = post(br#"{"transaction_details": {}}"#.to_vec()).await;
-    assert_eq!((status, reason.contains("transaction_details.id")), (400, true));
+    assert_eq!(
+        (status, reason.contains("transaction_details.id")),
+        (400, true)
+    );
 
     let mut huge = br#"{"transaction_details": {"id": "x", "pad": ""#.to_vec();
     huge.extend(std::iter::repeat_n(b'a', MAX_NOTIFICATION_BYTES));

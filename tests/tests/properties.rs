@@ -26,7 +26,9 @@
 
 use std::sync::LazyLock;
 
-use paymentoptions_hpp::{Error, Link, LinkRequest, Outcome, Rule, Transaction, parse_notification};
+use paymentoptions_hpp::{
+    Error, Link, LinkRequest, Outcome, Rule, Transaction, parse_notification,
+};
 use paymentoptions_hpp_mock::spec::RequestValidator;
 use paymentoptions_hpp_tests::strategy::{self, Edit, Mutation, Step};
 use proptest::prelude::*;
@@ -246,8 +248,14 @@ fn check_transaction(body: &[u8]) -> Result<(), TestCaseError> {
                 Err(e) => prop_assert!(false, "an envelope re-encodes undecodably: {}", e),
             }
             let envelope = t.envelope();
-            let code = envelope.payment_details.as_ref().and_then(|p| p.response_code);
-            let gateway = envelope.gateway_response.as_ref().and_then(|g| g.code.as_deref());
+            let code = envelope
+                .payment_details
+                .as_ref()
+                .and_then(|p| p.response_code);
+            let gateway = envelope
+                .gateway_response
+                .as_ref()
+                .and_then(|g| g.code.as_deref());
             match t.outcome() {
                 Outcome::Approved => {
                     prop_assert_eq!(envelope.success, Some(true));

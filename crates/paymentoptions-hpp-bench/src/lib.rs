@@ -370,7 +370,11 @@ impl ServerThread {
         Self::bare_with(axum::routing::MethodFilter::GET, path, body)
     }
 
-    fn bare_with(method: axum::routing::MethodFilter, path: &'static str, body: &'static [u8]) -> Self {
+    fn bare_with(
+        method: axum::routing::MethodFilter,
+        path: &'static str,
+        body: &'static [u8],
+    ) -> Self {
         Self::start("bare-server", move || async move {
             use axum::http::header;
             let app = axum::Router::new().route(

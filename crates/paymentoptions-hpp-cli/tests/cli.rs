@@ -640,7 +640,9 @@ async fn a_declined_notification_is_printed_and_exits_11() {
     assert_eq!(run.code, 11, "stderr: {}", run.stderr);
     assert_eq!(
         run.stdout,
-        format!("{TXN} declined (response code 5, gateway code ERR0005, \"do not honour (declined)\") ORDER-1\n")
+        format!(
+            "{TXN} declined (response code 5, gateway code ERR0005, \"do not honour (declined)\") ORDER-1\n"
+        )
     );
     assert!(run.stderr.starts_with("error: ") && run.stderr.contains("declined"));
 }
@@ -707,7 +709,8 @@ async fn a_declined_transaction_is_printed_and_exits_11() {
     .await;
     assert_eq!(run.code, 11, "stderr: {}", run.stderr);
     assert!(
-        run.stdout.starts_with(&format!("CAPTURE {TXN} declined (response code 5")),
+        run.stdout
+            .starts_with(&format!("CAPTURE {TXN} declined (response code 5")),
         "{}",
         run.stdout
     );
@@ -740,14 +743,23 @@ async fn a_failed_capture_says_how_to_find_out_and_is_sent_once() {
     server.push_reply(Reply::json(503, json!({"message": "busy"})));
     run_against(
         &server,
-        &["capture-transaction", "--transaction-id", TXN, "--amount", "1000"],
+        &[
+            "capture-transaction",
+            "--transaction-id",
+            TXN,
+            "--amount",
+            "1000",
+        ],
         None,
     )
     .await
     .assert_failed(6, &["HTTP 503", "get_transaction_status", TXN]);
     let request = only_request(&server);
     assert_eq!(request.path, "/api/v1/server-to-server-interface/capture");
-    assert_eq!(request.json(), json!({"transactionId": TXN, "amount": 1000}));
+    assert_eq!(
+        request.json(),
+        json!({"transactionId": TXN, "amount": 1000})
+    );
 }
 
 #[tokio::test]
@@ -760,9 +772,13 @@ async fn transaction_operations_check_rules_before_sending() {
     )
     .await
     .assert_failed(4, &["transactionId"]);
-    run_against(&server, &["refund-transaction", "--transaction-id", TXN], None)
-        .await
-        .assert_failed(4, &["amount"]);
+    run_against(
+        &server,
+        &["refund-transaction", "--transaction-id", TXN],
+        None,
+    )
+    .await
+    .assert_failed(4, &["amount"]);
     assert!(server.requests().is_empty());
 }
 

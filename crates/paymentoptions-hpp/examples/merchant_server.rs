@@ -87,8 +87,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // is fulfilled by the webhook's confirmation, not here.
             get(|| page("Thank you! Your payment is being confirmed.".into())),
         )
-        .route("/declined", get(|| page("Your payment was declined.".into())))
-        .route("/cancelled", get(|| page("You cancelled the payment.".into())))
+        .route(
+            "/declined",
+            get(|| page("Your payment was declined.".into())),
+        )
+        .route(
+            "/cancelled",
+            get(|| page("You cancelled the payment.".into())),
+        )
         .route("/orders/{order}/refund", post(refund))
         .route("/webhooks/paymentoptions", post(webhook))
         .with_state(app);
@@ -268,7 +274,9 @@ async fn refund(State(app): State<App>, Path(reference): Path<String>) -> Respon
             }
             page(format!("Refunded: {refund}")).await.into_response()
         }
-        Ok(refund) => (StatusCode::BAD_GATEWAY, format!("refund refused: {refund}")).into_response(),
+        Ok(refund) => {
+            (StatusCode::BAD_GATEWAY, format!("refund refused: {refund}")).into_response()
+        }
         // A refund is never re-sent automatically; the error says how to check whether it
         // went through (the original transaction's status) before trying again.
         Err(e) => (StatusCode::BAD_GATEWAY, format!("refund failed: {e}")).into_response(),

@@ -23,9 +23,9 @@ use crate::error::{
 use crate::link::{Link, LinkRequest};
 use crate::money::Money;
 use crate::notification::Notification;
-use crate::transaction::Transaction;
 use crate::platform::{self, Stopwatch};
 use crate::retry::{RetryOn, RetryPolicy, parse_retry_after};
+use crate::transaction::Transaction;
 use crate::validation::Checker;
 
 const CREATE_LINK: Operation = api::GENERATE_HPP_LINK;
@@ -254,9 +254,15 @@ impl Client {
             path = path.replace(&format!("{{{}}}", rule.path), &encode_segment(value));
         }
         checker.finish()?;
-        let url = format!("{}{path}", self.inner.base_url.as_str().trim_end_matches('/'));
+        let url = format!(
+            "{}{path}",
+            self.inner.base_url.as_str().trim_end_matches('/')
+        );
         let url = Url::parse(&url).map_err(|e| {
-            ConfigError::new("base_url", format!("does not make a valid URL for {}: {e}", op.id))
+            ConfigError::new(
+                "base_url",
+                format!("does not make a valid URL for {}: {e}", op.id),
+            )
         })?;
         let safe_to_repeat = op.method.eq_ignore_ascii_case("GET");
         let (retry, hint) = if safe_to_repeat {
@@ -267,13 +273,14 @@ impl Client {
                 Some(after_the_fact(op, body.as_ref())),
             )
         };
-        let body = body.map(|b| {
-            Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes"))
-        });
-        self.send(op, url, body, retry).await.map_err(|e| match hint {
-            Some(hint) if e.may_have_reached_server() => e.with_hint(hint),
-            _ => e,
-        })
+        let body = body
+            .map(|b| Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes")));
+        self.send(op, url, body, retry)
+            .await
+            .map_err(|e| match hint {
+                Some(hint) if e.may_have_reached_server() => e.with_hint(hint),
+                _ => e,
+            })
     }
 
     /// Confirms a notification with PaymentOptions: reads the status of its transaction

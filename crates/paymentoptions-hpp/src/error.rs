@@ -222,7 +222,10 @@ impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("status", &self.status)
-            .field("body", &mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY)))
+            .field(
+                "body",
+                &mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY)),
+            )
             .field(
                 "parsed",
                 &self
@@ -569,12 +572,17 @@ mod tests {
     #[test]
     fn card_numbers_are_masked_in_shown_bodies() {
         assert_eq!(
-            mask_card_numbers(r#"{"number": "5200000000001005", "ref": 74811, "t": "ü4242424242424242x"}"#),
+            mask_card_numbers(
+                r#"{"number": "5200000000001005", "ref": 74811, "t": "ü4242424242424242x"}"#
+            ),
             r#"{"number": "************1005", "ref": 74811, "t": "ü************4242x"}"#
         );
         // Twelve digits and twenty digits are not card numbers.
         assert_eq!(mask_card_numbers("240815123456"), "240815123456");
-        assert_eq!(mask_card_numbers("12345678901234567890"), "12345678901234567890");
+        assert_eq!(
+            mask_card_numbers("12345678901234567890"),
+            "12345678901234567890"
+        );
         assert_eq!(mask_card_numbers(""), "");
     }
 }

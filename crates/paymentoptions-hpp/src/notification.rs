@@ -16,7 +16,9 @@
 
 use std::fmt;
 
-use paymentoptions_hpp_client::types::{TransactionEnvelope, TransactionNotification, TransactionRef};
+use paymentoptions_hpp_client::types::{
+    TransactionEnvelope, TransactionNotification, TransactionRef,
+};
 
 use crate::transaction::{self, Outcome, Transaction};
 

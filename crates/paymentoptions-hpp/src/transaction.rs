@@ -366,7 +366,8 @@ impl fmt::Display for Transaction {
             kind.as_ref().map_or("-", TransactionKind::as_str),
             self.id().unwrap_or("-"),
             self.outcome(),
-            self.amount().map_or_else(|| "-".to_string(), |m| m.to_string()),
+            self.amount()
+                .map_or_else(|| "-".to_string(), |m| m.to_string()),
         )
     }
 }
@@ -427,7 +428,9 @@ mod tests {
         // Alone, or without `success`, a signal is not enough.
         assert_eq!(outcome(json!({"success": true})), Outcome::Unknown);
         assert_eq!(
-            outcome(json!({"payment_details": {"response_code": 0}, "gateway_response": {"code": "INFO0000"}})),
+            outcome(
+                json!({"payment_details": {"response_code": 0}, "gateway_response": {"code": "INFO0000"}})
+            ),
             Outcome::Unknown
         );
         assert_eq!(
@@ -437,8 +440,10 @@ mod tests {
         assert_eq!(outcome(json!({})), Outcome::Unknown);
         // An undocumented gateway code blocks approval.
         assert_eq!(
-            outcome(json!({"success": true, "payment_details": {"response_code": 0},
-                "gateway_response": {"code": "WARN0001"}})),
+            outcome(
+                json!({"success": true, "payment_details": {"response_code": 0},
+                "gateway_response": {"code": "WARN0001"}})
+            ),
             Outcome::Unknown
         );
     }
@@ -455,8 +460,10 @@ mod tests {
             }
         );
         assert_eq!(
-            outcome(json!({"success": true, "payment_details": {"response_code": 0},
-                "gateway_response": {"code": "ERR3019"}})),
+            outcome(
+                json!({"success": true, "payment_details": {"response_code": 0},
+                "gateway_response": {"code": "ERR3019"}})
+            ),
             Outcome::Declined {
                 response_code: Some(0),
                 meaning: Some("insufficient refund balance"),

@@ -68,8 +68,14 @@ fn declined_status(id: &str) -> Value {
 /// Every `Debug` and `Display` of `value` is free of the canary card number.
 fn assert_no_card<T: std::fmt::Debug>(value: &T, display: &str) {
     let debug = format!("{value:?} {value:#?}");
-    assert!(!debug.contains(CANARY_CARD), "Debug shows the card: {debug}");
-    assert!(!display.contains(CANARY_CARD), "Display shows the card: {display}");
+    assert!(
+        !debug.contains(CANARY_CARD),
+        "Debug shows the card: {debug}"
+    );
+    assert!(
+        !display.contains(CANARY_CARD),
+        "Display shows the card: {display}"
+    );
 }
 
 #[tokio::test]
@@ -171,8 +177,14 @@ async fn bad_bodies_are_decode_errors_with_a_path() {
     let server = TestServer::start().await;
     let cases = [
         (json!({"success": "yes"}), "success"),
-        (json!({"payment_details": {"amount": "1000"}}), "payment_details.amount"),
-        (json!({"transaction_details": {"ref": []}}), "transaction_details.ref"),
+        (
+            json!({"payment_details": {"amount": "1000"}}),
+            "payment_details.amount",
+        ),
+        (
+            json!({"transaction_details": {"ref": []}}),
+            "transaction_details.ref",
+        ),
         (json!([1, 2]), "."),
     ];
     let client = client_for(&server).build().unwrap();
@@ -204,7 +216,10 @@ async fn bad_bodies_are_decode_errors_with_a_path() {
 async fn rules_are_checked_before_sending() {
     let server = TestServer::start().await;
     let client = client_for(&server).build().unwrap();
-    let err = client.get_transaction_status("too-short").await.unwrap_err();
+    let err = client
+        .get_transaction_status("too-short")
+        .await
+        .unwrap_err();
     match err {
         Error::Validation(e) => {
             assert_eq!(e.field(), "transactionId");
@@ -246,7 +261,8 @@ async fn capture_refund_void_and_stored_card_payment_send_their_bodies() {
             "transaction_details": {"id": new_id, "merchant_txn_ref": "ORDER-1"}
         });
         if let Some(amount) = amount {
-            body["payment_details"] = json!({"amount": amount, "currency": "JPY", "response_code": 0});
+            body["payment_details"] =
+                json!({"amount": amount, "currency": "JPY", "response_code": 0});
         }
         Reply::json(201, body)
     };
@@ -283,7 +299,10 @@ async fn capture_refund_void_and_stored_card_payment_send_their_bodies() {
     server.push_reply(answer("VOID", "INFO0003", None));
     let void = VoidRequest::builder().transaction_id(ID).build().unwrap();
     let t = client.void_transaction(&void).await.unwrap();
-    assert_eq!((t.kind(), t.outcome()), (Some(TransactionKind::Void), Outcome::Approved));
+    assert_eq!(
+        (t.kind(), t.outcome()),
+        (Some(TransactionKind::Void), Outcome::Approved)
+    );
 
     server.push_reply(answer("CAPTURE", "INFO0000", Some(1000)));
     let pay = StoredCardPaymentRequest::builder()
@@ -313,7 +332,11 @@ async fn capture_refund_void_and_stored_card_payment_send_their_bodies() {
                 format!("{PREFIX}/refund"),
                 json!({"transactionId": new_id, "amount": 200})
             ),
-            ("POST".into(), format!("{PREFIX}/void"), json!({"transactionId": ID})),
+            (
+                "POST".into(),
+                format!("{PREFIX}/void"),
+                json!({"transactionId": ID})
+            ),
             (
                 "POST".into(),
                 format!("{PREFIX}/payment"),
@@ -419,7 +442,9 @@ async fn a_capture_that_never_connected_is_retried() {
         Err(e @ Error::Transport(_)) => {
             assert!(!e.may_have_reached_server());
             assert_eq!(e.hint(), None);
-            let Error::Transport(t) = &e else { unreachable!() };
+            let Error::Transport(t) = &e else {
+                unreachable!()
+            };
             assert_eq!(t.attempts(), 4);
         }
         other => panic!("expected a connect failure, got {other:?}"),
@@ -529,14 +554,20 @@ fn notifications_carrying_the_envelope_have_an_outcome_and_hide_the_card() {
     assert_eq!(n.outcome(), Outcome::Approved);
     assert_eq!(n.merchant_txn_ref(), Some("ORDER-1"));
     assert_eq!(n.timestamp(), Some("2024-11-25T08:24:36.000Z"));
-    assert_eq!(n.reference().map(ToString::to_string).as_deref(), Some("74811"));
+    assert_eq!(
+        n.reference().map(ToString::to_string).as_deref(),
+        Some("74811")
+    );
     assert_eq!(
         n.stored_payment_method_id(),
         Some("094db781-fabc-4c6d-8fcd-18bee06a527a")
     );
     assert_eq!(n.raw(), body.as_slice());
     let t = n.transaction();
-    assert_eq!((t.amount(), t.card_last_four()), (Some(jpy(1000)), Some("4444")));
+    assert_eq!(
+        (t.amount(), t.card_last_four()),
+        (Some(jpy(1000)), Some("4444"))
+    );
     assert_eq!(t.http_status(), None);
     assert_no_card(&n, "");
     assert_no_card(&t, &t.to_string());
