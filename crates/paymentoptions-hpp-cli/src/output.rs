@@ -15,7 +15,7 @@ pub enum Output {
     /// A response the CLI has no summary for: always printed as JSON.
     Json(serde_json::Value),
     /// A transaction (status, capture, refund, void, stored-card payment).
-    Transaction(Transaction),
+    Transaction(Box<Transaction>),
 }
 
 impl Output {
@@ -52,6 +52,6 @@ impl Output {
 
 impl From<Transaction> for Output {
     fn from(transaction: Transaction) -> Self {
-        Self::Transaction(transaction)
+        Self::Transaction(Box::new(transaction))
     }
 }
