@@ -92,7 +92,7 @@ pub enum Outcome {
         /// `payment_details.response_code`, when sent.
         response_code: Option<i64>,
         /// The documented meaning of the code that says no (a non-zero response code, else an
-        /// `ERR` gateway code), from [`codes`](paymentoptions_hpp_client::api::codes); `None`
+        /// `ERR` gateway code), from the spec (`api::codes`); `None`
         /// when that code is not documented, or when only `success` says no.
         meaning: Option<&'static str>,
         /// `gateway_response.code`, when sent.
