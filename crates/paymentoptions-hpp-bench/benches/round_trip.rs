@@ -283,6 +283,8 @@ struct StatusClients {
     runtime: Runtime,
     wrapper: paymentoptions_hpp::Client,
     http: reqwest::Client,
+    /// The same, with the wrapper's reqwest settings.
+    http_settings: reqwest::Client,
     id: String,
     url: String,
     authorization: HeaderValue,
@@ -313,12 +315,21 @@ impl StatusClients {
             .no_proxy()
             .build()
             .expect("reqwest builds");
+        let http_settings = reqwest::Client::builder()
+            .no_proxy()
+            .user_agent("paymentoptions-hpp-rust/0.1.0")
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest builds");
         // The baseline builds the URL per call from the id, as the wrapper does.
         let url = format!("{base}{}", STATUS_PATH.replace("{transactionId}", ""));
         Self {
             runtime,
             wrapper,
             http,
+            http_settings,
             id,
             url,
             authorization,
@@ -327,8 +338,11 @@ impl StatusClients {
     }
 
     async fn handwritten(&self) -> handwritten::Envelope {
-        let response = self
-            .http
+        self.handwritten_with(&self.http).await
+    }
+
+    async fn handwritten_with(&self, http: &reqwest::Client) -> handwritten::Envelope {
+        let response = http
             .get(format!("{}{}", self.url, self.id))
             .header(header::AUTHORIZATION, self.authorization.clone())
             .header("x-api-key", self.x_api_key.clone())
@@ -376,12 +390,13 @@ impl StatusClients {
     async fn run(&self, variant: usize) {
         match variant {
             0 => drop(black_box(self.handwritten().await)),
+            1 => drop(black_box(self.handwritten_with(&self.http_settings).await)),
             _ => drop(black_box(self.wrapper().await)),
         }
     }
 }
 
-const STATUS_VARIANTS: [&str; 2] = ["handwritten", "wrapper"];
+const STATUS_VARIANTS: [&str; 3] = ["handwritten", "handwritten_settings", "wrapper"];
 
 fn status_round_trip(c: &mut Criterion) {
     let server = ServerThread::bare_get(STATUS_PATH, STATUS_FIXTURE);
@@ -394,6 +409,10 @@ fn status_round_trip(c: &mut Criterion) {
     group.bench_function("handwritten", |b| {
         b.to_async(&clients.runtime)
             .iter(|| async { black_box(clients.handwritten().await) })
+    });
+    group.bench_function("handwritten_settings", |b| {
+        b.to_async(&clients.runtime)
+            .iter(|| async { black_box(clients.handwritten_with(&clients.http_settings).await) })
     });
     group.bench_function("wrapper", |b| {
         b.to_async(&clients.runtime)
@@ -417,12 +436,16 @@ fn status_round_trip(c: &mut Criterion) {
                 started.elapsed()
             }
         };
-        let (mut a, mut b) = (run(0), run(1));
+        let (mut a, mut b, mut c) = (run(0), run(1), run(2));
         interleaved(
             "status_round_trip",
             100,
             100,
-            &mut [(STATUS_VARIANTS[0], &mut a), (STATUS_VARIANTS[1], &mut b)],
+            &mut [
+                (STATUS_VARIANTS[0], &mut a),
+                (STATUS_VARIANTS[1], &mut b),
+                (STATUS_VARIANTS[2], &mut c),
+            ],
         );
     }
 }

@@ -379,6 +379,10 @@ pub(crate) fn decode_envelope(body: &[u8]) -> Result<TransactionEnvelope, (Strin
     if body.trim_ascii_start().first() == Some(&b'[') {
         return Err((".".into(), "expected a JSON object, found an array".into()));
     }
+    // A good body decodes without path tracking; only a failure is decoded again to say where.
+    if let Ok(envelope) = serde_json::from_slice(body) {
+        return Ok(envelope);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let envelope: TransactionEnvelope = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| (crate::json::json_path(e.path()), e.into_inner().to_string()))?;
