@@ -201,6 +201,7 @@ fn check_notification(
     let parsed = paymentoptions_hpp::parse_notification(&webhook.body)
         .expect("the wrapper parses the notification");
     let parsed = parsed
+        .envelope()
         .transaction_details
         .clone()
         .expect("transaction_details");

@@ -92,7 +92,7 @@ async fn pay_decline_and_cancel_end_to_end() {
         assert_eq!(received.path, "/webhook");
         assert_eq!(received.header("x-mock-outcome"), Some(header));
         let notification = parse_notification(&received.body).unwrap();
-        let details = notification.transaction_details.clone().unwrap();
+        let details = notification.envelope().transaction_details.clone().unwrap();
         assert_eq!(
             details.id.as_deref(),
             Some(completion.transaction.id.as_str())

@@ -26,7 +26,9 @@
 
 use std::sync::LazyLock;
 
-use paymentoptions_hpp::{Link, LinkRequest, Rule, parse_notification};
+use paymentoptions_hpp::{
+    Error, Link, LinkRequest, Outcome, Rule, Transaction, parse_notification,
+};
 use paymentoptions_hpp_mock::spec::RequestValidator;
 use paymentoptions_hpp_tests::strategy::{self, Edit, Mutation, Step};
 use proptest::prelude::*;
@@ -66,6 +68,8 @@ fn fixture(name: &str) -> Value {
 static RESPONSE: LazyLock<Value> = LazyLock::new(|| fixture("hpp-link-response.json"));
 static NOTIFICATION: LazyLock<Value> = LazyLock::new(|| fixture("transaction-notification.json"));
 static REQUEST: LazyLock<Value> = LazyLock::new(|| fixture("hpp-link-request.json"));
+static ENVELOPE: LazyLock<Value> =
+    LazyLock::new(|| fixture("transaction-notification-envelope.json"));
 
 fn component(name: &str) -> BoxedStrategy<Value> {
     strategy::component(&SPEC, name)
@@ -182,13 +186,14 @@ fn check_notification(body: &[u8]) -> Result<(), TestCaseError> {
     match parse_notification(body) {
         Ok(notification) => {
             let id = notification
+                .envelope()
                 .transaction_details
                 .as_ref()
                 .and_then(|d| d.id.as_deref());
             prop_assert!(id.is_some_and(|id| !id.trim().is_empty()));
             let encoded = serde_json::to_vec(&notification).unwrap();
             match parse_notification(&encoded) {
-                Ok(again) => prop_assert_eq!(again, notification),
+                Ok(again) => prop_assert_eq!(again.envelope(), notification.envelope()),
                 Err(e) => prop_assert!(false, "a notification re-encodes undecodably: {}", e),
             }
         }
@@ -230,10 +235,58 @@ fn check_request(body: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// [`Transaction::from_response`]: `Ok` (its envelope re-encodes to an equal one, and its
+/// outcome keeps the rule: approved only with `success: true` and no signal saying no) or an
+/// `Error::Decode` with the status, a path and a message.
+fn check_transaction(body: &[u8]) -> Result<(), TestCaseError> {
+    match Transaction::from_response(201, body.to_vec()) {
+        Ok(t) => {
+            prop_assert_eq!(t.raw(), body);
+            let encoded = serde_json::to_vec(t.envelope()).unwrap();
+            match Transaction::from_response(201, encoded) {
+                Ok(again) => prop_assert_eq!(again.envelope(), t.envelope()),
+                Err(e) => prop_assert!(false, "an envelope re-encodes undecodably: {}", e),
+            }
+            let envelope = t.envelope();
+            let code = envelope
+                .payment_details
+                .as_ref()
+                .and_then(|p| p.response_code);
+            let gateway = envelope
+                .gateway_response
+                .as_ref()
+                .and_then(|g| g.code.as_deref());
+            match t.outcome() {
+                Outcome::Approved => {
+                    prop_assert_eq!(envelope.success, Some(true));
+                    prop_assert!(code.is_none_or(|c| c == 0));
+                    prop_assert!(gateway.is_none_or(|g| g.starts_with("INFO")));
+                }
+                Outcome::Declined { .. } => prop_assert!(
+                    envelope.success == Some(false)
+                        || code.is_some_and(|c| c != 0)
+                        || gateway.is_some_and(|g| g.starts_with("ERR"))
+                ),
+                _ => {}
+            }
+            let shown = format!("{t} {t:?}");
+            prop_assert!(!shown.is_empty());
+        }
+        Err(Error::Decode(e)) => {
+            prop_assert!(!e.path().is_empty(), "empty path: {:?}", e);
+            prop_assert!(!e.message().is_empty(), "empty message: {:?}", e);
+            prop_assert_eq!(e.status(), 201);
+        }
+        Err(other) => prop_assert!(false, "not a decode error: {:?}", other),
+    }
+    Ok(())
+}
+
 /// Every decoder on the same body.
 fn check_all(body: &[u8]) -> Result<(), TestCaseError> {
     check_link(body)?;
     check_notification(body)?;
+    check_transaction(body)?;
     check_request(body)
 }
 
@@ -267,6 +320,25 @@ proptest! {
     #[test]
     fn mutated_notifications_decode_or_fail_typed(m in strategy::mutation(&NOTIFICATION)) {
         check_all(&m.apply(&NOTIFICATION))?;
+    }
+
+    /// (b) Mutations of the spec's full transaction envelope (the status answer's shape).
+    #[test]
+    fn mutated_transaction_envelopes_decode_or_fail_typed(m in strategy::mutation(&ENVELOPE)) {
+        check_all(&m.apply(&ENVELOPE))?;
+    }
+
+    /// Every envelope the spec allows is a transaction, every field kept.
+    #[test]
+    fn spec_valid_envelopes_are_transactions(value in component("TransactionEnvelope")) {
+        let body = serde_json::to_vec(&value).unwrap();
+        let t = Transaction::from_response(200, body.clone())
+            .map_err(|e| TestCaseError::fail(format!("a valid envelope is refused: {e}")))?;
+        prop_assert_eq!(
+            serde_json::to_value(t.envelope()).unwrap(),
+            strategy::round_tripped(&SPEC, schema_of("TransactionEnvelope"), &value)
+        );
+        check_transaction(&body)?;
     }
 
     /// (b) Mutations of the spec's example request.

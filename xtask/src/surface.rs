@@ -46,7 +46,7 @@ pub const SETTINGS: Settings = Settings {
     ],
     hand_owned_fields: &["HppLinkRequest.amount", "HppLinkRequest.currency"],
     hand_owned_operations: &["generate_hpp_link"],
-    response_types: &[],
+    response_types: &[("TransactionEnvelope", "Transaction")],
 };
 
 /// The three pieces this module emits.
@@ -1381,6 +1381,9 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
             pub struct #args {
                 #(#params)*
                 #body
+                /// Print the whole response as pretty JSON instead of a summary.
+                #[arg(long)]
+                pub json: bool,
                 /// Where and how to connect.
                 #[command(flatten)]
                 pub connection: crate::args::ConnectionArgs,
@@ -1398,20 +1401,43 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
                 quote!(&args.#id)
             })
             .collect();
+        // A hand-written response type has a hand-written rendering in the CLI
+        // (`From<T> for crate::output::Output`); a model is printed as its JSON.
+        let own_type = op
+            .response
+            .as_ref()
+            .is_some_and(|r| settings.response_types.iter().any(|(schema, _)| schema == r));
+        let output = |call: TokenStream| {
+            if own_type {
+                quote!(crate::output::Output::from(#call))
+            } else {
+                quote!(crate::output::Output::json(
+                    serde_json::to_value(#call).expect("a decoded response always serializes")
+                ))
+            }
+        };
         match &op.body {
             Some(schema) => {
                 let req = type_ident(schema);
+                let out = output(quote!(client.#method(#(#params,)* &request).await?));
                 quote! {
                     Operation::#variant(args) => {
                         let request = args.body.apply(paymentoptions_hpp::requests::#req::builder()).build()?;
-                        serde_json::to_value(client.#method(#(#params,)* &request).await?)
+                        #out
                     }
                 }
             }
-            None => quote! {
-                Operation::#variant(args) => serde_json::to_value(client.#method(#(#params),*).await?)
-            },
+            None => {
+                let out = output(quote!(client.#method(#(#params),*).await?));
+                quote! {
+                    Operation::#variant(args) => #out
+                }
+            }
         }
+    });
+    let jsons = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        quote!(Operation::#variant(ref args) => args.json)
     });
     let connections = generated.iter().map(|op| {
         let variant = format_ident!("{}", pascal(&op.id));
@@ -1424,10 +1450,9 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
         }
     } else {
         quote! {
-            let value = match self {
+            Ok(match self {
                 #(#arms,)*
-            };
-            Ok(value.expect("a decoded response always serializes"))
+            })
         }
     };
     quote! {
@@ -1449,11 +1474,18 @@ fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> Token
                 }
             }
 
-            /// Sends the request and returns the decoded response as JSON.
+            /// Whether `--json` was given.
+            pub fn json(&self) -> bool {
+                match *self {
+                    #(#jsons,)*
+                }
+            }
+
+            /// Sends the request and returns the decoded response, to print.
             pub async fn run(
                 self,
                 client: &paymentoptions_hpp::Client,
-            ) -> Result<serde_json::Value, paymentoptions_hpp::Error> {
+            ) -> Result<crate::output::Output, paymentoptions_hpp::Error> {
                 #run_body
             }
         }

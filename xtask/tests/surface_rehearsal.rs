@@ -221,7 +221,7 @@ use paymentoptions_hpp_testkit::{{Reply, TestServer}};
 async fn get_hpp_link_is_a_client_method() {{
     let server = TestServer::start().await;
     server.push_reply(Reply::json(200, serde_json::from_str(r#"{LINK}"#).unwrap()));
-    let client = Client::builder().api_key("rehearsal-key").base_url(server.base_url()).build().unwrap();
+    let client = Client::builder().api_key("rehearsal-key").base_url(&server.base_url()).build().unwrap();
     let link = client.get_hpp_link("f49173ce 4916").await.unwrap();
     assert_eq!(link.amount, Some(1000));
     let seen = server.requests();

@@ -13,6 +13,11 @@
 //! is `block_on`). So each side has one of the two cores, nothing is work-stolen between them,
 //! and one client per variant keeps its single keep-alive connection across iterations.
 //!
+//! A second group, `status_round_trip`, does the same for the transaction status call (a GET
+//! answered with the spec's envelope example): the wrapper's `get_transaction_status`, which
+//! also keeps the raw body in a `Transaction`, against a hand-written reqwest GET decoded into
+//! hand-written serde structs of the envelope.
+//!
 //! `cargo bench -p paymentoptions-hpp-bench --bench round_trip`
 
 use std::hint::black_box;
@@ -20,8 +25,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{Criterion, criterion_group};
 use paymentoptions_hpp_bench::{
-    API_KEY, CREATE_PATH, RESPONSE_FIXTURE, ServerThread, assert_baselines_match, handwritten,
-    interleaved, measuring, page_example_request, print_criterion_ratios,
+    API_KEY, CREATE_PATH, RESPONSE_FIXTURE, STATUS_FIXTURE, STATUS_PATH, ServerThread,
+    assert_baselines_match, handwritten, interleaved, measuring, page_example_request,
+    print_criterion_ratios,
 };
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::runtime::Runtime;
@@ -272,7 +278,179 @@ fn round_trip(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, round_trip);
+/// The status call's clients: the wrapper and the hand-written baseline.
+struct StatusClients {
+    runtime: Runtime,
+    wrapper: paymentoptions_hpp::Client,
+    http: reqwest::Client,
+    /// The same, with the wrapper's reqwest settings.
+    http_settings: reqwest::Client,
+    id: String,
+    url: String,
+    authorization: HeaderValue,
+    x_api_key: HeaderValue,
+}
+
+impl StatusClients {
+    fn new(base: &str) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let fixture: serde_json::Value = serde_json::from_slice(STATUS_FIXTURE).expect("JSON");
+        let id = fixture["transaction_details"]["id"]
+            .as_str()
+            .expect("the example has an id")
+            .to_string();
+        let wrapper = paymentoptions_hpp::Client::builder()
+            .api_key(API_KEY)
+            .base_url(base)
+            .build()
+            .expect("the wrapper client builds");
+        let mut authorization = HeaderValue::from_str(&format!("Basic {API_KEY}")).unwrap();
+        authorization.set_sensitive(true);
+        let mut x_api_key = HeaderValue::from_static(API_KEY);
+        x_api_key.set_sensitive(true);
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("reqwest builds");
+        let http_settings = reqwest::Client::builder()
+            .no_proxy()
+            .user_agent("paymentoptions-hpp-rust/0.1.0")
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("reqwest builds");
+        // The baseline builds the URL per call from the id, as the wrapper does.
+        let url = format!("{base}{}", STATUS_PATH.replace("{transactionId}", ""));
+        Self {
+            runtime,
+            wrapper,
+            http,
+            http_settings,
+            id,
+            url,
+            authorization,
+            x_api_key,
+        }
+    }
+
+    async fn handwritten(&self) -> handwritten::Envelope {
+        self.handwritten_with(&self.http).await
+    }
+
+    async fn handwritten_with(&self, http: &reqwest::Client) -> handwritten::Envelope {
+        let response = http
+            .get(format!("{}{}", self.url, self.id))
+            .header(header::AUTHORIZATION, self.authorization.clone())
+            .header("x-api-key", self.x_api_key.clone())
+            .header(header::ACCEPT, "application/json")
+            .send()
+            .await
+            .expect("the request succeeds");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("the body arrives");
+        serde_json::from_slice(&bytes).expect("the body decodes")
+    }
+
+    async fn wrapper(&self) -> paymentoptions_hpp::Transaction {
+        self.wrapper
+            .get_transaction_status(&self.id)
+            .await
+            .expect("the request succeeds")
+    }
+
+    /// Both read the same transaction, and decode the same JSON, before anything is timed.
+    fn check(&self) {
+        let (hand, wrapper) = self
+            .runtime
+            .block_on(async { (self.handwritten().await, self.wrapper().await) });
+        let hand = serde_json::to_value(&hand).unwrap();
+        let hand: serde_json::Value = hand
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(
+            hand["transaction_details"]["id"],
+            wrapper.id().expect("an id")
+        );
+        assert_eq!(hand["success"], serde_json::json!(true));
+        assert!(wrapper.outcome().is_approved());
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(wrapper.raw()).unwrap(),
+            serde_json::from_slice::<serde_json::Value>(STATUS_FIXTURE).unwrap()
+        );
+    }
+
+    async fn run(&self, variant: usize) {
+        match variant {
+            0 => drop(black_box(self.handwritten().await)),
+            1 => drop(black_box(self.handwritten_with(&self.http_settings).await)),
+            _ => drop(black_box(self.wrapper().await)),
+        }
+    }
+}
+
+const STATUS_VARIANTS: [&str; 3] = ["handwritten", "handwritten_settings", "wrapper"];
+
+fn status_round_trip(c: &mut Criterion) {
+    let server = ServerThread::bare_get(STATUS_PATH, STATUS_FIXTURE);
+    let clients = StatusClients::new(&server.base_url());
+    clients.check();
+
+    let since = SystemTime::now();
+    let mut group = c.benchmark_group("status_round_trip");
+    group.measurement_time(Duration::from_secs(6));
+    group.bench_function("handwritten", |b| {
+        b.to_async(&clients.runtime)
+            .iter(|| async { black_box(clients.handwritten().await) })
+    });
+    group.bench_function("handwritten_settings", |b| {
+        b.to_async(&clients.runtime)
+            .iter(|| async { black_box(clients.handwritten_with(&clients.http_settings).await) })
+    });
+    group.bench_function("wrapper", |b| {
+        b.to_async(&clients.runtime)
+            .iter(|| async { black_box(clients.wrapper().await) })
+    });
+    group.finish();
+    print_criterion_ratios("status_round_trip", &STATUS_VARIANTS, since);
+
+    if measuring() {
+        // As for link creation: the median over rounds of the per-round ratio.
+        let rt = &clients.runtime;
+        let run = |variant: usize| {
+            let clients = &clients;
+            move |n: u64| {
+                let started = Instant::now();
+                rt.block_on(async {
+                    for _ in 0..n {
+                        clients.run(variant).await;
+                    }
+                });
+                started.elapsed()
+            }
+        };
+        let (mut a, mut b, mut c) = (run(0), run(1), run(2));
+        interleaved(
+            "status_round_trip",
+            100,
+            100,
+            &mut [
+                (STATUS_VARIANTS[0], &mut a),
+                (STATUS_VARIANTS[1], &mut b),
+                (STATUS_VARIANTS[2], &mut c),
+            ],
+        );
+    }
+}
+
+criterion_group!(benches, round_trip, status_round_trip);
 
 fn main() {
     benches();

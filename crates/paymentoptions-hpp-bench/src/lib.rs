@@ -19,6 +19,14 @@ pub const REQUEST_FIXTURE: &[u8] = include_bytes!("../../../fixtures/hpp-link-re
 /// The spec's example response body (`fixtures/hpp-link-response.json`).
 pub const RESPONSE_FIXTURE: &[u8] = include_bytes!("../../../fixtures/hpp-link-response.json");
 
+/// The spec's transaction envelope example, the answer of the status call
+/// (`fixtures/transaction-notification-envelope.json`).
+pub const STATUS_FIXTURE: &[u8] =
+    include_bytes!("../../../fixtures/transaction-notification-envelope.json");
+
+/// The transaction status path (with its `{transactionId}` parameter), from the generated crate.
+pub const STATUS_PATH: &str = paymentoptions_hpp_client::api::GET_TRANSACTION_STATUS.path;
+
 /// The API key every benchmark sends (servers here accept any key).
 pub const API_KEY: &str = "bench-api-key-0000";
 
@@ -68,6 +76,114 @@ pub fn page_example_request() -> LinkRequest {
 /// order, so that both encode to the same bytes.
 pub mod handwritten {
     use super::{Deserialize, Serialize};
+
+    /// The transaction envelope (the status answer), every field optional as in the spec;
+    /// shapes the spec leaves open are `serde_json::Value`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct Envelope {
+        /// `success`.
+        pub success: Option<bool>,
+        /// `status_code`.
+        pub status_code: Option<i64>,
+        /// `is_live`.
+        pub is_live: Option<bool>,
+        /// `transaction_type`.
+        pub transaction_type: Option<String>,
+        /// `gateway_response`.
+        pub gateway_response: Option<GatewayResponse>,
+        /// `merchant_details`.
+        pub merchant_details: Option<MerchantDetails>,
+        /// `payment_details`.
+        pub payment_details: Option<PaymentDetails>,
+        /// `transaction_details`.
+        pub transaction_details: Option<TransactionDetails>,
+        /// `risk_details`.
+        pub risk_details: Option<serde_json::Value>,
+    }
+
+    /// `gateway_response`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct GatewayResponse {
+        /// `version`.
+        pub version: Option<String>,
+        /// `type`.
+        #[serde(rename = "type")]
+        pub type_: Option<String>,
+        /// `message`.
+        pub message: Option<String>,
+        /// `code`.
+        pub code: Option<String>,
+    }
+
+    /// `merchant_details`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct MerchantDetails {
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `mid`.
+        pub mid: Option<String>,
+        /// `merchant_txn_ref`.
+        pub merchant_txn_ref: Option<String>,
+        /// `billing_details`.
+        pub billing_details: Option<serde_json::Value>,
+        /// `device_details`.
+        pub device_details: Option<serde_json::Value>,
+    }
+
+    /// `payment_details`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct PaymentDetails {
+        /// `amount`.
+        pub amount: Option<i64>,
+        /// `response_code`.
+        pub response_code: Option<i64>,
+        /// `responseDescription`.
+        #[serde(rename = "responseDescription")]
+        pub response_description: Option<String>,
+        /// `auth_code`.
+        pub auth_code: Option<String>,
+        /// `currency`.
+        pub currency: Option<String>,
+        /// `payment_method`.
+        pub payment_method: Option<String>,
+        /// `scheme`.
+        pub scheme: Option<String>,
+        /// `card`.
+        pub card: Option<Card>,
+        /// `additional_data`.
+        pub additional_data: Option<serde_json::Value>,
+    }
+
+    /// `card`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct Card {
+        /// `name`.
+        pub name: Option<String>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `exp_month`.
+        pub exp_month: Option<String>,
+        /// `exp_year`.
+        pub exp_year: Option<String>,
+    }
+
+    /// `transaction_details`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct TransactionDetails {
+        /// `id`.
+        pub id: Option<String>,
+        /// `ref` (a number or a string).
+        #[serde(rename = "ref")]
+        pub ref_: Option<serde_json::Value>,
+        /// `timestamp`.
+        pub timestamp: Option<String>,
+        /// `merchant_txn_ref`.
+        pub merchant_txn_ref: Option<String>,
+        /// `stored_payment_method_id`.
+        pub stored_payment_method_id: Option<String>,
+        /// `billing_details`.
+        pub billing_details: Option<serde_json::Value>,
+    }
 
     /// The link request.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -245,11 +361,25 @@ impl ServerThread {
     /// A bare axum handler on `path` that reads the request body and answers `body` as JSON:
     /// the cheapest server that speaks the same HTTP as the real one.
     pub fn bare(path: &'static str, body: &'static [u8]) -> Self {
+        Self::bare_with(axum::routing::MethodFilter::POST, path, body)
+    }
+
+    /// Like [`bare`](Self::bare), for GET: `path` may hold `{parameters}` (axum's syntax is
+    /// the spec's).
+    pub fn bare_get(path: &'static str, body: &'static [u8]) -> Self {
+        Self::bare_with(axum::routing::MethodFilter::GET, path, body)
+    }
+
+    fn bare_with(
+        method: axum::routing::MethodFilter,
+        path: &'static str,
+        body: &'static [u8],
+    ) -> Self {
         Self::start("bare-server", move || async move {
             use axum::http::header;
             let app = axum::Router::new().route(
                 path,
-                axum::routing::post(move |_request: bytes::Bytes| async move {
+                axum::routing::on(method, move |_request: bytes::Bytes| async move {
                     ([(header::CONTENT_TYPE, "application/json")], body)
                 }),
             );

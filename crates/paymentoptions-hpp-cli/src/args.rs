@@ -114,14 +114,21 @@ pub enum LinkCommand {
 /// `po-hpp notification ...`
 #[derive(Debug, Subcommand)]
 pub enum NotificationCommand {
-    /// Decode a transaction notification and print it as JSON.
+    /// Decode a transaction notification and print a summary line:
+    /// `<transaction id> <outcome> <merchant_txn_ref>` (`-` where the body is silent).
     ///
-    /// Exits with 4 and names the JSON path when the body is not a usable notification.
+    /// The outcome is what the body itself says (`unknown` when it carries only
+    /// transaction_details): a notification is unsigned, so confirm it with
+    /// `po-hpp get-transaction-status` before fulfilling. Exits with 4 and names the JSON path
+    /// when the body is not a usable notification, with 11 when it says declined.
     #[command(after_help = TABLE)]
     Parse {
         /// The notification body (`-` for stdin).
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Print the decoded notification as pretty JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -207,6 +214,10 @@ pub struct MockArgs {
     /// Port to listen on (0: any free port; the URL printed says which).
     #[arg(long, value_name = "PORT", default_value_t = 0)]
     pub port: u16,
+
+    /// Print the first line of stdout as JSON (`{"base_url": "..."}`) instead of the bare URL.
+    #[arg(long)]
+    pub json: bool,
 
     /// IP address to listen on. Anything but a loopback address (e.g. 0.0.0.0) opens the
     /// sandbox, which has no real security, to the network.

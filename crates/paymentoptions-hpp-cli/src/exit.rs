@@ -43,6 +43,9 @@ pub enum Code {
     /// changes meaning between builds.
     #[cfg_attr(not(feature = "mock"), allow(dead_code))]
     Listen = 10,
+    /// The call succeeded, but the transaction it returned is declined (the output is still
+    /// printed on stdout).
+    Declined = 11,
 }
 
 impl From<Code> for ExitCode {
@@ -64,7 +67,8 @@ Exit codes:
   7  network: could not connect, timeout, connection lost
   8  unexpected response body from PaymentOptions
   9  a file (or stdin) could not be read
-  10 mock: the sandbox could not listen on --host/--port (e.g. the port is in use)";
+  10 mock: the sandbox could not listen on --host/--port (e.g. the port is in use)
+  11 declined: the transaction (or notification) says declined; it is still printed";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -83,6 +87,8 @@ pub enum Failure {
     },
     /// Writing the result to stdout failed.
     Output(io::Error),
+    /// The transaction was declined; the message says which and why.
+    Declined(String),
     /// The sandbox could not start listening on `addr`.
     #[cfg(feature = "mock")]
     Listen {
@@ -118,6 +124,7 @@ impl Failure {
             Failure::Hpp(Error::Transport(_)) => Code::Transport,
             Failure::Hpp(Error::Decode(_)) => Code::Decode,
             Failure::Read { .. } => Code::Read,
+            Failure::Declined(_) => Code::Declined,
             #[cfg(feature = "mock")]
             Failure::Listen { .. } => Code::Listen,
             #[cfg(feature = "mock")]
@@ -150,6 +157,7 @@ impl fmt::Display for Failure {
             Failure::Invalid(message) => f.write_str(message),
             Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
             Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
+            Failure::Declined(message) => f.write_str(message),
             #[cfg(feature = "mock")]
             Failure::Listen { addr, source } => {
                 write!(f, "the sandbox cannot listen on {addr}: {source}")?;
@@ -228,6 +236,7 @@ mod tests {
             Code::Decode,
             Code::Read,
             Code::Listen,
+            Code::Declined,
         ];
         let rows: Vec<&str> = TABLE.lines().skip(1).collect();
         assert_eq!(rows.len(), codes.len());

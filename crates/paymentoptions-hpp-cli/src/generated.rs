@@ -548,6 +548,9 @@ pub struct CaptureTransactionArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: CaptureRequestArgs,
+    /// Print the whole response as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -558,6 +561,9 @@ pub struct GetTransactionStatusArgs {
     /// The 36-character id of a pre-auth, capture, refund or void. [`transactionId`: exactly 36 characters]
     #[arg(long, value_name = "TRANSACTION_ID")]
     pub transaction_id: String,
+    /// Print the whole response as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -568,6 +574,9 @@ pub struct PayWithStoredCardArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: StoredCardPaymentRequestArgs,
+    /// Print the whole response as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -578,6 +587,9 @@ pub struct RefundTransactionArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: RefundRequestArgs,
+    /// Print the whole response as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -588,6 +600,9 @@ pub struct VoidTransactionArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: VoidRequestArgs,
+    /// Print the whole response as pretty JSON instead of a summary.
+    #[arg(long)]
+    pub json: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -603,48 +618,65 @@ impl Operation {
             Operation::VoidTransaction(ref args) => &args.connection,
         }
     }
-    /// Sends the request and returns the decoded response as JSON.
+    /// Whether `--json` was given.
+    pub fn json(&self) -> bool {
+        match *self {
+            Operation::CaptureTransaction(ref args) => args.json,
+            Operation::GetTransactionStatus(ref args) => args.json,
+            Operation::PayWithStoredCard(ref args) => args.json,
+            Operation::RefundTransaction(ref args) => args.json,
+            Operation::VoidTransaction(ref args) => args.json,
+        }
+    }
+    /// Sends the request and returns the decoded response, to print.
     pub async fn run(
         self,
         client: &paymentoptions_hpp::Client,
-    ) -> Result<serde_json::Value, paymentoptions_hpp::Error> {
-        let value = match self {
-            Operation::CaptureTransaction(args) => {
-                let request = args
-                    .body
-                    .apply(paymentoptions_hpp::requests::CaptureRequest::builder())
-                    .build()?;
-                serde_json::to_value(client.capture_transaction(&request).await?)
-            }
-            Operation::GetTransactionStatus(args) => {
-                serde_json::to_value(
-                    client.get_transaction_status(&args.transaction_id).await?,
-                )
-            }
-            Operation::PayWithStoredCard(args) => {
-                let request = args
-                    .body
-                    .apply(
-                        paymentoptions_hpp::requests::StoredCardPaymentRequest::builder(),
+    ) -> Result<crate::output::Output, paymentoptions_hpp::Error> {
+        Ok(
+            match self {
+                Operation::CaptureTransaction(args) => {
+                    let request = args
+                        .body
+                        .apply(paymentoptions_hpp::requests::CaptureRequest::builder())
+                        .build()?;
+                    crate::output::Output::from(
+                        client.capture_transaction(&request).await?,
                     )
-                    .build()?;
-                serde_json::to_value(client.pay_with_stored_card(&request).await?)
-            }
-            Operation::RefundTransaction(args) => {
-                let request = args
-                    .body
-                    .apply(paymentoptions_hpp::requests::RefundRequest::builder())
-                    .build()?;
-                serde_json::to_value(client.refund_transaction(&request).await?)
-            }
-            Operation::VoidTransaction(args) => {
-                let request = args
-                    .body
-                    .apply(paymentoptions_hpp::requests::VoidRequest::builder())
-                    .build()?;
-                serde_json::to_value(client.void_transaction(&request).await?)
-            }
-        };
-        Ok(value.expect("a decoded response always serializes"))
+                }
+                Operation::GetTransactionStatus(args) => {
+                    crate::output::Output::from(
+                        client.get_transaction_status(&args.transaction_id).await?,
+                    )
+                }
+                Operation::PayWithStoredCard(args) => {
+                    let request = args
+                        .body
+                        .apply(
+                            paymentoptions_hpp::requests::StoredCardPaymentRequest::builder(),
+                        )
+                        .build()?;
+                    crate::output::Output::from(
+                        client.pay_with_stored_card(&request).await?,
+                    )
+                }
+                Operation::RefundTransaction(args) => {
+                    let request = args
+                        .body
+                        .apply(paymentoptions_hpp::requests::RefundRequest::builder())
+                        .build()?;
+                    crate::output::Output::from(
+                        client.refund_transaction(&request).await?,
+                    )
+                }
+                Operation::VoidTransaction(args) => {
+                    let request = args
+                        .body
+                        .apply(paymentoptions_hpp::requests::VoidRequest::builder())
+                        .build()?;
+                    crate::output::Output::from(client.void_transaction(&request).await?)
+                }
+            },
+        )
     }
 }

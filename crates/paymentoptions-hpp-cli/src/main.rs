@@ -12,6 +12,7 @@ mod link;
 #[cfg(feature = "mock")]
 mod mock;
 mod notification;
+mod output;
 mod stdio;
 
 use std::process::ExitCode;
@@ -39,7 +40,9 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Link(LinkCommand::Create(args)) => link::create(*args).await,
-        Command::Notification(NotificationCommand::Parse { file }) => notification::parse(&file),
+        Command::Notification(NotificationCommand::Parse { file, json }) => {
+            notification::parse(&file, json)
+        }
         #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args).await,
         Command::Operation(op) => operation(op).await,
@@ -52,11 +55,11 @@ async fn main() -> ExitCode {
     }
 }
 
-/// A generated operation: sends it and prints the decoded response as JSON.
+/// A generated operation: sends it and prints the response (a summary, or `--json`).
 async fn operation(op: generated::Operation) -> Result<(), exit::Failure> {
+    let json = op.json();
     let client = link::client(op.connection())?;
-    let value = op.run(&client).await?;
-    stdio::print_json(&value)
+    op.run(&client).await?.print(json)
 }
 
 /// The API keys in the environment, to keep them out of error messages.

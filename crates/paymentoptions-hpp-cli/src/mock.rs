@@ -21,6 +21,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
         max_body_bytes,
         delivery_attempts,
         public_url,
+        json,
     } = args;
     let addr = SocketAddr::new(host, port);
     let keys = api_keys.len();
@@ -45,7 +46,11 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     } else {
         format!("http://{client_addr}")
     };
-    stdio::print(&base_url)?;
+    if json {
+        stdio::print(&serde_json::json!({ "base_url": base_url }).to_string())?;
+    } else {
+        stdio::print(&base_url)?;
+    }
     if !host.is_loopback() {
         warn_exposed(
             &mock,

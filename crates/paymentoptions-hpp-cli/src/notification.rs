@@ -2,13 +2,32 @@
 
 use std::path::Path;
 
+use paymentoptions_hpp::Outcome;
+
 use crate::exit::Failure;
 use crate::stdio;
 
-/// Decodes the notification in `file` (`-` for stdin) and prints it as pretty JSON.
-pub fn parse(file: &Path) -> Result<(), Failure> {
+/// Decodes the notification in `file` (`-` for stdin) and prints a summary line, or (`json`)
+/// the notification as pretty JSON; a notification that says declined then fails with exit 11.
+pub fn parse(file: &Path, json: bool) -> Result<(), Failure> {
     let body = stdio::read(file)?;
     let notification = paymentoptions_hpp::parse_notification(&body)
         .map_err(|e| Failure::Invalid(e.to_string()))?;
-    stdio::print_json(&notification)
+    if json {
+        stdio::print_json(&notification)?;
+    } else {
+        stdio::print(&format!(
+            "{} {} {}",
+            notification.transaction_id(),
+            notification.outcome(),
+            notification.merchant_txn_ref().unwrap_or("-")
+        ))?;
+    }
+    match notification.outcome() {
+        outcome @ Outcome::Declined { .. } => Err(Failure::Declined(format!(
+            "the notification of transaction {} says {outcome}",
+            notification.transaction_id()
+        ))),
+        _ => Ok(()),
+    }
 }

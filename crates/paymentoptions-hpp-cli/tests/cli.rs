@@ -595,11 +595,22 @@ async fn unreadable_body_file_exits_9() {
 }
 
 #[tokio::test]
-async fn notification_parse_prints_the_notification() {
+async fn notification_parse_prints_a_summary_or_the_notification() {
     let path = fixture("transaction-notification.json");
     let expected = fixture_json("transaction-notification.json");
-    let from_file = run(
+    let summary = run(
         &["notification", "parse", path.to_str().unwrap()],
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(summary.code, 0, "stderr: {}", summary.stderr);
+    assert_eq!(
+        summary.stdout,
+        "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21 unknown 2003089893366DTEST\n"
+    );
+    let from_file = run(
+        &["notification", "parse", "--json", path.to_str().unwrap()],
         &[],
         None,
     )
@@ -610,12 +621,161 @@ async fn notification_parse_prints_the_notification() {
         expected
     );
     let body = fixture_bytes("transaction-notification.json");
-    let from_stdin = run(&["notification", "parse", "-"], &[], Some(&body)).await;
+    let from_stdin = run(&["notification", "parse", "--json", "-"], &[], Some(&body)).await;
     assert_eq!(from_stdin.code, 0, "stderr: {}", from_stdin.stderr);
     assert_eq!(
         serde_json::from_str::<Value>(&from_stdin.stdout).unwrap(),
         expected
     );
+}
+
+#[tokio::test]
+async fn a_declined_notification_is_printed_and_exits_11() {
+    let body = serde_json::to_vec(&declined_envelope()).unwrap();
+    let run = run(&["notification", "parse", "-"], &[], Some(&body)).await;
+    assert_eq!(run.code, 11, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{TXN} declined (response code 5, gateway code ERR0005, \"do not honour (declined)\") ORDER-1\n"
+        )
+    );
+    assert!(run.stderr.starts_with("error: ") && run.stderr.contains("declined"));
+}
+
+const TXN: &str = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
+const STATUS_PATH: &str = "/api/v1/server-to-server-interface/transaction/status/";
+
+fn approved_envelope() -> Value {
+    let mut body = fixture_json("transaction-notification-envelope.json");
+    body["transaction_details"]["id"] = json!(TXN);
+    body
+}
+
+fn declined_envelope() -> Value {
+    json!({
+        "success": false, "transaction_type": "CAPTURE",
+        "gateway_response": {"code": "ERR0005"},
+        "merchant_details": {"merchant_txn_ref": "ORDER-1"},
+        "payment_details": {"amount": 1000, "currency": "JPY", "response_code": 5,
+            "card": {"number": "4111222233334444"}},
+        "transaction_details": {"id": TXN}
+    })
+}
+
+#[tokio::test]
+async fn transaction_status_prints_a_summary_line_or_the_json() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::json(200, approved_envelope()));
+    let summary = run_against(
+        &server,
+        &["get-transaction-status", "--transaction-id", TXN],
+        None,
+    )
+    .await;
+    assert_eq!(summary.code, 0, "stderr: {}", summary.stderr);
+    assert_eq!(summary.stdout, format!("CAPTURE {TXN} approved 1000 JPY\n"));
+    let request = only_request(&server);
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.path, format!("{STATUS_PATH}{TXN}"));
+
+    server.push_reply(Reply::json(200, approved_envelope()));
+    let json = run_against(
+        &server,
+        &["get-transaction-status", "--transaction-id", TXN, "--json"],
+        None,
+    )
+    .await;
+    assert_eq!(json.code, 0, "stderr: {}", json.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&json.stdout).unwrap(),
+        approved_envelope()
+    );
+}
+
+#[tokio::test]
+async fn a_declined_transaction_is_printed_and_exits_11() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::json(200, declined_envelope()));
+    let run = run_against(
+        &server,
+        &["get-transaction-status", "--transaction-id", TXN],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 11, "stderr: {}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with(&format!("CAPTURE {TXN} declined (response code 5")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("4111222233334444"), "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.lines().count() == 1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("do not honour"), "{}", run.stderr);
+
+    // With --json, the answer is printed whole and the exit code still says declined.
+    server.push_reply(Reply::json(200, declined_envelope()));
+    let run = run_against(
+        &server,
+        &["get-transaction-status", "--transaction-id", TXN, "--json"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 11, "stderr: {}", run.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&run.stdout).unwrap(),
+        declined_envelope()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_capture_says_how_to_find_out_and_is_sent_once() {
+    let server = TestServer::start().await;
+    server.push_reply(Reply::json(503, json!({"message": "busy"})));
+    run_against(
+        &server,
+        &[
+            "capture-transaction",
+            "--transaction-id",
+            TXN,
+            "--amount",
+            "1000",
+        ],
+        None,
+    )
+    .await
+    .assert_failed(6, &["HTTP 503", "get_transaction_status", TXN]);
+    let request = only_request(&server);
+    assert_eq!(request.path, "/api/v1/server-to-server-interface/capture");
+    assert_eq!(
+        request.json(),
+        json!({"transactionId": TXN, "amount": 1000})
+    );
+}
+
+#[tokio::test]
+async fn transaction_operations_check_rules_before_sending() {
+    let server = TestServer::start().await;
+    run_against(
+        &server,
+        &["get-transaction-status", "--transaction-id", "short"],
+        None,
+    )
+    .await
+    .assert_failed(4, &["transactionId"]);
+    run_against(
+        &server,
+        &["refund-transaction", "--transaction-id", TXN],
+        None,
+    )
+    .await
+    .assert_failed(4, &["amount"]);
+    assert!(server.requests().is_empty());
 }
 
 #[tokio::test]
@@ -652,7 +812,7 @@ async fn help_and_readme_show_the_same_exit_codes() {
         .skip_while(|l| *l != "Exit codes:")
         .skip(1)
         .collect();
-    assert_eq!(table.len(), 11, "{}", help.stdout);
+    assert_eq!(table.len(), 12, "{}", help.stdout);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for row in table {

@@ -236,3 +236,22 @@ async fn bad_mock_flags_are_usage_errors() {
         assert_eq!(run.stdout, "", "{args:?}");
     }
 }
+
+#[tokio::test]
+async fn json_prints_the_base_url_as_json() {
+    let mut child = po_hpp(&["mock", "--port", "0", "--json"])
+        .spawn()
+        .expect("po-hpp starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+        .await
+        .expect("the first line is printed within 30 s")
+        .unwrap();
+    let value: Value = serde_json::from_str(&line).expect("one line of JSON");
+    let base_url = value["base_url"].as_str().expect("a base_url string");
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{line}");
+    // It is the sandbox's address: the control API answers there.
+    let links = get_json(&format!("{base_url}/__mock/links")).await;
+    assert_eq!(links, serde_json::json!([]));
+}

@@ -89,8 +89,9 @@ async fn run() -> Result<(), Error> {
     let notification =
         parse_notification(&body).map_err(|e| format!("reading the notification: {e}"))?;
     let details = notification
-        .0
+        .envelope()
         .transaction_details
+        .clone()
         .ok_or("the notification has no transaction_details")?;
     let field = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     println!("notification:");

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use paymentoptions_hpp_client::types::ErrorBody;
 
+use crate::money::Money;
 use crate::validation::ValidationError;
 
 /// Everything that can go wrong. Match on it; [`Error::is_retryable`] and
@@ -26,6 +27,9 @@ pub enum Error {
     Transport(TransportError),
     /// A 2xx response whose body is not what the API promises.
     Decode(Box<DecodeError>),
+    /// [`Client::confirm_payment`](crate::Client::confirm_payment) read the transaction's
+    /// status and it does not show the payment expected: do not fulfil.
+    Confirmation(Box<ConfirmationError>),
 }
 
 impl Error {
@@ -41,6 +45,37 @@ impl Error {
         }
     }
 
+    /// For a call that may have taken effect (a capture, refund, void or payment that reached
+    /// the server without a clear answer): how to find out what happened before sending it
+    /// again. Also shown by `Display`.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.hint.as_deref(),
+            Error::Transport(e) => e.hint.as_deref(),
+            Error::Decode(e) => e.hint.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Attaches `hint` to the kinds of error a request that may have reached the server ends in.
+    pub(crate) fn with_hint(self, hint: String) -> Self {
+        match self {
+            Error::Api(mut e) => {
+                e.hint = Some(hint);
+                Error::Api(e)
+            }
+            Error::Transport(mut e) if e.kind != TransportErrorKind::Connect => {
+                e.hint = Some(hint);
+                Error::Transport(e)
+            }
+            Error::Decode(mut e) => {
+                e.hint = Some(hint);
+                Error::Decode(e)
+            }
+            other => other,
+        }
+    }
+
     /// `false` only when the request surely never reached PaymentOptions (it failed before or
     /// while connecting), so sending it again cannot create a second link. The API has no
     /// idempotency key: after anything else, check before re-sending.
@@ -48,7 +83,7 @@ impl Error {
         match self {
             Error::Config(_) | Error::Validation(_) => false,
             Error::Transport(e) => e.kind != TransportErrorKind::Connect,
-            Error::Api(_) | Error::Decode(_) => true,
+            Error::Api(_) | Error::Decode(_) | Error::Confirmation(_) => true,
         }
     }
 
@@ -70,6 +105,7 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
+            Error::Confirmation(e) => e.fmt(f),
         }
     }
 }
@@ -137,6 +173,7 @@ pub struct ApiError {
     pub(crate) body: Vec<u8>,
     pub(crate) parsed: Option<ErrorBody>,
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) hint: Option<String>,
 }
 
 /// Bodies are shown up to this many bytes in `Display`/`Debug`.
@@ -154,7 +191,8 @@ impl ApiError {
     }
 
     /// The body as received, bounded by the client's response size limit, with any occurrence
-    /// of the client's API keys (8 bytes or longer) replaced by `[redacted]`.
+    /// of the client's API keys (8 bytes or longer) replaced by `[redacted]`. `Display` and
+    /// `Debug` show at most 512 bytes of it, with possible card numbers masked; this does not.
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -184,9 +222,19 @@ impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("status", &self.status)
-            .field("body", &truncate(&self.body_text(), SHOWN_BODY))
-            .field("parsed", &self.parsed)
+            .field(
+                "body",
+                &mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY)),
+            )
+            .field(
+                "parsed",
+                &self
+                    .parsed
+                    .as_ref()
+                    .map(|p| mask_card_numbers(&format!("{p:?}"))),
+            )
             .field("retry_after", &self.retry_after)
+            .field("hint", &self.hint)
             .finish()
     }
 }
@@ -195,10 +243,15 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PaymentOptions answered HTTP {}", self.status)?;
         match (self.message(), self.body.is_empty()) {
-            (Some(m), _) => write!(f, ": {}", truncate(m, SHOWN_BODY)),
+            (Some(m), _) => write!(f, ": {}", mask_card_numbers(&truncate(m, SHOWN_BODY))),
             (None, true) => f.write_str(" with an empty body"),
-            (None, false) => write!(f, ": {}", truncate(&self.body_text(), SHOWN_BODY)),
-        }
+            (None, false) => write!(
+                f,
+                ": {}",
+                mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY))
+            ),
+        }?;
+        write_hint(f, self.hint.as_deref())
     }
 }
 
@@ -225,6 +278,7 @@ pub struct TransportError {
     /// The status of a response whose head arrived before the body failed.
     pub(crate) response_status: Option<u16>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    pub(crate) hint: Option<String>,
 }
 
 impl TransportError {
@@ -275,7 +329,8 @@ impl fmt::Display for TransportError {
         if self.attempts > 1 {
             write!(f, "; {} attempts", self.attempts)?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        write_hint(f, self.hint.as_deref())
     }
 }
 
@@ -337,6 +392,7 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) message: String,
     pub(crate) body: String,
+    pub(crate) hint: Option<String>,
 }
 
 impl DecodeError {
@@ -350,7 +406,8 @@ impl DecodeError {
             status,
             path: path.into(),
             message: message.into(),
-            body: truncate(&String::from_utf8_lossy(body), SHOWN_BODY),
+            body: mask_card_numbers(&truncate(&String::from_utf8_lossy(body), SHOWN_BODY)),
+            hint: None,
         }
     }
 
@@ -369,7 +426,8 @@ impl DecodeError {
         &self.message
     }
 
-    /// The start of the body (at most 512 bytes), for diagnosis.
+    /// The start of the body (at most 512 bytes), for diagnosis, with every run of 13 to 19
+    /// digits (a possible card number) masked but for its last four.
     pub fn body_snippet(&self) -> &str {
         &self.body
     }
@@ -381,11 +439,119 @@ impl fmt::Display for DecodeError {
             f,
             "unexpected response body (HTTP {}) at `{}`: {}",
             self.status, self.path, self.message
-        )
+        )?;
+        write_hint(f, self.hint.as_deref())
     }
 }
 
 impl std::error::Error for DecodeError {}
+
+fn write_hint(f: &mut fmt::Formatter<'_>, hint: Option<&str>) -> fmt::Result {
+    match hint {
+        Some(hint) => write!(f, ". {hint}"),
+        None => Ok(()),
+    }
+}
+
+/// Why [`Client::confirm_payment`](crate::Client::confirm_payment) refused a transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// The status does not say approved (declined, or unknown).
+    NotApproved(crate::Outcome),
+    /// The status names another transaction than the notification.
+    OtherTransaction {
+        /// The id the status answer carries, if any.
+        found: Option<String>,
+    },
+    /// The amount or the currency differs from what was expected (or is missing).
+    Amount {
+        /// What the status says was paid, if it says.
+        found: Option<Money>,
+    },
+}
+
+/// A confirmation that failed: the transaction as its status reads, what was expected, and
+/// why it does not match. Never fulfil an order on such a transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmationError {
+    pub(crate) transaction_id: String,
+    pub(crate) expected: Money,
+    pub(crate) mismatch: Mismatch,
+    pub(crate) transaction: crate::Transaction,
+}
+
+impl ConfirmationError {
+    /// The id of the transaction that was confirmed (the notification's).
+    pub fn transaction_id(&self) -> &str {
+        &self.transaction_id
+    }
+
+    /// The money that was expected.
+    pub fn expected(&self) -> Money {
+        self.expected
+    }
+
+    /// What did not match.
+    pub fn mismatch(&self) -> &Mismatch {
+        &self.mismatch
+    }
+
+    /// The transaction as its status reads.
+    pub fn transaction(&self) -> &crate::Transaction {
+        &self.transaction
+    }
+}
+
+impl fmt::Display for ConfirmationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transaction {} is not confirmed: ", self.transaction_id)?;
+        match &self.mismatch {
+            Mismatch::NotApproved(outcome) => write!(f, "its status is {outcome}"),
+            Mismatch::OtherTransaction { found } => write!(
+                f,
+                "the status answer is for transaction {}",
+                found.as_deref().unwrap_or("(none)")
+            ),
+            Mismatch::Amount { found: Some(found) } => {
+                write!(f, "expected {}, found {found}", self.expected)
+            }
+            Mismatch::Amount { found: None } => write!(
+                f,
+                "expected {}, but the status names no amount and currency",
+                self.expected
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfirmationError {}
+
+/// Masks every run of 13 to 19 ASCII digits (the lengths of card numbers) but its last four,
+/// so that a body shown in an error never carries a full card number.
+pub(crate) fn mask_card_numbers(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if run == 0 {
+            let c = s[i..].chars().next().expect("i is at a character boundary");
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let digits = &s[i..i + run];
+        if (13..=19).contains(&run) {
+            out.extend(std::iter::repeat_n('*', run - 4));
+            out.push_str(&digits[run - 4..]);
+        } else {
+            out.push_str(digits);
+        }
+        i += run;
+    }
+    out
+}
 
 /// At most `max` bytes of `s`, cut at a character boundary, with `…` when cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
@@ -397,4 +563,26 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_are_masked_in_shown_bodies() {
+        assert_eq!(
+            mask_card_numbers(
+                r#"{"number": "5200000000001005", "ref": 74811, "t": "ü4242424242424242x"}"#
+            ),
+            r#"{"number": "************1005", "ref": 74811, "t": "ü************4242x"}"#
+        );
+        // Twelve digits and twenty digits are not card numbers.
+        assert_eq!(mask_card_numbers("240815123456"), "240815123456");
+        assert_eq!(
+            mask_card_numbers("12345678901234567890"),
+            "12345678901234567890"
+        );
+        assert_eq!(mask_card_numbers(""), "");
+    }
 }

@@ -693,14 +693,16 @@ impl crate::Client {
     pub async fn capture_transaction(
         &self,
         request: &requests::CaptureRequest,
-    ) -> Result<models::TransactionEnvelope, crate::Error> {
-        self.call(
+    ) -> Result<crate::Transaction, crate::Error> {
+        let (status, body) = self
+            .call_raw(
                 &api::CAPTURE_TRANSACTION,
                 api::path_params::CAPTURE_TRANSACTION,
                 &[],
                 Some(request.to_json()),
             )
-            .await
+            .await?;
+        crate::Transaction::from_response(status, body)
     }
     /// Read a transaction's status
     ///
@@ -714,14 +716,16 @@ impl crate::Client {
     pub async fn get_transaction_status(
         &self,
         transaction_id: &str,
-    ) -> Result<models::TransactionEnvelope, crate::Error> {
-        self.call(
+    ) -> Result<crate::Transaction, crate::Error> {
+        let (status, body) = self
+            .call_raw(
                 &api::GET_TRANSACTION_STATUS,
                 api::path_params::GET_TRANSACTION_STATUS,
                 &[transaction_id],
                 None,
             )
-            .await
+            .await?;
+        crate::Transaction::from_response(status, body)
     }
     /// Charge a stored card (the card-token form of the payment call)
     ///
@@ -737,14 +741,16 @@ impl crate::Client {
     pub async fn pay_with_stored_card(
         &self,
         request: &requests::StoredCardPaymentRequest,
-    ) -> Result<models::TransactionEnvelope, crate::Error> {
-        self.call(
+    ) -> Result<crate::Transaction, crate::Error> {
+        let (status, body) = self
+            .call_raw(
                 &api::PAY_WITH_STORED_CARD,
                 api::path_params::PAY_WITH_STORED_CARD,
                 &[],
                 Some(request.to_json()),
             )
-            .await
+            .await?;
+        crate::Transaction::from_response(status, body)
     }
     /// Refund a captured payment, fully or in part
     ///
@@ -761,14 +767,16 @@ impl crate::Client {
     pub async fn refund_transaction(
         &self,
         request: &requests::RefundRequest,
-    ) -> Result<models::TransactionEnvelope, crate::Error> {
-        self.call(
+    ) -> Result<crate::Transaction, crate::Error> {
+        let (status, body) = self
+            .call_raw(
                 &api::REFUND_TRANSACTION,
                 api::path_params::REFUND_TRANSACTION,
                 &[],
                 Some(request.to_json()),
             )
-            .await
+            .await?;
+        crate::Transaction::from_response(status, body)
     }
     /// Cancel a pre-authorisation
     ///
@@ -780,13 +788,15 @@ impl crate::Client {
     pub async fn void_transaction(
         &self,
         request: &requests::VoidRequest,
-    ) -> Result<models::TransactionEnvelope, crate::Error> {
-        self.call(
+    ) -> Result<crate::Transaction, crate::Error> {
+        let (status, body) = self
+            .call_raw(
                 &api::VOID_TRANSACTION,
                 api::path_params::VOID_TRANSACTION,
                 &[],
                 Some(request.to_json()),
             )
-            .await
+            .await?;
+        crate::Transaction::from_response(status, body)
     }
 }

@@ -45,6 +45,8 @@
 pub mod client;
 pub mod config;
 pub mod error;
+#[cfg(feature = "axum")]
+pub mod extract;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, unused_imports, dead_code)]
 mod generated;
@@ -54,16 +56,21 @@ pub mod money;
 pub mod notification;
 mod platform;
 pub mod retry;
+pub mod transaction;
 pub mod validation;
 
 pub use client::Client;
 pub use config::{ApiKey, ClientBuilder, Environment};
-pub use error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
+pub use error::{
+    ApiError, ConfigError, ConfirmationError, DecodeError, Error, Mismatch, TransportError,
+    TransportErrorKind,
+};
 pub use generated::requests;
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};
 pub use money::{Currency, Money};
-pub use notification::{NotificationError, parse_notification};
+pub use notification::{Notification, NotificationError, parse_notification};
 pub use retry::{RetryOn, RetryPolicy};
+pub use transaction::{Outcome, Transaction, TransactionKind};
 pub use validation::{Rule, ValidationError, Violation};
 
 /// The generated models (request, response, notification, error body), from

@@ -4,16 +4,23 @@
 //! URL can send one. Treat a notification as a hint:
 //!
 //! 1. parse it with [`parse_notification`] and answer 2xx quickly (the sender retries otherwise);
-//! 2. de-duplicate on `transaction_details.id`: the same notification may arrive more than once;
-//! 3. confirm the transaction with PaymentOptions (or your back office) before fulfilling an order;
-//! 4. match `merchant_txn_ref` against the order you created the link for.
+//! 2. de-duplicate on [`Notification::transaction_id`]: the same notification may arrive more
+//!    than once, and a retried delivery is byte for byte the same;
+//! 3. confirm the transaction with PaymentOptions before fulfilling an order:
+//!    [`Client::confirm_payment`](crate::Client::confirm_payment) reads its status and checks
+//!    the amount;
+//! 4. match [`Notification::merchant_txn_ref`] against the order you created the link for.
 //!
 //! Hard-to-guess webhook URLs (a random path segment per link) and, where PaymentOptions can
 //! publish them, an allow-list of source addresses reduce the noise but are not authentication.
 
 use std::fmt;
 
-use paymentoptions_hpp_client::types::TransactionNotification;
+use paymentoptions_hpp_client::types::{
+    TransactionEnvelope, TransactionNotification, TransactionRef,
+};
+
+use crate::transaction::{self, Outcome, Transaction};
 
 /// A notification body that is not a usable transaction notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,52 +53,142 @@ impl fmt::Display for NotificationError {
 
 impl std::error::Error for NotificationError {}
 
+/// A transaction notification, read from the webhook body by [`parse_notification`].
+///
+/// It always has a transaction id (the parser refuses bodies without one). Everything else
+/// depends on what PaymentOptions sent: the link page's example carries only
+/// `transaction_details`, the 3-D Secure page's the whole transaction envelope.
+///
+/// `Debug` never shows the card number nor the raw body; [`raw`](Self::raw) may hold both.
+#[derive(Clone, PartialEq)]
+pub struct Notification {
+    model: TransactionNotification,
+    raw: Vec<u8>,
+}
+
+impl Notification {
+    /// The transaction id (`transaction_details.id`, never blank): de-duplicate deliveries on
+    /// it, and read the transaction's status with it.
+    pub fn transaction_id(&self) -> &str {
+        self.details_field(|d| d.id.as_deref())
+            .expect("parse_notification refuses a notification without an id")
+    }
+
+    /// The merchant's reference, from `merchant_details` or `transaction_details`.
+    pub fn merchant_txn_ref(&self) -> Option<&str> {
+        transaction::merchant_txn_ref_of(self.envelope())
+    }
+
+    /// The stored card's id, when the link asked to store the payment method and it was.
+    pub fn stored_payment_method_id(&self) -> Option<&str> {
+        self.details_field(|d| d.stored_payment_method_id.as_deref())
+    }
+
+    /// When the transaction happened, as sent (`yyyy-mm-ddThh:mm:ss.000Z`).
+    pub fn timestamp(&self) -> Option<&str> {
+        self.details_field(|d| d.timestamp.as_deref())
+    }
+
+    /// PaymentOptions' reference for the transaction (`transaction_details.ref`).
+    pub fn reference(&self) -> Option<&TransactionRef> {
+        self.envelope()
+            .transaction_details
+            .as_ref()
+            .and_then(|d| d.ref_.as_ref())
+    }
+
+    /// What the body itself says happened, by the rule of [`Outcome`]: `Unknown` when it
+    /// carries none of the envelope's signals (as the link page's example does). A hint only:
+    /// anyone can POST a notification, so confirm before fulfilling.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::of(self.envelope())
+    }
+
+    /// The notification read as a [`Transaction`] (amount, kind, card's last four...).
+    pub fn transaction(&self) -> Transaction {
+        Transaction::from_parts(self.model.0.clone(), self.raw.clone())
+    }
+
+    /// The decoded envelope, every field as sent.
+    pub fn envelope(&self) -> &TransactionEnvelope {
+        &self.model.0
+    }
+
+    /// The notification as the generated model.
+    pub fn model(&self) -> &TransactionNotification {
+        &self.model
+    }
+
+    /// The body as received. It may contain the full card number: never log it.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    fn details_field<'a>(
+        &'a self,
+        field: impl FnOnce(&'a paymentoptions_hpp_client::types::TransactionDetails) -> Option<&'a str>,
+    ) -> Option<&'a str> {
+        self.envelope().transaction_details.as_ref().and_then(field)
+    }
+}
+
+impl fmt::Debug for Notification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Notification")
+            .field("transaction_id", &self.transaction_id())
+            .field("merchant_txn_ref", &self.merchant_txn_ref())
+            .field("timestamp", &self.timestamp())
+            .field("outcome", &self.outcome())
+            .field("transaction", &self.transaction())
+            .finish_non_exhaustive()
+    }
+}
+
+impl serde::Serialize for Notification {
+    /// Encodes the decoded notification (not the raw body): the card number included, as sent.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.model.serialize(serializer)
+    }
+}
+
 /// Parses a notification body (the raw bytes of the webhook request).
 ///
-/// Unknown fields are ignored, and `ref` may be a number or a string; `transaction_details`
-/// and its `id` are required, since a notification without them can be neither de-duplicated
-/// nor confirmed.
+/// Unknown fields are ignored, every field of the envelope is optional, and `ref` may be a
+/// number or a string; `transaction_details` and its `id` are required, since a notification
+/// without them can be neither de-duplicated nor confirmed.
 ///
 /// ```
+/// use paymentoptions_hpp::Outcome;
+///
 /// let body = br#"{"transaction_details": {
 ///     "id": "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21", "ref": 240815123456,
 ///     "timestamp": "2024-08-15T09:30:12.000Z", "merchant_txn_ref": "2003089893366DTEST"}}"#;
 /// let notification = paymentoptions_hpp::parse_notification(body)?;
-/// let details = notification.0.transaction_details.unwrap();
-/// assert_eq!(details.merchant_txn_ref.as_deref(), Some("2003089893366DTEST"));
+/// assert_eq!(notification.transaction_id(), "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21");
+/// assert_eq!(notification.merchant_txn_ref(), Some("2003089893366DTEST"));
+/// // This body says nothing about the outcome: confirm it with the status call.
+/// assert_eq!(notification.outcome(), Outcome::Unknown);
 ///
 /// let err = paymentoptions_hpp::parse_notification(br#"{"transaction_details": {"ref": []}}"#).unwrap_err();
 /// assert_eq!(err.path(), "transaction_details.ref");
 /// # Ok::<(), paymentoptions_hpp::NotificationError>(())
 /// ```
-pub fn parse_notification(body: &[u8]) -> Result<TransactionNotification, NotificationError> {
-    // serde reads a struct from a JSON array too (fields by position); only an object will do.
-    if body.trim_ascii_start().first() == Some(&b'[') {
-        return Err(NotificationError {
-            path: ".".into(),
-            message: "expected a JSON object, found an array".into(),
-        });
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let notification: TransactionNotification =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| NotificationError {
-            path: crate::json::json_path(e.path()),
-            message: e.into_inner().to_string(),
-        })?;
-    de.end().map_err(|e| NotificationError {
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
+pub fn parse_notification(body: &[u8]) -> Result<Notification, NotificationError> {
+    let envelope = transaction::decode_envelope(body)
+        .map_err(|(path, message)| NotificationError { path, message })?;
     let missing = |path: &str| NotificationError {
         path: path.into(),
         message: "missing".into(),
     };
-    let details = notification
+    let details = envelope
         .transaction_details
         .as_ref()
         .ok_or_else(|| missing("transaction_details"))?;
     match details.id.as_deref() {
-        Some(id) if !id.trim().is_empty() => Ok(notification),
+        Some(id) if !id.trim().is_empty() => Ok(Notification {
+            model: TransactionNotification(envelope),
+            raw: body.to_vec(),
+        }),
         _ => Err(missing("transaction_details.id")),
     }
 }

@@ -175,6 +175,7 @@ mod tests {
             message: String::new(),
             response_status: None,
             source: None,
+            hint: None,
         })
     }
 
@@ -184,6 +185,7 @@ mod tests {
             body: Vec::new(),
             parsed: None,
             retry_after,
+            hint: None,
         }))
     }
 

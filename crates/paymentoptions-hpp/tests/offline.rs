@@ -90,7 +90,7 @@ fn null_means_absent() {
 #[test]
 fn notifications_parse_tolerantly() {
     let n = parse_notification(&fixture_bytes("transaction-notification.json")).unwrap();
-    let d = n.0.transaction_details.unwrap();
+    let d = n.envelope().transaction_details.clone().unwrap();
     assert_eq!(d.ref_, Some(TransactionRef::Int64(240815123456)));
     assert_eq!(d.timestamp.as_deref(), Some("2024-08-15T09:30:12.000Z"));
     assert_eq!(
@@ -103,7 +103,7 @@ fn notifications_parse_tolerantly() {
     )
     .unwrap();
     assert_eq!(
-        n.0.transaction_details.unwrap().ref_,
+        n.reference().cloned(),
         Some(TransactionRef::String("R-9".into()))
     );
 }

@@ -86,7 +86,7 @@ async fn pay_then_the_notification_parses() {
 
     let received = delivered(&mock, &webhook, 1).await;
     let notification = parse_notification(&received[0].body).expect("a valid notification");
-    let details = notification.0.transaction_details.unwrap();
+    let details = notification.envelope().transaction_details.clone().unwrap();
     let transaction = completion.transaction;
     assert_eq!(details.id.as_deref(), Some(transaction.id.as_str()));
     assert_eq!(details.ref_, Some(TransactionRef::Int64(transaction.ref_)));
@@ -127,8 +127,9 @@ async fn each_outcome_lands_on_its_url_and_is_notified() {
         .map(|r| {
             let details = parse_notification(&r.body)
                 .expect("a valid notification")
-                .0
+                .envelope()
                 .transaction_details
+                .clone()
                 .unwrap();
             (details.merchant_txn_ref.unwrap(), details.id.unwrap())
         })
