@@ -1282,10 +1282,11 @@ fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
 fn flag_help(description: &str, path: &str, rule: Option<&RuleData>) -> String {
     let sentence = first_sentence(description);
     let rules = rule.map(RuleData::sentence).unwrap_or_default();
+    // Parentheses, not brackets: the help is also rustdoc, where `[x]` is a link.
     if rules.is_empty() {
-        format!("{sentence} [`{path}`]")
+        format!("{sentence} (`{path}`)")
     } else {
-        format!("{sentence} [`{path}`: {rules}]")
+        format!("{sentence} (`{path}`: {rules})")
     }
 }
 
