@@ -57,10 +57,12 @@ impl Error {
         }
     }
 
-    /// Attaches `hint` to the kinds of error a request that may have reached the server ends in.
+    /// Attaches `hint` to the kinds of error whose request may have taken effect: a 5xx (a
+    /// gateway may have passed it on), a 2xx that could not be read, a connection lost after
+    /// sending. A 4xx is the API refusing the request, which then did nothing: no hint.
     pub(crate) fn with_hint(self, hint: String) -> Self {
         match self {
-            Error::Api(mut e) => {
+            Error::Api(mut e) if e.status >= 500 => {
                 e.hint = Some(hint);
                 Error::Api(e)
             }
