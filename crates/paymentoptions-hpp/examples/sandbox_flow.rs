@@ -6,10 +6,15 @@
 //!
 //! 1. start the sandbox (`paymentoptions-hpp-mock`) on 127.0.0.1;
 //! 2. start the merchant's webhook receiver, which records each notification and answers 200;
-//! 3. create a payment link with this crate, exactly as against PaymentOptions;
+//! 3. create a payment link with this crate, exactly as against PaymentOptions, asking to
+//!    store the card;
 //! 4. the customer pays on the hosted page (here: `MockServer::complete`, which is what the
 //!    page's Pay button does) and is redirected to `success_url`;
-//! 5. the sandbox POSTs the transaction notification, which the receiver parses.
+//! 5. the sandbox POSTs the transaction notification, which the receiver parses;
+//! 6. the shop confirms it with the status call, for exactly the money it asked, before
+//!    shipping;
+//! 7. one item comes back: a partial refund, then the refund's status;
+//! 8. next month: the stored card pays again, without the customer.
 //!
 //! Against the real API only steps 1 and 4 change: the client's base URL and API key come from
 //! `Client::from_env()`, and a person pays in a browser.
@@ -22,6 +27,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use paymentoptions_hpp::requests::{RefundRequest, StoredCardPaymentRequest};
 use paymentoptions_hpp::{Client, Currency, LinkRequest, Money, parse_notification};
 use paymentoptions_hpp_mock::{DeliveryState, MockServer, Outcome};
 
@@ -62,6 +68,7 @@ async fn run() -> Result<(), Error> {
         .success_url("https://shop.example/paid")
         .decline_url("https://shop.example/declined")
         .cancel_url("https://shop.example/cancelled")
+        .store_payment_method(true)
         .build()?;
     let link = client
         .create_link(&request)
@@ -88,22 +95,71 @@ async fn run() -> Result<(), Error> {
         .ok_or("the webhook received no notification")?;
     let notification =
         parse_notification(&body).map_err(|e| format!("reading the notification: {e}"))?;
-    let details = notification
-        .envelope()
-        .transaction_details
-        .clone()
-        .ok_or("the notification has no transaction_details")?;
-    let field = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     println!("notification:");
-    println!("  transaction id   {}", field(details.id));
+    println!("  transaction id   {}", notification.transaction_id());
+    println!("  outcome          {:?}", notification.outcome());
     println!(
-        "  ref              {}",
-        field(details.ref_.map(|r| r.to_string()))
+        "  merchant_txn_ref {}",
+        notification.merchant_txn_ref().unwrap_or("-")
     );
-    println!("  merchant_txn_ref {}", field(details.merchant_txn_ref));
-    println!("  timestamp        {}", field(details.timestamp));
     println!(
-        "Before fulfilling ORDER-1001, a real shop confirms the transaction with PaymentOptions."
+        "  timestamp        {}",
+        notification.timestamp().unwrap_or("-")
+    );
+
+    // 6. Confirm with PaymentOptions before shipping: approved, for exactly JPY 1000.
+    let paid = client
+        .confirm_payment(&notification, Money::from_major(1000, Currency::JPY)?)
+        .await
+        .map_err(|e| format!("confirming: {e}"))?;
+    println!(
+        "confirmed:      {} {} {:?} -> ship ORDER-1001",
+        paid.id().unwrap_or("-"),
+        paid.amount().map_or("-".into(), |m| m.to_string()),
+        paid.outcome(),
+    );
+
+    // 7. One item comes back: refund JPY 400 of it, then read the refund's status.
+    let refund = RefundRequest::builder()
+        .transaction_id(notification.transaction_id())
+        .amount(Money::from_major(400, Currency::JPY)?)
+        .notes("one item returned")
+        .build()?;
+    let refunded = client
+        .refund_transaction(&refund)
+        .await
+        .map_err(|e| format!("refunding: {e}"))?;
+    let refund_id = refunded.id().ok_or("the refund has no id")?;
+    let status = client
+        .get_transaction_status(refund_id)
+        .await
+        .map_err(|e| format!("reading the refund: {e}"))?;
+    println!(
+        "refund:         {refund_id} {:?} {} {:?}",
+        status.kind(),
+        status.amount().map_or("-".into(), |m| m.to_string()),
+        status.outcome(),
+    );
+
+    // 8. Next month: the stored card pays again, without the customer.
+    let token = notification
+        .stored_payment_method_id()
+        .ok_or("the payment stored no card")?;
+    let renewal = StoredCardPaymentRequest::builder()
+        .amount(Money::from_major(1000, Currency::JPY)?)
+        .stored_payment_method_id(token)
+        .payment_method_type("scheme")
+        .merchant_txn_ref("ORDER-1001-2")
+        .build()?;
+    let renewed = client
+        .pay_with_stored_card(&renewal)
+        .await
+        .map_err(|e| format!("charging the stored card: {e}"))?;
+    println!(
+        "stored card:    {} {} {:?}",
+        renewed.id().unwrap_or("-"),
+        renewed.amount().map_or("-".into(), |m| m.to_string()),
+        renewed.outcome(),
     );
 
     mock.shutdown().await;
