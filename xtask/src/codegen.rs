@@ -177,15 +177,42 @@ pub(crate) fn parse_api(
 }
 
 fn unparse(tokens: proc_macro2::TokenStream) -> Result<String, GenerateError> {
-    let text = tokens.to_string();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Format {
-        message: format!("{e} in `{}`", &text[..text.len().min(300)]),
+    // The tokens are printed only for the message: printing a whole client file on every run
+    // would cost as much as parsing it. A clone shares the token trees.
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
+        let text = tokens.to_string();
+        GenerateError::Format {
+            message: format!("{e} in `{}`", &text[..text.len().min(300)]),
+        }
     })?;
     Ok(prettyplease::unparse(&file))
 }
 
 /// The spec a generated file was generated from (its `api::OPENAPI_JSON`), if it has one.
 pub fn embedded_spec(generated: &str) -> Option<serde_json::Value> {
+    embedded_spec_literal(generated).or_else(|| embedded_spec_parsed(generated))
+}
+
+/// [`embedded_spec`] without parsing the whole file: the constant as this generator prints it
+/// (prettyplease, inside the top-level `mod api`), its string literal alone given to syn.
+/// `None` when the file does not have that shape, and the caller parses the whole file.
+fn embedded_spec_literal(generated: &str) -> Option<serde_json::Value> {
+    const ITEM: &str = "\n    pub const OPENAPI_JSON: &str = \"";
+    let api = generated.find("\npub mod api {\n")?;
+    let start = api + generated[api..].find(ITEM)? + ITEM.len() - 1;
+    // The literal ends at the first quote that no backslash escapes.
+    let mut escaped = false;
+    let len = generated[start + 1..].find(|c: char| {
+        let end = !escaped && c == '"';
+        escaped = !escaped && c == '\\';
+        end
+    })?;
+    let literal: syn::LitStr = syn::parse_str(&generated[start..start + len + 2]).ok()?;
+    serde_json::from_str(&literal.value()).ok()
+}
+
+/// [`embedded_spec`] by parsing the whole file: slower, but independent of formatting.
+fn embedded_spec_parsed(generated: &str) -> Option<serde_json::Value> {
     let file = syn::parse_file(generated).ok()?;
     let api = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "api" => m.content.as_ref(),
@@ -592,5 +619,31 @@ mod tests {
         assert!(!names.contains(&"Client".to_string()));
         assert!(!names.contains(&"GenerateHppLink".to_string()));
         assert!(!names.contains(&"ConversionError".to_string()));
+    }
+
+    #[test]
+    fn the_embedded_spec_read_from_its_literal_is_the_parsed_one() {
+        let path = crate::workspace_root().join(crate::SPEC_PATH);
+        let generated = render(&path).unwrap();
+        let fast = embedded_spec_literal(&generated).expect("the literal is found");
+        assert_eq!(Some(&fast), embedded_spec_parsed(&generated).as_ref());
+        assert_eq!(fast, parse_api(&path, &spec_text()).unwrap().1);
+    }
+
+    #[test]
+    fn the_embedded_spec_literal_ends_at_its_first_unescaped_quote() {
+        // A description holding a quote and a backslash, as the spec's text could.
+        let json = serde_json::json!({"d": "say \"hi\" \\", "e": "\\"});
+        let literal = proc_macro2::Literal::string(&json.to_string());
+        let file = format!(
+            "pub mod types {{}}\npub mod api {{\n    pub const OPENAPI_JSON: &str = {literal};\n    \
+             pub const OTHER: &str = \"x\";\n}}\n"
+        );
+        assert_eq!(embedded_spec_literal(&file), Some(json.clone()));
+        assert_eq!(embedded_spec_parsed(&file), Some(json));
+        // Another shape (not prettyplease's) still reads, through the whole-file parse.
+        let compact = file.replace("\n    pub const OPENAPI_JSON", " pub const OPENAPI_JSON");
+        assert_eq!(embedded_spec_literal(&compact), None);
+        assert!(embedded_spec(&compact).is_some());
     }
 }
