@@ -5,7 +5,7 @@
 //! the spec changes (a new field breaks struct literals), so most users want the
 //! `paymentoptions-hpp` crate, whose API stays stable and which re-exports these models.
 //!
-//! Features: `client` (default) compiles progenitor's low-level [`Client`]; without it the crate
+//! Features: `client` (default) compiles progenitor's low-level `Client`; without it the crate
 //! is the models ([`types`]) and the spec's facts ([`api`]). `schemars` derives
 //! `schemars::JsonSchema` for every model. One of `rustls` (default), `rustls-no-provider` or
 //! `native-tls` chooses the `Client`'s TLS.
