@@ -8,28 +8,39 @@
 #
 #   crates/paymentoptions-hpp-bench/footprint.sh                  # every variant
 #   crates/paymentoptions-hpp-bench/footprint.sh rustls-ring      # some
+#   crates/paymentoptions-hpp-bench/footprint.sh rustls+schemars  # features joined by +
 #
 # Variants: none (no TLS), rustls (the default: rustls + aws-lc-rs), rustls-ring, native-tls
-# (OpenSSL: needs libssl-dev and pkg-config). FOOTPRINT_DIR (default /tmp) holds the projects.
+# (OpenSSL: needs libssl-dev and pkg-config); `+` adds features (`schemars`: the models'
+# JSON Schemas). FOOTPRINT_DIR (default /tmp) holds the projects; FOOTPRINT_PROFILE=dev builds
+# with `cargo build` (what `cargo test` and a debug build of an application compile) instead of
+# `--release`.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 base="${FOOTPRINT_DIR:-/tmp}"
+profile="${FOOTPRINT_PROFILE:-release}"
+case "$profile" in
+    release) profile_flag=(--release); out=release ;;
+    dev) profile_flag=(); out=debug ;;
+    *) echo "FOOTPRINT_PROFILE must be release or dev" >&2; exit 2 ;;
+esac
 variants=("$@")
 if [ ${#variants[@]} -eq 0 ]; then variants=(none rustls rustls-ring native-tls); fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(rustc --version)"
 echo
-echo "| TLS feature | cold release build | crates in graph | packages compiled | binary | HTTPS to a non-TLS port |"
+echo "| features | cold $profile build | crates in graph | packages compiled | binary | HTTPS to a non-TLS port |"
 echo "| --- | ---: | ---: | ---: | ---: | --- |"
 for v in "${variants[@]}"; do
-    dir="$base/footprint-$v"
+    pkg="footprint-${v//+/-}"
+    dir="$base/$pkg"
     rm -rf "$dir"
     mkdir -p "$dir/src"
-    if [ "$v" = none ]; then features="[]"; else features="[\"$v\"]"; fi
+    if [ "$v" = none ]; then features="[]"; else features="[\"${v//+/\", \"}\"]"; fi
     cat >"$dir/Cargo.toml" <<EOF
 [package]
-name = "footprint-$v"
+name = "$pkg"
 version = "0.0.0"
 edition = "2024"
 publish = false
@@ -74,7 +85,7 @@ EOF
         unset CARGO_TARGET_DIR
         cargo fetch --quiet
         start=$(date +%s.%N)
-        if ! cargo build --release 2>"$dir/build.log"; then
+        if ! cargo build "${profile_flag[@]}" 2>"$dir/build.log"; then
             printf '| `%s` | build failed: %s | | | | |\n' "$v" "$(grep -m1 '^error' "$dir/build.log" | cut -c1-80)"
             exit 0
         fi
@@ -82,9 +93,9 @@ EOF
         seconds=$(echo "$end - $start" | bc)
         crates=$(cargo tree -e normal,build --prefix none --format '{p}' | sed 's/ (\*)$//; s/ (proc-macro)$//' | sort -u | wc -l)
         compiled=$(grep -c '^ *Compiling ' "$dir/build.log" || true)
-        size=$(stat -c %s "target/release/footprint-$v")
+        size=$(stat -c %s "target/$out/$pkg")
         # The innermost cause: what the TLS backend said about the plain-text answer.
-        outcome=$(timeout 30 "target/release/footprint-$v" 2>&1 | head -1 | sed 's/; [0-9]* attempts)$//' | awk -F': ' '{print $NF}' || true)
+        outcome=$(timeout 30 "target/$out/$pkg" 2>&1 | head -1 | sed 's/; [0-9]* attempts)$//' | awk -F': ' '{print $NF}' || true)
         printf '| `%s` | %.0f s | %s | %s | %.1f MiB | %s |\n' "$v" "$seconds" "$crates" "$compiled" \
             "$(echo "$size / 1048576" | bc -l)" "$outcome"
     )

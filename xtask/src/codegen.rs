@@ -135,15 +135,15 @@ pub fn render_all(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
     })?;
 
     let api_facts = api_facts(&api, &doc, surface.api);
-    let client = quote::quote! {
-        #tokens
-        #api_facts
-    };
+    let mut client = parse_tokens(tokens)?;
+    gate_low_level_client(&mut client.items)?;
+    client.items.extend(parse_tokens(api_facts)?.items);
+    gate_schemars_derive(&mut client.items);
     let header = header(&display_rel(path));
     let files = vec![
         (
             crate::GENERATED_PATH,
-            format!("{header}{}", unparse(client)?),
+            format!("{header}{}", prettyplease::unparse(&client)),
         ),
         (
             crate::WRAPPER_GENERATED_PATH,
@@ -177,15 +177,133 @@ pub(crate) fn parse_api(
 }
 
 fn unparse(tokens: proc_macro2::TokenStream) -> Result<String, GenerateError> {
-    let text = tokens.to_string();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Format {
-        message: format!("{e} in `{}`", &text[..text.len().min(300)]),
-    })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(prettyplease::unparse(&parse_tokens(tokens)?))
+}
+
+fn parse_tokens(tokens: proc_macro2::TokenStream) -> Result<syn::File, GenerateError> {
+    // The tokens are printed only for the message: printing a whole client file on every run
+    // would cost as much as parsing it. A clone shares the token trees.
+    syn::parse2(tokens.clone()).map_err(|e| {
+        let text = tokens.to_string();
+        GenerateError::Format {
+            message: format!("{e} in `{}`", &text[..text.len().min(300)]),
+        }
+    })
+}
+
+/// The feature of the client crate that compiles `schemars::JsonSchema` for the models.
+const SCHEMARS_FEATURE: &str = "schemars";
+
+/// The feature of the client crate that compiles progenitor's low-level `Client`.
+const CLIENT_FEATURE: &str = "client";
+
+/// Turns every `schemars::JsonSchema` in a `#[derive(...)]` (the derive `settings()` asks
+/// progenitor for) into `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`,
+/// in modules too. Only the model snapshots need the schemas, and a merchant's build should
+/// not compile schemars for them; progenitor's `with_derive` cannot emit a `cfg_attr`.
+pub(crate) fn gate_schemars_derive(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => gate_schemars_in(&mut s.attrs),
+            syn::Item::Enum(e) => gate_schemars_in(&mut e.attrs),
+            syn::Item::Union(u) => gate_schemars_in(&mut u.attrs),
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    gate_schemars_derive(items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn gate_schemars_in(attrs: &mut Vec<syn::Attribute>) {
+    type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
+    let is_json_schema = |p: &syn::Path| {
+        let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        names == ["schemars", "JsonSchema"]
+    };
+    let mut out = Vec::with_capacity(attrs.len() + 1);
+    for attr in attrs.drain(..) {
+        let derived = match attr.path().is_ident("derive") {
+            true => attr.parse_args_with(Paths::parse_terminated).ok(),
+            false => None,
+        };
+        match derived {
+            Some(paths) if paths.iter().any(is_json_schema) => {
+                let rest: Vec<_> = paths.into_iter().filter(|p| !is_json_schema(p)).collect();
+                if !rest.is_empty() {
+                    out.push(syn::parse_quote!(#[derive(#(#rest),*)]));
+                }
+                out.push(syn::parse_quote!(
+                    #[cfg_attr(feature = #SCHEMARS_FEATURE, derive(schemars::JsonSchema))]
+                ));
+            }
+            _ => out.push(attr),
+        }
+    }
+    *attrs = out;
+}
+
+/// Puts everything progenitor emits besides its `types` module (the `Client`, its operation
+/// builders, the `progenitor_client` imports) behind the client crate's `client` feature: the
+/// wrapper reads only the models and the `api` facts, and sends its own requests.
+fn gate_low_level_client(items: &mut [syn::Item]) -> Result<(), GenerateError> {
+    let gate: syn::Attribute = syn::parse_quote!(#[cfg(feature = #CLIENT_FEATURE)]);
+    for item in items {
+        let attrs = match item {
+            syn::Item::Mod(m) if m.ident == "types" => continue,
+            syn::Item::Use(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Trait(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Macro(i) => &mut i.attrs,
+            other => {
+                return Err(GenerateError::Format {
+                    message: format!(
+                        "an item progenitor emitted cannot be put behind the `{CLIENT_FEATURE}` \
+                         feature: `{}`",
+                        quote::ToTokens::to_token_stream(other)
+                    ),
+                });
+            }
+        };
+        attrs.insert(0, gate.clone());
+    }
+    Ok(())
 }
 
 /// The spec a generated file was generated from (its `api::OPENAPI_JSON`), if it has one.
 pub fn embedded_spec(generated: &str) -> Option<serde_json::Value> {
+    embedded_spec_literal(generated).or_else(|| embedded_spec_parsed(generated))
+}
+
+/// [`embedded_spec`] without parsing the whole file: the constant as this generator prints it
+/// (prettyplease, inside the top-level `mod api`), its string literal alone given to syn.
+/// `None` when the file does not have that shape, and the caller parses the whole file.
+fn embedded_spec_literal(generated: &str) -> Option<serde_json::Value> {
+    const ITEM: &str = "\n    pub const OPENAPI_JSON: &str = \"";
+    let api = generated.find("\npub mod api {\n")?;
+    let start = api + generated[api..].find(ITEM)? + ITEM.len() - 1;
+    // The literal ends at the first quote that no backslash escapes.
+    let mut escaped = false;
+    let len = generated[start + 1..].find(|c: char| {
+        let end = !escaped && c == '"';
+        escaped = !escaped && c == '\\';
+        end
+    })?;
+    let literal: syn::LitStr = syn::parse_str(&generated[start..start + len + 2]).ok()?;
+    serde_json::from_str(&literal.value()).ok()
+}
+
+/// [`embedded_spec`] by parsing the whole file: slower, but independent of formatting.
+fn embedded_spec_parsed(generated: &str) -> Option<serde_json::Value> {
     let file = syn::parse_file(generated).ok()?;
     let api = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "api" => m.content.as_ref(),
@@ -592,5 +710,99 @@ mod tests {
         assert!(!names.contains(&"Client".to_string()));
         assert!(!names.contains(&"GenerateHppLink".to_string()));
         assert!(!names.contains(&"ConversionError".to_string()));
+    }
+
+    #[test]
+    fn the_embedded_spec_read_from_its_literal_is_the_parsed_one() {
+        let path = crate::workspace_root().join(crate::SPEC_PATH);
+        let generated = render(&path).unwrap();
+        let fast = embedded_spec_literal(&generated).expect("the literal is found");
+        assert_eq!(Some(&fast), embedded_spec_parsed(&generated).as_ref());
+        assert_eq!(fast, parse_api(&path, &spec_text()).unwrap().1);
+    }
+
+    #[test]
+    fn the_embedded_spec_literal_ends_at_its_first_unescaped_quote() {
+        // A description holding a quote and a backslash, as the spec's text could.
+        let json = serde_json::json!({"d": "say \"hi\" \\", "e": "\\"});
+        let literal = proc_macro2::Literal::string(&json.to_string());
+        let file = format!(
+            "pub mod types {{}}\npub mod api {{\n    pub const OPENAPI_JSON: &str = {literal};\n    \
+             pub const OTHER: &str = \"x\";\n}}\n"
+        );
+        assert_eq!(embedded_spec_literal(&file), Some(json.clone()));
+        assert_eq!(embedded_spec_parsed(&file), Some(json));
+        // Another shape (not prettyplease's) still reads, through the whole-file parse.
+        let compact = file.replace("\n    pub const OPENAPI_JSON", " pub const OPENAPI_JSON");
+        assert_eq!(embedded_spec_literal(&compact), None);
+        assert!(embedded_spec(&compact).is_some());
+    }
+
+    #[test]
+    fn the_json_schema_derive_is_behind_the_schemars_feature() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(Clone, schemars::JsonSchema, PartialEq)]
+            #[serde(transparent)]
+            pub struct A(String);
+            pub mod types {
+                /// Kept in place.
+                #[derive(schemars::JsonSchema)]
+                pub enum B { X }
+                #[derive(Debug, ::serde::Serialize)]
+                pub struct C;
+            }
+            pub fn f() {}
+        };
+        gate_schemars_derive(&mut file.items);
+        let expected: syn::File = syn::parse_quote! {
+            #[derive(Clone, PartialEq)]
+            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+            #[serde(transparent)]
+            pub struct A(String);
+            pub mod types {
+                /// Kept in place.
+                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+                pub enum B { X }
+                #[derive(Debug, ::serde::Serialize)]
+                pub struct C;
+            }
+            pub fn f() {}
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+    }
+
+    #[test]
+    fn only_the_models_and_the_api_facts_are_compiled_without_the_client_feature() {
+        let path = crate::workspace_root().join(crate::SPEC_PATH);
+        let file = syn::parse_file(&render(&path).unwrap()).unwrap();
+        let gate = quote::quote!(#[cfg(feature = "client")]).to_string();
+        let (mut gated, mut ungated) = (Vec::new(), Vec::new());
+        for item in &file.items {
+            let (name, attrs) = match item {
+                syn::Item::Mod(i) => (format!("mod {}", i.ident), &i.attrs),
+                syn::Item::Struct(i) => (format!("struct {}", i.ident), &i.attrs),
+                syn::Item::Use(i) => ("use".to_string(), &i.attrs),
+                syn::Item::Impl(i) => ("impl".to_string(), &i.attrs),
+                other => panic!(
+                    "unexpected item {}",
+                    quote::ToTokens::to_token_stream(other)
+                ),
+            };
+            let text = |a: &syn::Attribute| quote::ToTokens::to_token_stream(a).to_string();
+            match attrs.iter().any(|a| text(a) == gate) {
+                true => gated.push(name),
+                false => ungated.push(name),
+            }
+        }
+        assert_eq!(ungated, ["mod types", "mod api"]);
+        for name in ["struct Client", "mod builder", "mod prelude", "use", "impl"] {
+            assert!(
+                gated.iter().any(|g| g == name),
+                "{name} is not gated: {gated:?}"
+            );
+        }
     }
 }

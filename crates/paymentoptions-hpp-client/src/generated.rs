@@ -3,23 +3,18 @@
 // and run `cargo xtask generate`; `cargo xtask generate --check` and `cargo test`
 // fail while this file is stale.
 
+#[cfg(feature = "client")]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+#[cfg(feature = "client")]
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///Echo of an address, read tolerantly (no length or format rules).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Address {
         ///Street address (first line).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -49,15 +44,8 @@ pub mod types {
         }
     }
     ///A billing or shipping address with the customer's contact details.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AddressRequest {
         ///Street address (first line).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -87,17 +75,8 @@ pub mod types {
         }
     }
     ///Street address (first line).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestAddress1(::std::string::String);
     impl ::std::ops::Deref for AddressRequestAddress1 {
@@ -151,17 +130,8 @@ pub mod types {
         }
     }
     ///City, ward or town.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestCity(::std::string::String);
     impl ::std::ops::Deref for AddressRequestCity {
@@ -215,17 +185,8 @@ pub mod types {
         }
     }
     ///ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestCountry(::std::string::String);
     impl ::std::ops::Deref for AddressRequestCountry {
@@ -287,17 +248,8 @@ pub mod types {
         }
     }
     ///Customer's e-mail address.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestEmail(::std::string::String);
     impl ::std::ops::Deref for AddressRequestEmail {
@@ -351,17 +303,8 @@ pub mod types {
         }
     }
     ///Customer's phone number, as the customer would dial it (for example `8112345678`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestPhoneNumber(::std::string::String);
     impl ::std::ops::Deref for AddressRequestPhoneNumber {
@@ -415,17 +358,8 @@ pub mod types {
         }
     }
     ///State, prefecture or region.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct AddressRequestState(::std::string::String);
     impl ::std::ops::Deref for AddressRequestState {
@@ -479,15 +413,8 @@ pub mod types {
         }
     }
     ///The addresses of a transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BillingDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_address: ::std::option::Option<Address>,
@@ -500,14 +427,8 @@ pub mod types {
         }
     }
     ///Captures a pre-authorised transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaptureRequest {
         /**Amount to capture, in minor units of the pre-auth's currency (the body names no
 currency); at most the authorised amount. Required: the docs' sample always sends
@@ -530,17 +451,8 @@ it, and capturing an unstated amount is not something to send by accident.
         }
     }
     ///Merchant identifier issued by PaymentOptions.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CaptureRequestMerchantId(::std::string::String);
     impl ::std::ops::Deref for CaptureRequestMerchantId {
@@ -594,17 +506,8 @@ it, and capturing an unstated amount is not something to send by accident.
         }
     }
     ///A note kept with the transaction (the legacy manual's limit).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CaptureRequestNotes(::std::string::String);
     impl ::std::ops::Deref for CaptureRequestNotes {
@@ -658,17 +561,8 @@ it, and capturing an unstated amount is not something to send by accident.
         }
     }
     ///The pre-auth's transaction id (36 characters).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct CaptureRequestTransactionId(::std::string::String);
     impl ::std::ops::Deref for CaptureRequestTransactionId {
@@ -725,15 +619,8 @@ it, and capturing an unstated amount is not something to send by accident.
         }
     }
     ///The card, as the transaction records it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Card {
         ///Expiry month (`12`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -753,15 +640,8 @@ it, and capturing an unstated amount is not something to send by accident.
         }
     }
     ///Addresses seen by a server-to-server payment.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceDetails {
         ///The customer's address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -782,15 +662,8 @@ it, and capturing an unstated amount is not something to send by accident.
 looks for when the body is JSON. Every field is optional and unknown fields are
 ignored, so any JSON object decodes.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorBody {
         ///Machine-readable error code, when present (a string or a number).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -808,15 +681,8 @@ ignored, so any JSON object decodes.
         }
     }
     ///The gateway's verdict.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GatewayResponse {
         /**The gateway's code; the documented ones and their meanings are listed in
 `x-gateway-codes`. `ERR3001`-`ERR3020` are risk-rule errors (where an ERR code
@@ -840,17 +706,8 @@ appears is not documented); any other code is kept as sent.
         }
     }
     ///`GetTransactionStatusTransactionId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct GetTransactionStatusTransactionId(::std::string::String);
     impl ::std::ops::Deref for GetTransactionStatusTransactionId {
@@ -912,15 +769,8 @@ appears is not documented); any other code is kept as sent.
 customer enters on the hosted page. Rules on fields are those the PaymentOptions
 integration manual lists for this call.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HppLinkRequest {
         /**Amount to charge, as an integer in the currency's minor units per ISO 4217 (JPY has
 no minor unit: 1000 means ¥1000; USD has two: 1050 means $10.50). The source page only
@@ -959,17 +809,8 @@ key: PaymentOptions documents none.
         }
     }
     ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct HppLinkRequestCurrency(::std::string::String);
     impl ::std::ops::Deref for HppLinkRequestCurrency {
@@ -1031,17 +872,8 @@ key: PaymentOptions documents none.
         }
     }
     ///Merchant's contact e-mail address.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct HppLinkRequestMerchantEmail(::std::string::String);
     impl ::std::ops::Deref for HppLinkRequestMerchantEmail {
@@ -1095,17 +927,8 @@ key: PaymentOptions documents none.
         }
     }
     ///Merchant identifier issued by PaymentOptions.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct HppLinkRequestMerchantId(::std::string::String);
     impl ::std::ops::Deref for HppLinkRequestMerchantId {
@@ -1162,17 +985,8 @@ key: PaymentOptions documents none.
 echoed in the response and in the transaction notification. It is not an idempotency
 key: PaymentOptions documents none.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct HppLinkRequestMerchantTxnRef(::std::string::String);
     impl ::std::ops::Deref for HppLinkRequestMerchantTxnRef {
@@ -1229,14 +1043,8 @@ key: PaymentOptions documents none.
     /**The generated link, with an echo of the request. Only `id` and `url` are guaranteed;
 every echoed field may be absent.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HppLinkResponse {
         ///Echo of the requested amount, in the currency's minor units (absent or null when the customer types it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1272,15 +1080,8 @@ every echoed field may be absent.
         }
     }
     ///The merchant, as the transaction records it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MerchantDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_details: ::std::option::Option<BillingDetails>,
@@ -1302,15 +1103,8 @@ every echoed field may be absent.
         }
     }
     ///The money and the card.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentDetails {
         /**Further data; its shape is not documented, so it is kept exactly as sent (any JSON
 value; no type, so an empty object survives a round trip).
@@ -1353,15 +1147,8 @@ style codes and the risk-rule codes). A code not listed is still kept as sent.
         }
     }
     ///Payment method options for the hosted page.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentMethod {
         /**When true, the card token is saved for future use, and the transaction notification
 carries a `stored_payment_method_id` that the card-token API accepts in later
@@ -1381,14 +1168,8 @@ not documented, so the type is an open string.
         }
     }
     ///Refunds a captured (or directly paid) transaction, fully or in part.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RefundRequest {
         /**Amount to refund, in minor units of the original transaction's currency; at most
 what is left to refund. Required: a full refund sends the full amount.
@@ -1410,17 +1191,8 @@ what is left to refund. Required: a full refund sends the full amount.
         }
     }
     ///Merchant identifier issued by PaymentOptions.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct RefundRequestMerchantId(::std::string::String);
     impl ::std::ops::Deref for RefundRequestMerchantId {
@@ -1474,17 +1246,8 @@ what is left to refund. Required: a full refund sends the full amount.
         }
     }
     ///A note kept with the transaction (the legacy manual's limit).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct RefundRequestNotes(::std::string::String);
     impl ::std::ops::Deref for RefundRequestNotes {
@@ -1538,17 +1301,8 @@ what is left to refund. Required: a full refund sends the full amount.
         }
     }
     ///The captured or paid transaction's id (36 characters).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct RefundRequestTransactionId(::std::string::String);
     impl ::std::ops::Deref for RefundRequestTransactionId {
@@ -1605,15 +1359,8 @@ what is left to refund. Required: a full refund sends the full amount.
         }
     }
     ///Echo of the return URLs, read tolerantly (no length or format rules).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReturnUrls {
         ///Where the customer is sent after cancelling.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1637,15 +1384,8 @@ what is left to refund. Required: a full refund sends the full amount.
 Each is an absolute `http` or `https` URL: a browser must never be sent to a
 `javascript:` or `data:` address.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReturnUrlsRequest {
         ///Where the customer's browser is sent when they cancel on the hosted page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1666,17 +1406,8 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
         }
     }
     ///Where the customer's browser is sent when they cancel on the hosted page.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReturnUrlsRequestCancelUrl(::std::string::String);
     impl ::std::ops::Deref for ReturnUrlsRequestCancelUrl {
@@ -1735,17 +1466,8 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
         }
     }
     ///Where the customer's browser is sent after a declined payment.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReturnUrlsRequestDeclineUrl(::std::string::String);
     impl ::std::ops::Deref for ReturnUrlsRequestDeclineUrl {
@@ -1804,17 +1526,8 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
         }
     }
     ///Where the customer's browser is sent after a successful payment.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReturnUrlsRequestSuccessUrl(::std::string::String);
     impl ::std::ops::Deref for ReturnUrlsRequestSuccessUrl {
@@ -1873,17 +1586,8 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
         }
     }
     ///Merchant endpoint that receives the `TransactionNotification` (server to server).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct ReturnUrlsRequestWebhookUrl(::std::string::String);
     impl ::std::ops::Deref for ReturnUrlsRequestWebhookUrl {
@@ -1945,14 +1649,8 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
 payment call; raw card data is deliberately not described). Rules are those of the
 3-D Secure page for the same body.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StoredCardPaymentRequest {
         /**Amount in the currency's minor units, written as a JSON string of digits ("1000").
 The docs contradict each other here: every other call sends an integer, but this
@@ -1996,17 +1694,8 @@ endpoint's own sample sends a string. The endpoint's sample is the only evidence
 this endpoint, so the string form is sent (a server expecting a string may refuse a
 number, while one expecting a number commonly reads digits).
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestAmount(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestAmount {
@@ -2066,17 +1755,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestCurrency(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestCurrency {
@@ -2140,17 +1820,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///The customer's IP address, when known.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestCustomerIp(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestCustomerIp {
@@ -2206,17 +1877,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///Merchant identifier issued by PaymentOptions.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestMerchantId(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestMerchantId {
@@ -2272,17 +1934,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///Your own reference for this payment (for example an order number).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestMerchantTxnRef(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestMerchantTxnRef {
@@ -2338,17 +1991,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///IANA time zone name (for example `Asia/Tokyo`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredCardPaymentRequestTimeZone(::std::string::String);
     impl ::std::ops::Deref for StoredCardPaymentRequestTimeZone {
@@ -2404,14 +2048,8 @@ number, while one expecting a number commonly reads digits).
         }
     }
     ///The stored card to charge.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StoredPaymentMethod {
         ///Keep the card stored after this payment (the docs' sample sends true).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2434,17 +2072,8 @@ the link page's note say `stored_payment_method_id`, which is the spelling used.
 The Japanese page spells this key `store_payment_method_id`; the English page and
 the link page's note say `stored_payment_method_id`, which is the spelling used.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct StoredPaymentMethodStoredPaymentMethodId(::std::string::String);
     impl ::std::ops::Deref for StoredPaymentMethodStoredPaymentMethodId {
@@ -2503,15 +2132,8 @@ the link page's note say `stored_payment_method_id`, which is the spelling used.
         }
     }
     ///The transaction itself.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TransactionDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_details: ::std::option::Option<BillingDetails>,
@@ -2553,15 +2175,8 @@ declined payment (its assumption, not PaymentOptions'): `success` false, the pay
 `transaction_type` (`CAPTURE` or `PRE_AUTH`), `payment_details.response_code` 5 (do
 not honour) and `gateway_response` `{"type": "ERROR", "code": "ERR0005"}`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TransactionEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gateway_response: ::std::option::Option<GatewayResponse>,
@@ -2602,14 +2217,8 @@ example shows only its `transaction_details`, the 3-D Secure page's all of it). 
 signature is documented: confirm the transaction with `get_transaction_status` before
 fulfilling an order, and de-duplicate on `transaction_details.id`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct TransactionNotification(pub TransactionEnvelope);
     impl ::std::ops::Deref for TransactionNotification {
@@ -2631,14 +2240,8 @@ fulfilling an order, and de-duplicate on `transaction_details.id`.
     /**PaymentOptions' reference for the transaction. The source page shows it unquoted without
 stating its JSON type, so both a number and a string are accepted and kept as sent.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     pub enum TransactionRef {
         Int64(i64),
@@ -2658,14 +2261,8 @@ stating its JSON type, so both a number and a string are accepted and kept as se
         }
     }
     ///Voids a pre-authorised transaction that was not captured.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VoidRequest {
         ///Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2680,17 +2277,8 @@ stating its JSON type, so both a number and a string are accepted and kept as se
         }
     }
     ///Merchant identifier issued by PaymentOptions.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct VoidRequestMerchantId(::std::string::String);
     impl ::std::ops::Deref for VoidRequestMerchantId {
@@ -2744,17 +2332,8 @@ stating its JSON type, so both a number and a string are accepted and kept as se
         }
     }
     ///The pre-auth's transaction id (36 characters).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct VoidRequestTransactionId(::std::string::String);
     impl ::std::ops::Deref for VoidRequestTransactionId {
@@ -5648,6 +5227,7 @@ stating its JSON type, so both a number and a string are accepted and kept as se
         }
     }
 }
+#[cfg(feature = "client")]
 #[derive(Clone, Debug)]
 /**Client for PaymentOptions Hosted Payment Page (HPP) API
 
@@ -5673,6 +5253,7 @@ pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
 }
+#[cfg(feature = "client")]
 impl Client {
     /// Create a new client.
     ///
@@ -5702,6 +5283,7 @@ impl Client {
         }
     }
 }
+#[cfg(feature = "client")]
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
@@ -5716,7 +5298,9 @@ impl ClientInfo<()> for Client {
         &()
     }
 }
+#[cfg(feature = "client")]
 impl ClientHooks<()> for &Client {}
+#[cfg(feature = "client")]
 impl Client {
     /**Generate a Hosted Payment Page link
 
@@ -5854,6 +5438,7 @@ let response = client.pay_with_stored_card()
         builder::PayWithStoredCard::new(self)
     }
 }
+#[cfg(feature = "client")]
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
@@ -6832,6 +6417,7 @@ pub mod builder {
         }
     }
 }
+#[cfg(feature = "client")]
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;

@@ -4,6 +4,11 @@
 //! `cargo xtask generate`; this file only includes it. The generated structs change whenever
 //! the spec changes (a new field breaks struct literals), so most users want the
 //! `paymentoptions-hpp` crate, whose API stays stable and which re-exports these models.
+//!
+//! Features: `client` (default) compiles progenitor's low-level `Client`; without it the crate
+//! is the models ([`types`]) and the spec's facts ([`api`]). `schemars` derives
+//! `schemars::JsonSchema` for every model. One of `rustls` (default), `rustls-no-provider` or
+//! `native-tls` chooses the `Client`'s TLS.
 
 // The generated file is formatted by prettyplease at generation time; rustfmt must not touch it,
 // or its bytes would depend on the toolchain and the drift check would flap.
@@ -61,6 +66,7 @@ impl From<String> for CardNumber {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for CardNumber {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "CardNumber".into()
