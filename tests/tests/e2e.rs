@@ -1,13 +1,19 @@
 //! The wrapper against the sandbox over real HTTP on 127.0.0.1: the whole hosted-page flow,
-//! error mapping against the sandbox's answers, faults, and load.
+//! error mapping against the sandbox's answers, faults, and load; then the money lifecycle:
+//! pay, learn the outcome from the notification, confirm it with the status call, refund in
+//! parts, capture and void a pre-authorisation, and charge the stored card again.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use paymentoptions_hpp::requests::{
+    CaptureRequest, RefundRequest, StoredCardPaymentRequest, VoidRequest,
+};
 use paymentoptions_hpp::{
-    AddressBuilder, Client, Currency, Error, LinkRequest, Money, RetryOn, RetryPolicy,
-    TransportErrorKind, parse_notification,
+    AddressBuilder, Client, Currency, Error, LinkRequest, Money, Notification,
+    Outcome as PaymentOutcome, RetryOn, RetryPolicy, TransactionKind, TransportErrorKind,
+    parse_notification,
 };
 use paymentoptions_hpp_mock::{
     DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
@@ -322,4 +328,243 @@ fn wrapper_and_sandbox_agree_on_the_spec_rules() {
             "sandbox accepted {body}: {errors:?}"
         );
     }
+}
+
+fn jpy(amount: u64) -> Money {
+    Money::from_minor(amount, Currency::JPY).unwrap()
+}
+
+/// A link for `amount` JPY whose notification goes to `receiver`.
+fn link_request(receiver: &TestServer, order: &str, amount: u64) -> LinkRequest {
+    LinkRequest::builder()
+        .amount(jpy(amount))
+        .merchant_txn_ref(order)
+        .webhook_url(format!("{}/webhook", receiver.base_url()))
+        .success_url(format!("{}/paid", receiver.base_url()))
+        .store_payment_method(true)
+        .build()
+        .unwrap()
+}
+
+/// The `n`th notification the receiver got (waiting for the sandbox to deliver it).
+async fn notification(mock: &MockServer, receiver: &TestServer, n: usize) -> Notification {
+    mock.wait_for_deliveries(n, Duration::from_secs(10)).await;
+    let received = receiver.requests();
+    assert!(
+        received.len() >= n,
+        "{} notifications arrived",
+        received.len()
+    );
+    parse_notification(&received[n - 1].body).unwrap()
+}
+
+fn api_status(e: &Error) -> Option<u16> {
+    match e {
+        Error::Api(api) => Some(api.status()),
+        _ => None,
+    }
+}
+
+/// The error code of an API error's body (`code`, as the error body reads it).
+fn api_code(e: &Error) -> Option<String> {
+    match e {
+        Error::Api(api) => api.error_body()?.code.as_ref().map(|c| match c {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn pay_confirm_refund_in_parts_and_charge_the_stored_card() {
+    let receiver = TestServer::start().await;
+    let mock = MockServer::start_with(fast_delivery()).await.unwrap();
+    let client = client(&mock);
+
+    // Pay a link: the notification says approved, and the status call agrees.
+    let link = client
+        .create_link(&link_request(&receiver, "ORDER-1", 1000))
+        .await
+        .unwrap();
+    mock.complete(link.id(), Outcome::Pay).unwrap();
+    let paid = notification(&mock, &receiver, 1).await;
+    assert_eq!(paid.outcome(), PaymentOutcome::Approved);
+    assert_eq!(paid.merchant_txn_ref(), Some("ORDER-1"));
+    let confirmed = client.confirm_payment(&paid, jpy(1000)).await.unwrap();
+    assert_eq!(confirmed.kind(), Some(TransactionKind::Capture));
+    assert_eq!(confirmed.amount(), Some(jpy(1000)));
+    assert_eq!(confirmed.id(), Some(paid.transaction_id()));
+    assert!(!format!("{confirmed:?}").contains("4242424242424242"));
+
+    // Another amount is not this payment.
+    let err = client.confirm_payment(&paid, jpy(999)).await.unwrap_err();
+    assert!(matches!(err, Error::Confirmation(_)), "{err}");
+
+    // Refund in two parts; the status call reads each refund back.
+    let refund = |amount| {
+        RefundRequest::builder()
+            .transaction_id(paid.transaction_id())
+            .amount(jpy(amount))
+            .notes("one item returned")
+            .build()
+            .unwrap()
+    };
+    let first = client.refund_transaction(&refund(400)).await.unwrap();
+    assert_eq!(first.kind(), Some(TransactionKind::Refund));
+    assert_eq!(first.outcome(), PaymentOutcome::Approved);
+    assert_eq!(first.amount(), Some(jpy(400)));
+    let read_back = client
+        .get_transaction_status(first.id().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(read_back.kind(), Some(TransactionKind::Refund));
+    assert_eq!(read_back.amount(), Some(jpy(400)));
+
+    // More than is left: refused with the documented "insufficient refund balance".
+    let err = client.refund_transaction(&refund(700)).await.unwrap_err();
+    assert_eq!(api_status(&err), Some(412), "{err}");
+    assert_eq!(api_code(&err).as_deref(), Some("ERR3019"), "{err}");
+    // A refusal is definitive: nothing was applied, so no "find out what happened" hint.
+    assert_eq!(err.hint(), None, "{err}");
+    client.refund_transaction(&refund(600)).await.unwrap();
+    let err = client.refund_transaction(&refund(1)).await.unwrap_err();
+    assert_eq!(api_code(&err).as_deref(), Some("ERR3019"), "{err}");
+
+    // The card stored by the payment pays again, without the customer.
+    let token = paid
+        .stored_payment_method_id()
+        .expect("the link asked to store the card");
+    let again = StoredCardPaymentRequest::builder()
+        .amount(jpy(2500))
+        .stored_payment_method_id(token)
+        .payment_method_type("scheme")
+        .merchant_txn_ref("ORDER-1-RENEWAL")
+        .build()
+        .unwrap();
+    let renewal = client.pay_with_stored_card(&again).await.unwrap();
+    assert_eq!(renewal.outcome(), PaymentOutcome::Approved);
+    assert_eq!(renewal.amount(), Some(jpy(2500)));
+    let unknown = StoredCardPaymentRequest::builder()
+        .amount(jpy(100))
+        .stored_payment_method_id("00000000-0000-4000-8000-000000000000")
+        .build()
+        .unwrap();
+    let err = client.pay_with_stored_card(&unknown).await.unwrap_err();
+    assert_eq!(api_status(&err), Some(406), "{err}");
+}
+
+#[tokio::test]
+async fn a_declined_payment_is_never_confirmed() {
+    let receiver = TestServer::start().await;
+    let mock = MockServer::start_with(fast_delivery()).await.unwrap();
+    let client = client(&mock);
+    let link = client
+        .create_link(&link_request(&receiver, "ORDER-2", 1000))
+        .await
+        .unwrap();
+    mock.complete(link.id(), Outcome::Decline).unwrap();
+    let declined = notification(&mock, &receiver, 1).await;
+    let PaymentOutcome::Declined {
+        response_code,
+        meaning,
+        ..
+    } = declined.outcome()
+    else {
+        panic!("{:?}", declined.outcome());
+    };
+    assert_eq!(response_code, Some(5));
+    assert!(meaning.unwrap().contains("do not honour"));
+    assert!(declined.stored_payment_method_id().is_none());
+    assert!(
+        client
+            .confirm(&declined)
+            .await
+            .unwrap()
+            .outcome()
+            .is_declined()
+    );
+    let err = client
+        .confirm_payment(&declined, jpy(1000))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Confirmation(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_pre_authorisation_is_captured_in_part_or_voided() {
+    let receiver = TestServer::start().await;
+    let mock = MockServer::start_with(fast_delivery()).await.unwrap();
+    let client = client(&mock);
+
+    let link = client
+        .create_link(&link_request(&receiver, "ORDER-3", 1000))
+        .await
+        .unwrap();
+    mock.authorise(link.id()).unwrap();
+    let authorised = notification(&mock, &receiver, 1).await;
+    let pre_auth = client.confirm(&authorised).await.unwrap();
+    assert_eq!(pre_auth.kind(), Some(TransactionKind::PreAuth));
+
+    let capture = |amount| {
+        CaptureRequest::builder()
+            .transaction_id(authorised.transaction_id())
+            .amount(jpy(amount))
+            .build()
+            .unwrap()
+    };
+    let err = client
+        .capture_transaction(&capture(1001))
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&err), Some(412), "more than authorised: {err}");
+    let captured = client.capture_transaction(&capture(800)).await.unwrap();
+    assert_eq!(captured.kind(), Some(TransactionKind::Capture));
+    assert_eq!(captured.amount(), Some(jpy(800)));
+    let void = VoidRequest::builder()
+        .transaction_id(authorised.transaction_id())
+        .build()
+        .unwrap();
+    let err = client.void_transaction(&void).await.unwrap_err();
+    assert_eq!(api_status(&err), Some(412), "a captured pre-auth: {err}");
+
+    // A second pre-auth is voided, and then cannot be captured.
+    let link = client
+        .create_link(&link_request(&receiver, "ORDER-4", 500))
+        .await
+        .unwrap();
+    mock.authorise(link.id()).unwrap();
+    let second = notification(&mock, &receiver, 2).await;
+    let void = VoidRequest::builder()
+        .transaction_id(second.transaction_id())
+        .build()
+        .unwrap();
+    let voided = client.void_transaction(&void).await.unwrap();
+    assert_eq!(voided.kind(), Some(TransactionKind::Void));
+    let capture = CaptureRequest::builder()
+        .transaction_id(second.transaction_id())
+        .amount(jpy(500))
+        .build()
+        .unwrap();
+    let err = client.capture_transaction(&capture).await.unwrap_err();
+    assert_eq!(api_status(&err), Some(412), "{err}");
+}
+
+#[tokio::test]
+async fn unknown_transactions_and_broken_requests() {
+    let mock = MockServer::start_with(fast_delivery()).await.unwrap();
+    let client = client(&mock);
+    let err = client
+        .get_transaction_status("00000000-0000-4000-8000-000000000000")
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&err), Some(404), "{err}");
+    // Checked before anything is sent: the id is 36 characters, the amount at least 1.
+    let err = client.get_transaction_status("short").await.unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err}");
+    let err = RefundRequest::builder()
+        .transaction_id("00000000-0000-4000-8000-000000000000")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.field(), "amount");
 }

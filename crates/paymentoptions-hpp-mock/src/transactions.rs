@@ -113,7 +113,7 @@ impl TransactionRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransactionView {
-    /// The 36-character transaction id (`transaction_details.id`).
+    /// The transaction id, a UUID (`transaction_details.id`).
     pub id: String,
     /// The numeric reference (`transaction_details.ref`).
     #[serde(rename = "ref")]
