@@ -1,0 +1,399 @@
+//! The CLI's generated module: one flag per field, one subcommand per operation.
+
+use super::*;
+
+/// A flag: the setter it calls on which builder.
+pub(super) struct Flag {
+    /// Rust field name in the args struct (also the flag, in kebab case).
+    pub(super) field: String,
+    pub(super) setter: String,
+    pub(super) help: String,
+    pub(super) heading: String,
+    pub(super) kind: SetterKind,
+    /// For flags of a nested builder: the member it belongs to.
+    pub(super) nested: Option<String>,
+    pub(super) value_name: String,
+}
+
+pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
+    let parent = find(structs, schema);
+    let mut out = Vec::new();
+    for s in setters(structs, schema) {
+        match &s.kind {
+            SetterKind::Money { .. } => {}
+            SetterKind::Raw(k) => out.push(Flag {
+                field: s.target.join("_").trim_end_matches('_').to_string(),
+                setter: s.name.clone(),
+                help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
+                heading: "Request fields".into(),
+                kind: SetterKind::Plain(*k),
+                nested: None,
+                value_name: value_name(&s.path),
+            }),
+            SetterKind::Plain(k) => out.push(Flag {
+                field: s.name.clone(),
+                setter: s.name.clone(),
+                help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
+                heading: "Request fields".into(),
+                kind: SetterKind::Plain(*k),
+                nested: None,
+                value_name: value_name(&s.path),
+            }),
+            SetterKind::Builder { .. } => {
+                let child = parent
+                    .members
+                    .iter()
+                    .find(|m| m.ident == s.target[0])
+                    .and_then(|m| match &m.kind {
+                        MemberKind::Builder { schema, .. } => Some(schema.clone()),
+                        _ => None,
+                    })
+                    .expect("a builder setter has a builder member");
+                // `billing_address.city` -> `--billing-city`: the parent's first word.
+                let prefix = s.name.split('_').next().unwrap_or(&s.name).to_string();
+                let heading = capitalize(&s.name.replace('_', " "));
+                for inner in setters(structs, &child) {
+                    if let SetterKind::Plain(k) = inner.kind {
+                        let path = format!("{}.{}", s.path, inner.path);
+                        out.push(Flag {
+                            field: format!("{prefix}_{}", inner.name.trim_end_matches('_')),
+                            setter: inner.name.clone(),
+                            help: flag_help(&inner.description, &path, rule_at(parent, &path)),
+                            heading: heading.clone(),
+                            kind: SetterKind::Plain(k),
+                            nested: Some(s.name.clone()),
+                            value_name: value_name(&inner.path),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A flag's one-line help: the description's first sentence, the field, its rules.
+pub(super) fn flag_help(description: &str, path: &str, rule: Option<&RuleData>) -> String {
+    let sentence = first_sentence(description);
+    let rules = rule.map(RuleData::sentence).unwrap_or_default();
+    // Parentheses, not brackets: the help is also rustdoc, where `[x]` is a link.
+    if rules.is_empty() {
+        format!("{sentence} (`{path}`)")
+    } else {
+        format!("{sentence} (`{path}`: {rules})")
+    }
+}
+
+pub(super) fn value_name(path: &str) -> String {
+    path.rsplit('.')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches('_')
+        .to_uppercase()
+}
+
+pub(super) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Settings) -> TokenStream {
+    let mut items = Vec::new();
+    for s in structs {
+        let is_builder = settings.builders.iter().any(|(b, _)| *b == s.schema);
+        let is_body = ops.iter().any(|op| op.body.as_deref() == Some(&s.schema));
+        if !is_body {
+            continue;
+        }
+        let builder_ty = match settings.builders.iter().find(|(b, _)| *b == s.schema) {
+            Some((_, t)) => {
+                let t = ident(t);
+                quote!(paymentoptions_hpp::#t)
+            }
+            None => {
+                let t = format_ident!("{}Builder", s.schema);
+                quote!(paymentoptions_hpp::requests::#t)
+            }
+        };
+        let _ = is_builder;
+        items.push(args_struct_tokens(structs, s, builder_ty, settings));
+    }
+    let generated: Vec<&Op> = ops
+        .iter()
+        .filter(|op| !settings.hand_owned_operations.contains(&op.id.as_str()))
+        .collect();
+    let variants = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        let args = format_ident!("{}Args", pascal(&op.id));
+        let name = kebab(&op.id);
+        let about = if op.summary.is_empty() {
+            format!("Calls `{}`.", op.id)
+        } else {
+            op.summary.clone()
+        };
+        let long = if op.description.is_empty() {
+            about.clone()
+        } else {
+            format!("{about}\n\n{}", op.description)
+        };
+        let long = Doc(&long);
+        quote! {
+            #long
+            #[command(name = #name)]
+            #variant(Box<#args>),
+        }
+    });
+    let arg_structs = generated.iter().map(|op| {
+        let args = format_ident!("{}Args", pascal(&op.id));
+        let params = op.params.iter().map(|p| {
+            let id = ident(&rust_ident(&p.name));
+            let rule = RuleData::from_schema(p.name.clone(), &p.schema);
+            let help = flag_help(&p.description, &p.name, Some(&rule));
+            let help = Doc(&help);
+            let value_name = value_name(&rust_ident(&p.name));
+            quote! {
+                #help
+                #[arg(long, value_name = #value_name)]
+                pub #id: String,
+            }
+        });
+        let body = op.body.as_ref().map(|schema| {
+            let ty = format_ident!("{}Args", schema);
+            quote! {
+                /// The request body's fields.
+                #[command(flatten)]
+                pub body: #ty,
+            }
+        });
+        let doc = format!("Flags of `{}`.", kebab(&op.id));
+        let doc = Doc(&doc);
+        quote! {
+            #doc
+            #[derive(Debug, clap::Args)]
+            pub struct #args {
+                #(#params)*
+                #body
+                /// Print the whole response as pretty JSON instead of a summary.
+                #[arg(long)]
+                pub json: bool,
+                /// Where and how to connect.
+                #[command(flatten)]
+                pub connection: crate::args::ConnectionArgs,
+            }
+        }
+    });
+    let arms = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        let method = ident(&rust_ident(&op.id));
+        let params: Vec<_> = op
+            .params
+            .iter()
+            .map(|p| {
+                let id = ident(&rust_ident(&p.name));
+                quote!(&args.#id)
+            })
+            .collect();
+        // A hand-written response type has a hand-written rendering in the CLI
+        // (`From<T> for crate::output::Output`); a model is printed as its JSON.
+        let own_type = op
+            .response
+            .as_ref()
+            .is_some_and(|r| settings.response_types.iter().any(|(schema, _)| schema == r));
+        let output = |call: TokenStream| {
+            if own_type {
+                quote!(crate::output::Output::from(#call))
+            } else {
+                quote!(crate::output::Output::json(
+                    serde_json::to_value(#call).expect("a decoded response always serializes")
+                ))
+            }
+        };
+        match &op.body {
+            Some(schema) => {
+                let req = type_ident(schema);
+                let out = output(quote!(client.#method(#(#params,)* &request).await?));
+                quote! {
+                    Operation::#variant(args) => {
+                        let request = args.body.apply(paymentoptions_hpp::requests::#req::builder()).build()?;
+                        #out
+                    }
+                }
+            }
+            None => {
+                let out = output(quote!(client.#method(#(#params),*).await?));
+                quote! {
+                    Operation::#variant(args) => #out
+                }
+            }
+        }
+    });
+    let jsons = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        quote!(Operation::#variant(ref args) => args.json)
+    });
+    let connections = generated.iter().map(|op| {
+        let variant = format_ident!("{}", pascal(&op.id));
+        quote!(Operation::#variant(ref args) => &args.connection)
+    });
+    let run_body = if generated.is_empty() {
+        quote! {
+            let _ = client;
+            match self {}
+        }
+    } else {
+        quote! {
+            Ok(match self {
+                #(#arms,)*
+            })
+        }
+    };
+    quote! {
+        #(#items)*
+
+        /// The operations without a hand-written command: one subcommand each, from the spec.
+        #[derive(Debug, clap::Subcommand)]
+        pub enum Operation {
+            #(#variants)*
+        }
+
+        #(#arg_structs)*
+
+        impl Operation {
+            /// The connection flags given with the operation.
+            pub fn connection(&self) -> &crate::args::ConnectionArgs {
+                match *self {
+                    #(#connections,)*
+                }
+            }
+
+            /// Whether `--json` was given.
+            pub fn json(&self) -> bool {
+                match *self {
+                    #(#jsons,)*
+                }
+            }
+
+            /// Sends the request and returns the decoded response, to print.
+            pub async fn run(
+                self,
+                client: &paymentoptions_hpp::Client,
+            ) -> Result<crate::output::Output, paymentoptions_hpp::Error> {
+                #run_body
+            }
+        }
+    }
+}
+
+pub(super) fn pascal(id: &str) -> String {
+    rust_ident(id)
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .map(capitalize)
+        .collect()
+}
+
+pub(super) fn args_struct_tokens(
+    structs: &[FieldsStruct],
+    s: &FieldsStruct,
+    builder_ty: TokenStream,
+    _settings: &Settings,
+) -> TokenStream {
+    let name = format_ident!("{}Args", s.schema);
+    let flags = flags(structs, &s.schema);
+    let fields = flags.iter().map(|f| {
+        let id = ident(&f.field);
+        let help = Doc(&f.help);
+        let heading = &f.heading;
+        let value_name = &f.value_name;
+        match f.kind {
+            SetterKind::Plain(Scalar::Boolean) => quote! {
+                #help
+                #[arg(long, help_heading = #heading, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+                pub #id: Option<bool>,
+            },
+            SetterKind::Plain(scalar) => {
+                let ty = scalar.rust();
+                quote! {
+                    #help
+                    #[arg(long, help_heading = #heading, value_name = #value_name)]
+                    pub #id: Option<#ty>,
+                }
+            }
+            _ => unreachable!("flags are plain"),
+        }
+    });
+    // Plain flags apply to the builder; a nested builder's flags make one value when any is set.
+    let direct = flags.iter().filter(|f| f.nested.is_none()).map(|f| {
+        let id = ident(&f.field);
+        let setter = ident(&f.setter);
+        quote! {
+            if let Some(v) = self.#id {
+                builder = builder.#setter(v);
+            }
+        }
+    });
+    let mut nested_names: Vec<&String> = flags.iter().filter_map(|f| f.nested.as_ref()).collect();
+    nested_names.dedup();
+    let nested = nested_names.iter().map(|n| {
+        let setter = ident(n);
+        let members: Vec<&Flag> = flags
+            .iter()
+            .filter(|f| f.nested.as_ref() == Some(n))
+            .collect();
+        let rust_type = setters(structs, &s.schema)
+            .into_iter()
+            .find(|st| &st.name == *n)
+            .and_then(|st| match st.kind {
+                SetterKind::Builder { rust_type } => Some(rust_type),
+                _ => None,
+            })
+            .expect("a nested flag belongs to a builder setter");
+        let ty = ident(&rust_type);
+        let any = members.iter().map(|f| {
+            let id = ident(&f.field);
+            quote!(self.#id.is_some())
+        });
+        let sets = members.iter().map(|f| {
+            let id = ident(&f.field);
+            let inner = ident(&f.setter);
+            quote! {
+                if let Some(v) = self.#id {
+                    nested = nested.#inner(v);
+                }
+            }
+        });
+        quote! {
+            if #(#any)||* {
+                let mut nested = paymentoptions_hpp::#ty::default();
+                #(#sets)*
+                builder = builder.#setter(nested);
+            }
+        }
+    });
+    let doc = format!(
+        "One flag per field of `{}` that the library has a setter for, help from the spec.",
+        s.schema
+    );
+    let doc = Doc(&doc);
+    let group = name.to_string();
+    quote! {
+        #doc
+        #[derive(Debug, clap::Args)]
+        #[group(id = #group, multiple = true)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// Applies every given flag to `builder`.
+            pub fn apply(self, mut builder: #builder_ty) -> #builder_ty {
+                #(#direct)*
+                #(#nested)*
+                builder
+            }
+        }
+    }
+}
