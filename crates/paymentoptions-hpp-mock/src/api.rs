@@ -5,8 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
@@ -176,7 +177,10 @@ pub(crate) fn invalid(problems: &[FieldError]) -> Option<Response> {
 }
 
 /// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
-pub(crate) async fn create_link(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn create_link(
+    Extension(shared): Extension<Arc<Shared>>,
+    request: Request,
+) -> Response {
     let operation = spec_api::GENERATE_HPP_LINK.id;
     let (request, bytes) = match json_body(&shared, request, operation, &shared.validator).await {
         Ok(accepted) => accepted,

@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -15,7 +16,7 @@ use crate::server::Shared;
 
 /// Middleware: replaces the streamed body with the bytes read, or answers 408/413.
 pub(crate) async fn read_whole(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -160,9 +160,13 @@ async fn run(
         connections: shared.clone(),
     });
     let counted = connection.clone();
-    let service = hyper::service::service_fn(move |request| {
+    let sandbox = shared.clone();
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
         let app = app.clone();
         let busy = Busy::new(&counted);
+        // The handlers' `Extension<Arc<Shared>>`: the router is shared by every sandbox of
+        // the process (see [`router`](crate::server::router)).
+        request.extensions_mut().insert(sandbox.clone());
         async move {
             let response = tower_service_call(app, request).await;
             drop(busy);

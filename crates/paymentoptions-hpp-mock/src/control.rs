@@ -24,8 +24,9 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -109,7 +110,7 @@ fn bad_query(message: impl std::fmt::Display) -> Response {
     )
 }
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(crate) fn router() -> Router {
     Router::new()
         .route("/links", get(links))
         .route("/links/{id}", get(link))
@@ -158,7 +159,7 @@ async fn listing<T: Send + 'static>(
 }
 
 async fn links(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -181,7 +182,7 @@ fn no_such_link() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "no such link", None)
 }
 
-async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn link(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return no_such_link();
     };
@@ -204,7 +205,7 @@ struct CompleteBody {
 }
 
 async fn complete_link(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
@@ -255,7 +256,7 @@ async fn complete_link(
 }
 
 async fn transactions(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -279,7 +280,10 @@ async fn transactions(
     .await
 }
 
-async fn transaction(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn transaction(
+    Extension(shared): Extension<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Response {
     let record = shared
         .store
         .lock()
@@ -298,7 +302,7 @@ async fn transaction(State(shared): State<Arc<Shared>>, Path(id): Path<String>) 
 }
 
 async fn deliveries(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -311,7 +315,7 @@ async fn deliveries(
     .await
 }
 
-async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn redeliver(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return error(StatusCode::NOT_FOUND, "not_found", "no such delivery", None);
     };
@@ -339,11 +343,11 @@ async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) ->
         .into_response()
 }
 
-async fn faults(State(shared): State<Arc<Shared>>) -> Response {
+async fn faults(Extension(shared): Extension<Arc<Shared>>) -> Response {
     axum::Json(shared.store.lock().expect("store lock").faults()).into_response()
 }
 
-async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::Bytes) -> Response {
     // Whole numbers only, named: `{"count": 1.0}` is refused like `5.0` as an amount is.
     if let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(&body)
         && let Some((name, value)) = members.iter().find(|(_, v)| v.is_f64())
@@ -414,12 +418,12 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
     (StatusCode::CREATED, axum::Json(fault)).into_response()
 }
 
-async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+async fn clear_faults(Extension(shared): Extension<Arc<Shared>>) -> StatusCode {
     shared.store.lock().expect("store lock").clear_faults();
     StatusCode::NO_CONTENT
 }
 
-async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
+async fn reset(Extension(shared): Extension<Arc<Shared>>) -> StatusCode {
     shared.store.lock().expect("store lock").reset();
     StatusCode::NO_CONTENT
 }

@@ -116,6 +116,21 @@ pub(crate) fn spawn(shared: Arc<Shared>, id: Uuid) {
         .set_delivery_task(id, task.abort_handle());
 }
 
+/// Ends delivery `id` as failed without sending it, with one attempt saying why.
+fn fail_unsent(shared: &Shared, id: Uuid, at: String, error: String) {
+    let mut store = shared.store.lock().expect("store lock");
+    if let Some(d) = store.delivery_mut(&id) {
+        d.attempts.push(Attempt {
+            at,
+            status: None,
+            error: Some(error),
+        });
+        d.state = DeliveryState::Failed;
+    }
+    drop(store);
+    shared.delivery_changed.notify_waiters();
+}
+
 async fn run(shared: &Shared, id: Uuid) {
     let policy = shared.config.delivery;
     loop {
@@ -135,23 +150,22 @@ async fn run(shared: &Shared, id: Uuid) {
         let at = crate::now();
         if let Some(reason) = shared.own_address(&url) {
             // A notification to the sandbox's own routes (`/__mock/reset`...) would act on it.
-            let mut store = shared.store.lock().expect("store lock");
-            if let Some(d) = store.delivery_mut(&id) {
-                d.attempts.push(Attempt {
-                    at,
-                    status: None,
-                    error: Some(format!(
-                        "not sent: {reason}; the sandbox never notifies itself"
-                    )),
-                });
-                d.state = DeliveryState::Failed;
-            }
-            drop(store);
-            shared.delivery_changed.notify_waiters();
+            fail_unsent(
+                shared,
+                id,
+                at,
+                format!("not sent: {reason}; the sandbox never notifies itself"),
+            );
             return;
         }
-        let result = shared
-            .http
+        let http = match shared.http() {
+            Ok(http) => http,
+            Err(reason) => {
+                fail_unsent(shared, id, at, format!("not sent: {reason}"));
+                return;
+            }
+        };
+        let result = http
             .post(&url)
             .timeout(policy.timeout)
             .header("content-type", "application/json")

@@ -1,7 +1,7 @@
 //! The create response (`id`, `url`, and the request fields the real API echoes), serialized
 //! straight from the request instead of being copied into a new `serde_json::Value` first.
 //!
-//! The echoed fields are read from the embedded spec when the sandbox starts: the properties
+//! The echoed fields are read from the embedded spec once per process: the properties
 //! the operation's success response schema shares with its request schema. A field added to
 //! both in the spec is echoed without an edit here.
 //!
@@ -9,6 +9,8 @@
 //! sorted unless any crate in the build turns on serde_json's `preserve_order` feature (then
 //! insertion order: `id`, `url`, then the echoed fields in the spec's order), so the order is
 //! taken from how `Map` behaves in this build.
+
+use std::sync::LazyLock;
 
 use paymentoptions_hpp_client::api;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -61,10 +63,14 @@ pub(crate) fn echoed_names(spec: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The fields of the embedded spec (see [`echoed_names`]).
-pub(crate) fn echoed_fields() -> EchoedFields {
-    let spec: Value = serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON");
-    EchoedFields::new(echoed_names(&spec))
+/// The fields of the embedded spec (see [`echoed_names`]), read once per process.
+pub(crate) fn echoed_fields() -> &'static EchoedFields {
+    static FIELDS: LazyLock<EchoedFields> = LazyLock::new(|| {
+        let spec: Value =
+            serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON");
+        EchoedFields::new(echoed_names(&spec))
+    });
+    &FIELDS
 }
 
 impl EchoedFields {

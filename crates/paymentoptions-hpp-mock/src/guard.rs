@@ -16,7 +16,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::Extension;
+use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -118,7 +119,7 @@ fn split_authority(authority: &str) -> Option<(&str, u16)> {
 
 /// Middleware: refuses what is not meant for this sandbox, before anything else runs.
 pub(crate) async fn check(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {

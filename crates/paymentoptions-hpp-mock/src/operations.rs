@@ -5,7 +5,8 @@
 
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::{Path, Request, State};
+use axum::Extension;
+use axum::extract::{Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
@@ -73,7 +74,7 @@ fn answer(result: Result<Value, Refusal>) -> Response {
 
 /// `GET .../transaction/status/{transactionId}`: the transaction as stored.
 pub(crate) async fn status(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
@@ -115,7 +116,10 @@ fn id_and_amount(body: &Value) -> (&str, Option<i64>) {
 }
 
 /// `POST .../capture`.
-pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn capture(
+    Extension(shared): Extension<Arc<Shared>>,
+    request: Request,
+) -> Response {
     let operation = spec_api::CAPTURE_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.capture).await {
         Ok((body, _)) => body,
@@ -130,7 +134,10 @@ pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request)
 }
 
 /// `POST .../refund`.
-pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn refund(
+    Extension(shared): Extension<Arc<Shared>>,
+    request: Request,
+) -> Response {
     let operation = spec_api::REFUND_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.refund).await {
         Ok((body, _)) => body,
@@ -145,7 +152,7 @@ pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) 
 }
 
 /// `POST .../void`.
-pub(crate) async fn void(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::VOID_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.void).await {
         Ok((body, _)) => body,
@@ -161,7 +168,7 @@ pub(crate) async fn void(State(shared): State<Arc<Shared>>, request: Request) ->
 
 /// `POST .../payment` (the stored-card form).
 pub(crate) async fn pay_with_stored_card(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     request: Request,
 ) -> Response {
     let operation = spec_api::PAY_WITH_STORED_CARD.id;

@@ -10,7 +10,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::Extension;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -25,7 +26,7 @@ pub(crate) fn semaphore(max_concurrent_requests: usize) -> Semaphore {
 
 /// Middleware: runs the request if a slot is free, answers 503 at once otherwise.
 pub(crate) async fn shed(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {

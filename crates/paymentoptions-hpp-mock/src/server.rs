@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -27,9 +27,13 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     /// The base of hosted page URLs.
     pub(crate) public_url: String,
-    pub(crate) validator: RequestValidator,
+    /// The link-creation body's validator, compiled once per process (see [`link_validator`]).
+    pub(crate) validator: &'static RequestValidator,
     pub(crate) store: Mutex<Store>,
-    pub(crate) http: reqwest::Client,
+    /// The notifications' HTTP client, built on the first delivery: building one loads the
+    /// platform's root certificates, the largest part of a start-up that most tests (no
+    /// webhook) never need.
+    http: std::sync::OnceLock<Result<reqwest::Client, String>>,
     pub(crate) delivery_changed: Notify,
     /// One permit per request being handled (see [`overload`](crate::overload)).
     pub(crate) in_flight: tokio::sync::Semaphore,
@@ -43,16 +47,39 @@ pub(crate) struct Shared {
     /// reaches the sandbox itself is recognised and refused.
     pub(crate) sender_id: String,
     /// The create response's echo of the request (see [`echo`]).
-    pub(crate) echoed_fields: echo::EchoedFields,
+    pub(crate) echoed_fields: &'static echo::EchoedFields,
     /// The open connections (see [`connections`]).
     pub(crate) connections: connections::Connections,
 }
 
 impl Shared {
+    /// The notifications' HTTP client (built on first use), or why it could not be built.
+    pub(crate) fn http(&self) -> Result<&reqwest::Client, &str> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .no_proxy()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| format!("the sandbox's HTTP client could not be built: {e}"))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// Why a notification to `url` would reach this sandbox, if it would.
     pub(crate) fn own_address(&self, url: &str) -> Option<String> {
         self.own.own_url(url)
     }
+}
+
+/// The link-creation body's validator. Compiling it reads the whole embedded spec, and it
+/// never changes: every sandbox of the process shares one, so that a test starting its own
+/// sandbox does not pay for it again.
+fn link_validator() -> &'static RequestValidator {
+    static VALIDATOR: LazyLock<RequestValidator> =
+        LazyLock::new(RequestValidator::hpp_link_request);
+    &VALIDATOR
 }
 
 /// A running sandbox. It stops when dropped (or with [`shutdown`](Self::shutdown)).
@@ -73,11 +100,6 @@ impl MockServer {
     pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(std::io::Error::other)?;
         let base_url = format!("http://{addr}");
         let public_url = config
             .public_url
@@ -85,24 +107,23 @@ impl MockServer {
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| base_url.clone());
         let in_flight = overload::semaphore(config.max_concurrent_requests);
-        let echoed_fields = echo::echoed_fields();
         let shared = Arc::new(Shared {
             own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
             sender_id: format!("{:032x}", fastrand::u128(..)),
             listing: tokio::sync::Semaphore::new(1),
-            echoed_fields,
+            echoed_fields: echo::echoed_fields(),
             connections: connections::Connections::new(config.max_connections),
             max_in_flight: in_flight.available_permits(),
             in_flight,
             base_url,
             public_url,
-            validator: RequestValidator::hpp_link_request(),
+            validator: link_validator(),
             store: Mutex::new(Store::new(config.max_links, config.max_transactions)),
-            http,
+            http: std::sync::OnceLock::new(),
             delivery_changed: Notify::new(),
             config,
         });
-        let app = router(shared.clone());
+        let app = router();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(connections::serve(listener, app, shared.clone(), stopped));
         tracing::info!(base_url = %shared.base_url, "PaymentOptions HPP sandbox listening");
@@ -279,10 +300,20 @@ impl fmt::Debug for MockServer {
     }
 }
 
-/// The router: the API (link creation and the transaction operations), the hosted page, the control API, and JSON 404/405 everywhere else,
-/// behind the guard (who may ask), the body reader (bounded in size and time) and the
-/// concurrency limit.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// The router: the API (link creation and the transaction operations), the hosted page, the
+/// control API, and JSON 404/405 everywhere else, behind the guard (who may ask), the body
+/// reader (bounded in size and time) and the concurrency limit.
+///
+/// It holds no sandbox: its handlers find theirs in the request's extensions, where the
+/// connection that read the request put it (see [`connections`]). So it is built once per
+/// process and every sandbox serves a clone: building it is most of what starting one would
+/// cost otherwise.
+pub(crate) fn router() -> Router {
+    static ROUTER: LazyLock<Router> = LazyLock::new(build_router);
+    ROUTER.clone()
+}
+
+fn build_router() -> Router {
     Router::new()
         .route(
             spec_api::GENERATE_HPP_LINK.path,
@@ -316,19 +347,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .nest("/__mock", control::router())
         .fallback(api::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            overload::shed,
-        ))
+        .layer(axum::middleware::from_fn(overload::shed))
         // The body is read before a slot is taken: a slow sender holds a connection, bounded
         // by `max_connections` and `body_read_timeout`, but no handler.
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            body::read_whole,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            guard::check,
-        ))
-        .with_state(shared)
+        .layer(axum::middleware::from_fn(body::read_whole))
+        .layer(axum::middleware::from_fn(guard::check))
 }

@@ -88,6 +88,37 @@ async fn the_page_example_is_created_and_echoed() {
     assert_eq!(links[0].request, request);
 }
 
+/// Every sandbox of a process serves one router, built once: each request must still reach
+/// the sandbox whose port it was sent to, with that sandbox's links, faults and URLs.
+#[tokio::test]
+async fn sandboxes_of_one_process_keep_their_own_state() {
+    let (a, b) = (
+        MockServer::start().await.unwrap(),
+        MockServer::start().await.unwrap(),
+    );
+    let request = fixture("hpp-link-request.json");
+    b.inject_fault(Fault {
+        count: 1,
+        status: Some(503),
+        ..Fault::default()
+    });
+    let on_a = create(&a, &request).await;
+    let (status, _) = post(&b, &AUTH, request.to_string()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "b's fault is b's");
+    let on_b = create(&b, &request).await;
+    for (mock, response) in [(&a, &on_a), (&b, &on_b)] {
+        let links = mock.links();
+        assert_eq!(links.len(), 1, "each sandbox holds only its own link");
+        assert_eq!(links[0].id.to_string(), response["id"].as_str().unwrap());
+        let url = response["url"].as_str().unwrap();
+        assert!(url.starts_with(mock.base_url()), "{url}");
+    }
+    drop(a);
+    // b still answers after a has stopped.
+    create(&b, &request).await;
+    assert_eq!(b.links().len(), 2);
+}
+
 #[tokio::test]
 async fn auth_headers_are_required() {
     let mock = MockServer::start().await.unwrap();

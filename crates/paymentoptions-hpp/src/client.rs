@@ -516,6 +516,9 @@ fn native_settings(
     if proxy.is_none() && crate::config::is_loopback(base_url) {
         // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
         http = http.no_proxy();
+        if base_url.scheme() == "http" {
+            http = without_root_certificates(http);
+        }
     }
     if let Some(proxy) = proxy {
         let proxy = reqwest::Proxy::all(proxy)
@@ -523,6 +526,18 @@ fn native_settings(
         http = http.proxy(proxy);
     }
     Ok(http)
+}
+
+/// A client for plain `http://` to a loopback host, with no proxy, never speaks TLS: it sends
+/// to its base URL only and follows no redirect. Loading the platform's root certificates is
+/// then most of the cost of building one (milliseconds, paid by every test that builds a
+/// client against a local sandbox), so it trusts none: an `https://` connection it should
+/// never make would fail its certificate check rather than succeed.
+#[cfg(not(target_arch = "wasm32"))]
+fn without_root_certificates(http: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+    let http = http.tls_certs_only(std::iter::empty());
+    http
 }
 
 /// Refuses the settings the fetch backend cannot honour, rather than dropping them silently.

@@ -17,8 +17,9 @@ mod html;
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -30,7 +31,10 @@ use crate::server::Shared;
 use crate::store::{LinkSnapshot, LinkState, LinkView, Outcome};
 use html::Page;
 
-pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {
+pub(crate) async fn show(
+    Extension(shared): Extension<Arc<Shared>>,
+    Path(token): Path<String>,
+) -> Response {
     match find(&shared, &token) {
         None => respond(StatusCode::NOT_FOUND, &html::not_found(), None),
         Some(view) if view.state != LinkState::Open => {
@@ -45,7 +49,7 @@ pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(token): Path<St
 }
 
 pub(crate) async fn submit(
-    State(shared): State<Arc<Shared>>,
+    Extension(shared): Extension<Arc<Shared>>,
     Path(token): Path<String>,
     Form(form): Form<form::Form>,
 ) -> Response {
