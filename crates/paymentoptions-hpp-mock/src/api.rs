@@ -182,7 +182,7 @@ pub(crate) async fn create_link(
     request: Request,
 ) -> Response {
     let operation = spec_api::GENERATE_HPP_LINK.id;
-    let (request, bytes) = match json_body(&shared, request, operation, &shared.validator).await {
+    let (request, bytes) = match json_body(&shared, request, operation, shared.validator).await {
         Ok(accepted) => accepted,
         Err(answer) => return answer,
     };
@@ -195,7 +195,7 @@ pub(crate) async fn create_link(
         id,
         url: &url,
         request: &request,
-        fields: &shared.echoed_fields,
+        fields: shared.echoed_fields,
     }
     .to_vec(bytes.len() + url.len() + 64);
     let link = LinkRecord {

@@ -212,7 +212,7 @@ mod tests {
                 id,
                 url,
                 request: &request,
-                fields: &fields,
+                fields,
             }
             .to_vec(0);
             assert_eq!(
