@@ -103,13 +103,17 @@ impl RequestValidator {
     /// client's decoder does, so that an amount is never read as "no amount" later.
     pub fn errors(&self, body: &Value) -> Vec<FieldError> {
         let mut fractional = Vec::new();
-        non_integers(
-            &self.root,
-            &self.root,
-            body,
-            &mut Vec::new(),
-            &mut fractional,
-        );
+        // Only a number written with a fraction or an exponent can be one: most bodies have
+        // none, and a walk of the body alone is much cheaper than one that follows the schema.
+        if written_with_fraction(body) {
+            non_integers(
+                &self.root,
+                &self.root,
+                body,
+                &mut Vec::new(),
+                &mut fractional,
+            );
+        }
         // Most bodies are valid: `is_valid` stops at the first failure and builds no error
         // objects, so it costs a fraction of `iter_errors`, which only invalid bodies pay for.
         if fractional.is_empty() && self.validator.is_valid(body) {
@@ -146,6 +150,17 @@ fn operation_object(spec: &Value, operation: api::Operation) -> &Value {
         .and_then(|p| p.get(operation.path))
         .and_then(|p| p.get(operation.method.to_ascii_lowercase()))
         .expect("the spec has the operation")
+}
+
+/// Whether `value` holds a number written with a fraction or an exponent (or too large for a
+/// 64-bit integer): serde_json reads exactly those as `f64`.
+fn written_with_fraction(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(written_with_fraction),
+        Value::Object(members) => members.values().any(written_with_fraction),
+        _ => false,
+    }
 }
 
 /// Members of `body` that `schema` types as `integer` but that are written as a number with a
@@ -326,12 +341,9 @@ mod tests {
         }
     }
 
-    /// `errors` asks `is_valid` first and only then `iter_errors`: the two must agree on every
-    /// body, or a body `iter_errors` rejects would be accepted. Every member of the example, at
-    /// every depth, is replaced by values of every JSON type (and broken formats, lengths,
-    /// enums, ranges) and removed.
-    #[test]
-    fn is_valid_agrees_with_iter_errors() {
+    /// The spec's example, and the example with every member, at every depth, replaced by
+    /// values of every JSON type (and broken formats, lengths, enums, ranges) or removed.
+    fn mutated_examples() -> Vec<Value> {
         let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
         let example = spec
             .pointer("/paths/~1api~1v1~1server-to-server-interface~1hpp~1generate~1link/post/requestBody/content/application~1json/example")
@@ -343,8 +355,10 @@ mod tests {
             json!(0),
             json!(-1),
             json!(1.5),
+            json!(5.0),
             json!(1e300),
             json!(i64::MAX),
+            json!(u64::MAX),
             json!(""),
             json!("x".repeat(300)),
             json!("JP"),
@@ -357,8 +371,10 @@ mod tests {
             json!("scheme"),
             json!([]),
             json!([1, "x"]),
+            json!([2.5]),
             json!({}),
             json!({"unknown": 1}),
+            json!({"amount": 1.0}),
         ];
         let mut pointers = Vec::new();
         member_pointers(&example, "", &mut pointers);
@@ -376,6 +392,14 @@ mod tests {
                 bodies.push(body);
             }
         }
+        bodies
+    }
+
+    /// `errors` asks `is_valid` first and only then `iter_errors`: the two must agree on every
+    /// body, or a body `iter_errors` rejects would be accepted.
+    #[test]
+    fn is_valid_agrees_with_iter_errors() {
+        let bodies = mutated_examples();
         let validator = RequestValidator::hpp_link_request().validator;
         let mut rejected = 0;
         for body in &bodies {
@@ -392,6 +416,33 @@ mod tests {
             "{rejected} of {}",
             bodies.len()
         );
+    }
+
+    /// `errors` walks the schema for integers written with a fraction only when the body has
+    /// such a number at all: the walk must find nothing in every other body.
+    #[test]
+    fn the_fraction_walk_is_skipped_only_when_it_would_find_nothing() {
+        let validator = RequestValidator::hpp_link_request();
+        let mut found = 0;
+        for body in mutated_examples() {
+            let mut out = Vec::new();
+            non_integers(
+                &validator.root,
+                &validator.root,
+                &body,
+                &mut Vec::new(),
+                &mut out,
+            );
+            if !out.is_empty() {
+                found += 1;
+                assert!(written_with_fraction(&body), "{body}: {out:?}");
+            }
+        }
+        assert!(found > 0, "the corpus has integers written with a fraction");
+        assert!(!written_with_fraction(
+            &json!({"a": [1, {"b": -2}], "c": "1.5"})
+        ));
+        assert!(written_with_fraction(&json!({"a": [1, {"b": 2.0}]})));
     }
 
     #[test]
