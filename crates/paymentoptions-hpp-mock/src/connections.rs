@@ -161,14 +161,11 @@ async fn run(
     });
     let counted = connection.clone();
     let sandbox = shared.clone();
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
-        let app = app.clone();
+    let service = hyper::service::service_fn(move |request| {
+        let (app, sandbox) = (app.clone(), sandbox.clone());
         let busy = Busy::new(&counted);
-        // The handlers' `Extension<Arc<Shared>>`: the router is shared by every sandbox of
-        // the process (see [`router`](crate::server::router)).
-        request.extensions_mut().insert(sandbox.clone());
         async move {
-            let response = tower_service_call(app, request).await;
+            let response = crate::front::handle(sandbox, app, request).await;
             drop(busy);
             response
         }
@@ -226,17 +223,6 @@ async fn run(
         }
     }
     shared.connections.remove(id);
-}
-
-/// Calls the router (always ready) with a hyper request.
-async fn tower_service_call(
-    app: Router,
-    request: hyper::Request<hyper::body::Incoming>,
-) -> Result<axum::response::Response, std::convert::Infallible> {
-    use hyper::service::Service as _;
-    hyper_util::service::TowerToHyperService::new(app)
-        .call(request)
-        .await
 }
 
 /// Counts a request as being handled on its connection while it lives.

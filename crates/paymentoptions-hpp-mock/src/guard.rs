@@ -13,14 +13,9 @@
 //!
 //! The hosted page's own form posts from the page's origin, so it passes.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-
-use axum::Extension;
-use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{Method, Request, StatusCode, header};
 use axum::response::Response;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::api::error;
 use crate::server::Shared;
@@ -117,12 +112,9 @@ fn split_authority(authority: &str) -> Option<(&str, u16)> {
     (!host.is_empty()).then_some((host, port))
 }
 
-/// Middleware: refuses what is not meant for this sandbox, before anything else runs.
-pub(crate) async fn check(
-    Extension(shared): Extension<Arc<Shared>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The refusal of a request not meant for this sandbox, if it is one; checked before anything
+/// else runs (see [`front`](crate::front)).
+pub(crate) fn refusal<B>(shared: &Shared, request: &Request<B>) -> Option<Response> {
     let on_api = on_api(request.uri().path());
     // The API's spec declares 400 for a request it refuses; elsewhere 403 says it best.
     let forbidden = if on_api {
@@ -139,13 +131,13 @@ pub(crate) async fn check(
         .and_then(split_authority)
         .is_some_and(|(h, p)| shared.own.is_own_authority(h, p));
     if !own_host {
-        return error(
+        return Some(error(
             StatusCode::BAD_REQUEST,
             "unknown_host",
             "the Host header must be the sandbox's own address or its public_url \
              (other names are refused, against DNS rebinding)",
             None,
-        );
+        ));
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let own_origin = origin
@@ -156,37 +148,37 @@ pub(crate) async fn check(
             .and_then(|u| Some((u.host_str()?.to_string(), u.port_or_known_default()?)))
             .is_some_and(|(h, p)| shared.own.is_own_authority(&h, p));
         if !own_origin {
-            return error(
+            return Some(error(
                 forbidden,
                 "foreign_origin",
                 "requests from other web origins are refused",
                 None,
-            );
+            ));
         }
     }
     if headers
         .get(SENDER_HEADER)
         .is_some_and(|v| v.as_bytes() == shared.sender_id.as_bytes())
     {
-        return error(
+        return Some(error(
             forbidden,
             "self_notification",
             "the sandbox does not notify itself",
             None,
-        );
+        ));
     }
     if request.method() == Method::POST
         && request.uri().path().starts_with("/__mock/")
         && !is_json(headers)
     {
-        return error(
+        return Some(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "control API requests are sent as Content-Type: application/json",
             None,
-        );
+        ));
     }
-    next.run(request).await
+    None
 }
 
 /// `Content-Type: application/json` (parameters such as `charset` allowed).

@@ -45,6 +45,7 @@ mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod front;
 mod guard;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
 pub mod money;

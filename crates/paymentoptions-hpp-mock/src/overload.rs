@@ -8,14 +8,9 @@
 //! produced, so a request whose body is still arriving counts, and so does one held by an
 //! injected `delay_ms` fault. Idle keep-alive connections do not count.
 
-use std::sync::Arc;
-
-use axum::Extension;
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::server::Shared;
 
@@ -24,20 +19,15 @@ pub(crate) fn semaphore(max_concurrent_requests: usize) -> Semaphore {
     Semaphore::new(max_concurrent_requests.clamp(1, Semaphore::MAX_PERMITS))
 }
 
-/// Middleware: runs the request if a slot is free, answers 503 at once otherwise.
-pub(crate) async fn shed(
-    Extension(shared): Extension<Arc<Shared>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Ok(_slot) = shared.in_flight.try_acquire() else {
-        tracing::debug!(path = %request.uri().path(), "overloaded: request refused");
-        return overloaded(&shared);
-    };
-    next.run(request).await
+/// A slot for a request, held until it is dropped; `None` when none is free (answer with
+/// [`overloaded`] then).
+pub(crate) fn slot(shared: &Shared) -> Option<SemaphorePermit<'_>> {
+    shared.in_flight.try_acquire().ok()
 }
 
-fn overloaded(shared: &Shared) -> Response {
+/// The 503 answer to a request to `path` that found no free slot.
+pub(crate) fn overloaded(shared: &Shared, path: &str) -> Response {
+    tracing::debug!(path, "overloaded: request refused");
     let mut response = crate::api::error(
         StatusCode::SERVICE_UNAVAILABLE,
         "overloaded",

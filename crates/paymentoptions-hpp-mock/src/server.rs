@@ -16,8 +16,7 @@ use crate::spec::RequestValidator;
 use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
 use crate::transactions::TransactionRecord;
 use crate::{
-    MockConfig, TransactionView, api, body, connections, control, echo, guard, operations,
-    overload, page,
+    MockConfig, TransactionView, api, connections, control, echo, guard, operations, overload, page,
 };
 
 /// State shared by every handler.
@@ -301,8 +300,8 @@ impl fmt::Debug for MockServer {
 }
 
 /// The router: the API (link creation and the transaction operations), the hosted page, the
-/// control API, and JSON 404/405 everywhere else, behind the guard (who may ask), the body
-/// reader (bounded in size and time) and the concurrency limit.
+/// control API, and JSON 404/405 everywhere else. Requests reach it through the
+/// [`front`](crate::front) door (guard, body reader, concurrency limit).
 ///
 /// It holds no sandbox: its handlers find theirs in the request's extensions, where the
 /// connection that read the request put it (see [`connections`]). So it is built once per
@@ -347,9 +346,4 @@ fn build_router() -> Router {
         )
         .nest("/__mock", control::router())
         .fallback(api::not_found)
-        .layer(axum::middleware::from_fn(overload::shed))
-        // The body is read before a slot is taken: a slow sender holds a connection, bounded
-        // by `max_connections` and `body_read_timeout`, but no handler.
-        .layer(axum::middleware::from_fn(body::read_whole))
-        .layer(axum::middleware::from_fn(guard::check))
 }

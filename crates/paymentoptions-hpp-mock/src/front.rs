@@ -1,0 +1,42 @@
+//! The front door every request goes through before the router, in this order: the
+//! [`guard`] (who may ask), the [`body`] reader (bounded in size and time), then a slot of the
+//! concurrency limit ([`overload`]). Then the router gets the request, with its sandbox in the
+//! request's extensions (the handlers' `Extension<Arc<Shared>>`).
+//!
+//! Plain function calls rather than three tower middlewares: under load, axum's `from_fn`
+//! layers (a boxed future, a router clone and a `Next` per layer and request) cost more than
+//! the checks themselves (BENCHMARKS.md, section 4).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::response::Response;
+use tower_service::Service;
+
+use crate::server::Shared;
+use crate::{body, guard, overload};
+
+/// Answers `request`, which reached `shared`'s sandbox.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    mut app: Router,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> Result<Response, Infallible> {
+    let request = request.map(Body::new);
+    if let Some(refusal) = guard::refusal(&shared, &request) {
+        return Ok(refusal);
+    }
+    // The body is read before a slot is taken: a slow sender holds a connection, bounded by
+    // `max_connections` and `body_read_timeout`, but no handler.
+    let mut request = match body::read_whole(&shared, request).await {
+        Ok(request) => request,
+        Err(answer) => return Ok(answer),
+    };
+    let Some(_slot) = overload::slot(&shared) else {
+        return Ok(overload::overloaded(&shared, request.uri().path()));
+    };
+    request.extensions_mut().insert(shared.clone());
+    app.call(request).await
+}
