@@ -137,6 +137,7 @@ impl Drop for Sandbox {
 }
 
 /// What one wrk run reported.
+#[derive(Debug)]
 struct Run {
     per_second: f64,
     p50_ms: f64,
