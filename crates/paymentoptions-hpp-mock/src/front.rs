@@ -5,7 +5,7 @@
 //!
 //! Plain function calls rather than three tower middlewares: under load, axum's `from_fn`
 //! layers (a boxed future, a router clone and a `Next` per layer and request) cost more than
-//! the checks themselves (BENCHMARKS.md, section 4).
+//! the checks themselves (BENCHMARKS.md, section 4b).
 
 use std::convert::Infallible;
 use std::sync::Arc;

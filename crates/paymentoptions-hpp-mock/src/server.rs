@@ -303,10 +303,9 @@ impl fmt::Debug for MockServer {
 /// control API, and JSON 404/405 everywhere else. Requests reach it through the
 /// [`front`](crate::front) door (guard, body reader, concurrency limit).
 ///
-/// It holds no sandbox: its handlers find theirs in the request's extensions, where the
-/// connection that read the request put it (see [`connections`]). So it is built once per
-/// process and every sandbox serves a clone: building it is most of what starting one would
-/// cost otherwise.
+/// It holds no sandbox: its handlers find theirs in the request's extensions, where the front
+/// door put it. So it is built once per process and every sandbox serves a clone: building it
+/// was most of what starting one cost once the validators were shared.
 pub(crate) fn router() -> Router {
     static ROUTER: LazyLock<Router> = LazyLock::new(build_router);
     ROUTER.clone()
