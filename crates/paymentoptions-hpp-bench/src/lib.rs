@@ -580,6 +580,78 @@ pub fn interleaved(
     out
 }
 
+/// One load run's figures, as the load benchmarks (`sandbox_load`, `wrk_load`) report them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LoadFigures {
+    /// Creates answered per second over the run.
+    pub per_second: f64,
+    /// Median latency, milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile latency, milliseconds.
+    pub p99_ms: f64,
+}
+
+/// Prints the summary of alternated bare and sandbox rounds (BENCHMARKS.md, section 4): each
+/// figure's median over rounds, and the median over rounds of the sandbox/bare throughput ratio
+/// of the same round, against the targets. Returns that ratio.
+pub fn print_load_summary(
+    bare: &[LoadFigures],
+    sandbox: &[LoadFigures],
+    connections: usize,
+) -> f64 {
+    let med = |runs: &[LoadFigures], f: fn(&LoadFigures) -> f64| {
+        median(&mut runs.iter().map(f).collect::<Vec<_>>())
+    };
+    let mut ratios: Vec<f64> = bare
+        .iter()
+        .zip(sandbox)
+        .map(|(b, s)| s.per_second / b.per_second)
+        .collect();
+    let ratio = median(&mut ratios);
+    println!("summary (medians over rounds):");
+    for (name, runs) in [("bare", bare), ("sandbox", sandbox)] {
+        println!(
+            "  {name:<8} {:>9.0} creates/s   p50 {:>6.2} ms   p99 {:>6.2} ms",
+            med(runs, |r| r.per_second),
+            med(runs, |r| r.p50_ms),
+            med(runs, |r| r.p99_ms),
+        );
+    }
+    println!(
+        "  sandbox/bare throughput {ratio:.2}x (target >= 0.5x); sandbox p99 {:.2} ms at \
+         {connections} connections (target < 5 ms)",
+        med(sandbox, |r| r.p99_ms),
+    );
+    ratio
+}
+
+/// The `main` of a bench binary: `parse` reads the arguments (an empty error means `--help`),
+/// `run` does the work. Bad arguments print the error and `usage` and exit 2; a failed run
+/// prints its error and exits 1.
+pub fn bin_main<O>(
+    usage: &str,
+    parse: impl FnOnce() -> Result<O, String>,
+    run: impl FnOnce(O) -> Result<(), String>,
+) -> std::process::ExitCode {
+    let options = match parse() {
+        Ok(o) => o,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}");
+            }
+            eprint!("{usage}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(options) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// True when the bench binary was started by `cargo bench` (which passes `--bench`), false
 /// under `cargo test --benches` (run once, as a smoke test).
 pub fn measuring() -> bool {

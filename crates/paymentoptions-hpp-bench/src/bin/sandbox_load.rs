@@ -30,8 +30,8 @@ use hyper::Request;
 use hyper::header;
 use hyper_util::rt::TokioIo;
 use paymentoptions_hpp_bench::{
-    API_KEY, CREATE_PATH, RESPONSE_FIXTURE, ServerThread, current_tid, machine, median,
-    page_example_request, percentile, thread_cpu_time, vm_rss_kib,
+    API_KEY, CREATE_PATH, LoadFigures, RESPONSE_FIXTURE, ServerThread, bin_main, current_tid,
+    machine, page_example_request, percentile, print_load_summary, thread_cpu_time, vm_rss_kib,
 };
 use paymentoptions_hpp_mock::MockConfig;
 
@@ -273,52 +273,25 @@ async fn run(o: &Options) -> Result<(), String> {
         }
     }
 
-    let med =
-        |runs: &[Run], f: &dyn Fn(&Run) -> f64| median(&mut runs.iter().map(f).collect::<Vec<_>>());
-    let mut ratios: Vec<f64> = bare_runs
-        .iter()
-        .zip(&sandbox_runs)
-        .map(|(b, s)| s.per_second() / b.per_second())
-        .collect();
-    let ratio = median(&mut ratios);
-    println!("summary (medians over rounds):");
-    for (name, runs) in [("bare", &bare_runs), ("sandbox", &sandbox_runs)] {
-        println!(
-            "  {name:<8} {:>9.0} creates/s   p50 {:>6.2} ms   p99 {:>6.2} ms",
-            med(runs, &Run::per_second),
-            med(runs, &|r| r.p(50.0)),
-            med(runs, &|r| r.p(99.0)),
-        );
-    }
-    let p99 = med(&sandbox_runs, &|r| r.p(99.0));
-    println!(
-        "  sandbox/bare throughput {ratio:.2}x (target >= 0.5x); sandbox p99 {p99:.2} ms \
-         at {} connections (target < 5 ms)",
-        o.concurrency
-    );
+    let figures = |runs: &[Run]| {
+        runs.iter()
+            .map(|r| LoadFigures {
+                per_second: r.per_second(),
+                p50_ms: r.p(50.0),
+                p99_ms: r.p(99.0),
+            })
+            .collect::<Vec<_>>()
+    };
+    print_load_summary(&figures(&bare_runs), &figures(&sandbox_runs), o.concurrency);
     Ok(())
 }
 
 fn main() -> std::process::ExitCode {
-    let options = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {e}");
-            }
-            eprint!("{USAGE}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    match runtime.block_on(run(&options)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    bin_main(USAGE, parse_args, |o| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("a tokio runtime: {e}"))?
+            .block_on(run(&o))
+    })
 }

@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use paymentoptions_hpp_bench::{
-    API_KEY, CREATE_PATH, RESPONSE_FIXTURE, ServerThread, machine, median, page_example_request,
+    API_KEY, CREATE_PATH, LoadFigures, RESPONSE_FIXTURE, ServerThread, bin_main, machine,
+    page_example_request, print_load_summary,
 };
 
 const USAGE: &str = "\
@@ -57,8 +58,10 @@ fn parse_args() -> Result<Options, String> {
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Err(String::new());
+        match flag.as_str() {
+            "--help" | "-h" => return Err(String::new()),
+            "--duration" | "--connections" | "--rounds" | "--po-hpp" | "--wrk" => {}
+            other => return Err(format!("unknown argument {other}")),
         }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         let number = |v: &str| {
@@ -72,8 +75,7 @@ fn parse_args() -> Result<Options, String> {
             "--connections" => o.connections = number(&value)?,
             "--rounds" => o.rounds = number(&value)?,
             "--po-hpp" => o.po_hpp = PathBuf::from(value),
-            "--wrk" => o.wrk = PathBuf::from(value),
-            other => return Err(format!("unknown argument {other}")),
+            _ => o.wrk = PathBuf::from(value),
         }
     }
     Ok(o)
@@ -139,9 +141,7 @@ impl Drop for Sandbox {
 /// What one wrk run reported.
 #[derive(Debug)]
 struct Run {
-    per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+    figures: LoadFigures,
     requests: u64,
 }
 
@@ -185,9 +185,11 @@ fn parse_report(report: &str) -> Result<Run, String> {
         .and_then(|(n, _)| n.trim().parse().ok())
         .ok_or_else(|| fail("no request count"))?;
     Ok(Run {
-        per_second,
-        p50_ms,
-        p99_ms,
+        figures: LoadFigures {
+            per_second,
+            p50_ms,
+            p99_ms,
+        },
         requests,
     })
 }
@@ -218,7 +220,7 @@ fn wrk(o: &Options, script: &Path, base_url: &str) -> Result<Run, String> {
 fn print_run(name: &str, run: &Run) {
     println!(
         "  {name:<8} {:>9.0} creates/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests)",
-        run.per_second, run.p50_ms, run.p99_ms, run.requests
+        run.figures.per_second, run.figures.p50_ms, run.figures.p99_ms, run.requests
     );
 }
 
@@ -259,50 +261,17 @@ fn run(o: &Options) -> Result<(), String> {
     }
     let _ = std::fs::remove_file(&script_path);
 
-    let med =
-        |runs: &[Run], f: fn(&Run) -> f64| median(&mut runs.iter().map(f).collect::<Vec<_>>());
-    let mut ratios: Vec<f64> = bare_runs
-        .iter()
-        .zip(&sandbox_runs)
-        .map(|(b, s)| s.per_second / b.per_second)
-        .collect();
-    let ratio = median(&mut ratios);
-    println!("summary (medians over rounds):");
-    for (name, runs) in [("bare", &bare_runs), ("sandbox", &sandbox_runs)] {
-        println!(
-            "  {name:<8} {:>9.0} creates/s   p50 {:>6.2} ms   p99 {:>6.2} ms",
-            med(runs, |r| r.per_second),
-            med(runs, |r| r.p50_ms),
-            med(runs, |r| r.p99_ms),
-        );
-    }
-    println!(
-        "  sandbox/bare throughput {ratio:.2}x (target >= 0.5x); sandbox p99 {:.2} ms at {} \
-         connections (target < 5 ms)",
-        med(&sandbox_runs, |r| r.p99_ms),
-        o.connections
+    let figures = |runs: &[Run]| runs.iter().map(|r| r.figures).collect::<Vec<_>>();
+    print_load_summary(
+        &figures(&bare_runs),
+        &figures(&sandbox_runs),
+        o.connections as usize,
     );
     Ok(())
 }
 
 fn main() -> std::process::ExitCode {
-    let options = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {e}");
-            }
-            eprint!("{USAGE}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    match run(&options) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    bin_main(USAGE, parse_args, |o| run(&o))
 }
 
 #[cfg(test)]
@@ -327,9 +296,9 @@ Transfer/sec:     30.00MB
 ";
         let run = parse_report(report).unwrap();
         assert_eq!(run.requests, 200_123);
-        assert!((run.per_second - 40024.6).abs() < 1e-9);
-        assert!((run.p50_ms - 0.812).abs() < 1e-9);
-        assert!((run.p99_ms - 2.91).abs() < 1e-9);
+        assert!((run.figures.per_second - 40024.6).abs() < 1e-9);
+        assert!((run.figures.p50_ms - 0.812).abs() < 1e-9);
+        assert!((run.figures.p99_ms - 2.91).abs() < 1e-9);
         let refused = report.replace(
             "Requests/sec",
             "  Non-2xx or 3xx responses: 7\nRequests/sec",
