@@ -23,6 +23,7 @@ use criterion::{Criterion, criterion_group};
 use paymentoptions_hpp::{Currency, LinkRequest, Money};
 use paymentoptions_hpp_bench::{
     API_KEY, CREATE_PATH, RESPONSE_FIXTURE, interleaved, measuring, print_criterion_ratios,
+    profile_request,
 };
 use paymentoptions_hpp_mock::Outcome;
 use tokio::runtime::Runtime;
@@ -107,16 +108,9 @@ async fn run(variant: usize, request: &LinkRequest) {
 /// 2,000), so that a profiler (`perf record`, callgrind) sees one variant's whole process.
 /// Returns false when the variable is not set.
 fn profile_one(runtime: &Runtime, request: &LinkRequest) -> bool {
-    let Ok(name) = std::env::var("PER_TEST_PROFILE") else {
+    let Some((variant, n)) = profile_request("PER_TEST", &VARIANTS, 2000) else {
         return false;
     };
-    let variant = VARIANTS
-        .iter()
-        .position(|v| *v == name)
-        .unwrap_or_else(|| panic!("PER_TEST_PROFILE must be one of {VARIANTS:?}, not {name:?}"));
-    let n: u32 = std::env::var("PER_TEST_PROFILE_N")
-        .map(|n| n.parse().expect("PER_TEST_PROFILE_N is a number"))
-        .unwrap_or(2000);
     let started = Instant::now();
     runtime.block_on(async {
         for _ in 0..n {
@@ -124,7 +118,8 @@ fn profile_one(runtime: &Runtime, request: &LinkRequest) -> bool {
         }
     });
     println!(
-        "{name}: {n} tests, {:.0} us each",
+        "{}: {n} tests, {:.0} us each",
+        VARIANTS[variant],
         started.elapsed().as_micros() as f64 / f64::from(n)
     );
     true

@@ -27,7 +27,7 @@ use criterion::{Criterion, criterion_group};
 use paymentoptions_hpp_bench::{
     API_KEY, CREATE_PATH, RESPONSE_FIXTURE, STATUS_FIXTURE, STATUS_PATH, ServerThread,
     assert_baselines_match, handwritten, interleaved, measuring, page_example_request,
-    print_criterion_ratios,
+    print_criterion_ratios, profile_request,
 };
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::runtime::Runtime;
@@ -190,16 +190,9 @@ impl Clients {
 /// (default 5,000), so that a profiler (callgrind, `perf`, `strace -c`) sees one variant's
 /// whole process. Returns false when the variable is not set.
 fn profile_one(clients: &Clients) -> bool {
-    let Ok(name) = std::env::var("ROUND_TRIP_PROFILE") else {
+    let Some((variant, n)) = profile_request("ROUND_TRIP", &VARIANTS, 5000) else {
         return false;
     };
-    let variant = VARIANTS
-        .iter()
-        .position(|v| *v == name)
-        .unwrap_or_else(|| panic!("ROUND_TRIP_PROFILE must be one of {VARIANTS:?}, not {name:?}"));
-    let n: u32 = std::env::var("ROUND_TRIP_PROFILE_N")
-        .map(|n| n.parse().expect("ROUND_TRIP_PROFILE_N is a number"))
-        .unwrap_or(5000);
     let started = Instant::now();
     clients.runtime.block_on(async {
         for _ in 0..n {
@@ -207,7 +200,8 @@ fn profile_one(clients: &Clients) -> bool {
         }
     });
     println!(
-        "{name}: {n} round trips, {:.0} ns each",
+        "{}: {n} round trips, {:.0} ns each",
+        VARIANTS[variant],
         started.elapsed().as_nanos() as f64 / f64::from(n)
     );
     true

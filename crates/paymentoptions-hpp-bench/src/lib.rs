@@ -652,6 +652,21 @@ pub fn bin_main<O>(
     }
 }
 
+/// The variant a profiler should see alone: `<PREFIX>_PROFILE=<variant>` names it (one of
+/// `variants`; anything else panics with the list), `<PREFIX>_PROFILE_N` how many times to run
+/// it (default `default_n`). `None` when `<PREFIX>_PROFILE` is not set.
+pub fn profile_request(prefix: &str, variants: &[&str], default_n: u32) -> Option<(usize, u32)> {
+    let name = std::env::var(format!("{prefix}_PROFILE")).ok()?;
+    let variant = variants
+        .iter()
+        .position(|v| *v == name)
+        .unwrap_or_else(|| panic!("{prefix}_PROFILE must be one of {variants:?}, not {name:?}"));
+    let n = std::env::var(format!("{prefix}_PROFILE_N"))
+        .map(|n| n.parse().expect("the count is a number"))
+        .unwrap_or(default_n);
+    Some((variant, n))
+}
+
 /// True when the bench binary was started by `cargo bench` (which passes `--bench`), false
 /// under `cargo test --benches` (run once, as a smoke test).
 pub fn measuring() -> bool {
