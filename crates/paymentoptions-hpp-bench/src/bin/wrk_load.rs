@@ -22,7 +22,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use paymentoptions_hpp_bench::{
     API_KEY, CREATE_PATH, LoadFigures, RESPONSE_FIXTURE, ServerThread, bin_main, machine,
@@ -103,31 +103,68 @@ fn wrk_script() -> String {
     script
 }
 
+/// A file in the temporary directory, named after this process, removed when dropped (on
+/// every path out of the run, failures included).
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(suffix: &str) -> Self {
+        Self(std::env::temp_dir().join(format!("wrk_load-{}-{suffix}", std::process::id())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// `po-hpp mock` on a free port of 127.0.0.1, killed when dropped.
 struct Sandbox {
     child: Child,
     base_url: String,
+    /// Kept open: po-hpp treats a closed stdout as a failure.
+    _stdout: BufReader<ChildStdout>,
 }
 
 impl Sandbox {
     fn start(po_hpp: &Path) -> Result<Self, String> {
+        // Its stderr goes to a file (a pipe nobody reads could fill up and stall it), shown
+        // if it does not start.
+        let log_path = TempFile::new("mock.log");
+        let log = std::fs::File::create(&log_path.0)
+            .map_err(|e| format!("{}: {e}", log_path.0.display()))?;
         let mut child = Command::new(po_hpp)
             .args(["mock", "--port", "0"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::from(log))
             .spawn()
-            .map_err(|e| format!("{}: {e} (build it: cargo build --release -p paymentoptions-hpp-cli, or give --po-hpp)", po_hpp.display()))?;
-        let stdout = child.stdout.take().expect("piped");
+            .map_err(|e| {
+                format!(
+                    "{}: {e} (build it: cargo build --release -p paymentoptions-hpp-cli, or \
+                     give --po-hpp)",
+                    po_hpp.display()
+                )
+            })?;
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| format!("reading po-hpp mock's URL: {e}"))?;
+        let read = stdout.read_line(&mut line);
         let base_url = line.trim().to_string();
-        if !base_url.starts_with("http://") {
+        if read.is_err() || !base_url.starts_with("http://") {
             let _ = child.kill();
-            return Err(format!("po-hpp mock printed {line:?}, not its URL"));
+            let _ = child.wait();
+            let said = std::fs::read_to_string(&log_path.0).unwrap_or_default();
+            return Err(format!(
+                "{} mock printed {line:?}, not its URL; its stderr: {}",
+                po_hpp.display(),
+                said.trim()
+            ));
         }
-        Ok(Self { child, base_url })
+        Ok(Self {
+            child,
+            base_url,
+            _stdout: stdout,
+        })
     }
 }
 
@@ -226,10 +263,10 @@ fn print_run(name: &str, run: &Run) {
 
 fn run(o: &Options) -> Result<(), String> {
     println!("machine: {}", machine());
-    let script_path = std::env::temp_dir().join(format!("wrk_load-{}.lua", std::process::id()));
-    std::fs::File::create(&script_path)
+    let script = TempFile::new("script.lua");
+    std::fs::File::create(&script.0)
         .and_then(|mut f| f.write_all(wrk_script().as_bytes()))
-        .map_err(|e| format!("{}: {e}", script_path.display()))?;
+        .map_err(|e| format!("{}: {e}", script.0.display()))?;
 
     let bare = ServerThread::bare(CREATE_PATH, RESPONSE_FIXTURE);
     let sandbox = Sandbox::start(&o.po_hpp)?;
@@ -250,7 +287,7 @@ fn run(o: &Options) -> Result<(), String> {
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             let (name, url) = &servers[i];
-            let run = wrk(o, &script_path, url)?;
+            let run = wrk(o, &script.0, url)?;
             print_run(name, &run);
             if i == 0 {
                 bare_runs.push(run);
@@ -259,7 +296,6 @@ fn run(o: &Options) -> Result<(), String> {
             }
         }
     }
-    let _ = std::fs::remove_file(&script_path);
 
     let figures = |runs: &[Run]| runs.iter().map(|r| r.figures).collect::<Vec<_>>();
     print_load_summary(
