@@ -2,7 +2,7 @@
 //! first (auth, injected faults, the JSON body checked against the spec), and the JSON errors
 //! of the sandbox.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::Extension;
@@ -14,7 +14,7 @@ use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::echo::LinkResponse;
+use crate::echo::{LinkResponse, echoed_fields};
 use crate::server::Shared;
 use crate::spec::{FieldError, RequestValidator};
 use crate::store::{LinkRecord, LinkState};
@@ -176,13 +176,22 @@ pub(crate) fn invalid(problems: &[FieldError]) -> Option<Response> {
     ))
 }
 
+/// The link-creation body's validator. Compiling it reads the whole embedded spec, and it never
+/// changes: every sandbox of the process shares one (like the operations' validators), so that
+/// a test starting its own sandbox does not pay for it again.
+fn link_validator() -> &'static RequestValidator {
+    static VALIDATOR: LazyLock<RequestValidator> =
+        LazyLock::new(RequestValidator::hpp_link_request);
+    &VALIDATOR
+}
+
 /// `POST /api/v1/server-to-server-interface/hpp/generate/link`.
 pub(crate) async fn create_link(
     Extension(shared): Extension<Arc<Shared>>,
     request: Request,
 ) -> Response {
     let operation = spec_api::GENERATE_HPP_LINK.id;
-    let (request, bytes) = match json_body(&shared, request, operation, shared.validator).await {
+    let (request, bytes) = match json_body(&shared, request, operation, link_validator()).await {
         Ok(accepted) => accepted,
         Err(answer) => return answer,
     };
@@ -195,7 +204,7 @@ pub(crate) async fn create_link(
         id,
         url: &url,
         request: &request,
-        fields: shared.echoed_fields,
+        fields: echoed_fields(),
     }
     .to_vec(bytes.len() + url.len() + 64);
     let link = LinkRecord {

@@ -13,9 +13,10 @@
 //!
 //! The hosted page's own form posts from the page's origin, so it passes.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::Response;
-use std::net::{IpAddr, SocketAddr};
 
 use crate::api::error;
 use crate::server::Shared;

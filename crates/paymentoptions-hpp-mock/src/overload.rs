@@ -4,9 +4,11 @@
 //! without bound: a flood of slow requests costs the sandbox a bounded number of handlers, and
 //! its clients get an answer they can retry.
 //!
-//! A request holds its slot from the moment its head is read until its response head is
-//! produced, so a request whose body is still arriving counts, and so does one held by an
-//! injected `delay_ms` fault. Idle keep-alive connections do not count.
+//! A request holds its slot from the moment its whole body has been read (see
+//! [`front`](crate::front)) until its response head is produced, so one held by an injected
+//! `delay_ms` fault counts. A request whose body is still arriving holds a connection (bounded
+//! by `max_connections` and `body_read_timeout`), not a slot; idle keep-alive connections hold
+//! neither.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;

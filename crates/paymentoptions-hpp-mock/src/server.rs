@@ -12,11 +12,10 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
-use crate::spec::RequestValidator;
 use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
 use crate::transactions::TransactionRecord;
 use crate::{
-    MockConfig, TransactionView, api, connections, control, echo, guard, operations, overload, page,
+    MockConfig, TransactionView, api, connections, control, guard, operations, overload, page,
 };
 
 /// State shared by every handler.
@@ -26,8 +25,6 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     /// The base of hosted page URLs.
     pub(crate) public_url: String,
-    /// The link-creation body's validator, compiled once per process (see [`link_validator`]).
-    pub(crate) validator: &'static RequestValidator,
     pub(crate) store: Mutex<Store>,
     /// The notifications' HTTP client, built on the first delivery: building one loads the
     /// platform's root certificates, the largest part of a start-up that most tests (no
@@ -45,8 +42,6 @@ pub(crate) struct Shared {
     /// A random value its notifications carry in [`guard::SENDER_HEADER`], so that one that
     /// reaches the sandbox itself is recognised and refused.
     pub(crate) sender_id: String,
-    /// The create response's echo of the request (see [`echo`]).
-    pub(crate) echoed_fields: &'static echo::EchoedFields,
     /// The open connections (see [`connections`]).
     pub(crate) connections: connections::Connections,
 }
@@ -70,15 +65,6 @@ impl Shared {
     pub(crate) fn own_address(&self, url: &str) -> Option<String> {
         self.own.own_url(url)
     }
-}
-
-/// The link-creation body's validator. Compiling it reads the whole embedded spec, and it
-/// never changes: every sandbox of the process shares one, so that a test starting its own
-/// sandbox does not pay for it again.
-fn link_validator() -> &'static RequestValidator {
-    static VALIDATOR: LazyLock<RequestValidator> =
-        LazyLock::new(RequestValidator::hpp_link_request);
-    &VALIDATOR
 }
 
 /// A running sandbox. It stops when dropped (or with [`shutdown`](Self::shutdown)).
@@ -110,13 +96,11 @@ impl MockServer {
             own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
             sender_id: format!("{:032x}", fastrand::u128(..)),
             listing: tokio::sync::Semaphore::new(1),
-            echoed_fields: echo::echoed_fields(),
             connections: connections::Connections::new(config.max_connections),
             max_in_flight: in_flight.available_permits(),
             in_flight,
             base_url,
             public_url,
-            validator: link_validator(),
             store: Mutex::new(Store::new(config.max_links, config.max_transactions)),
             http: std::sync::OnceLock::new(),
             delivery_changed: Notify::new(),
