@@ -16,13 +16,11 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::config::{ApiKey, ClientBuilder, check_base_url};
-use crate::error::{
-    ApiError, ConfigError, ConfirmationError, DecodeError, Error, Mismatch, TransportError,
-    TransportErrorKind,
-};
+use crate::confirmation::{self, Confirmation, ExpectedPayment};
+use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
 use crate::link::{Link, LinkRequest};
-use crate::money::Money;
-use crate::notification::Notification;
+use crate::money::Currency;
+use crate::money_call;
 use crate::platform::{self, Stopwatch};
 use crate::retry::{RetryOn, RetryPolicy, parse_retry_after};
 use crate::transaction::Transaction;
@@ -61,6 +59,8 @@ struct Inner {
     merchant_id: Option<models::HppLinkRequestMerchantId>,
     merchant_email: Option<models::HppLinkRequestMerchantEmail>,
     retry: RetryPolicy,
+    /// Whether this client moves real money (see [`Client::is_live`]).
+    live: bool,
     max_response_bytes: usize,
     /// The distinct keys, only to scrub them from response bodies a server might echo them in.
     keys: Vec<ApiKey>,
@@ -180,6 +180,9 @@ impl Client {
                 merchant_id,
                 merchant_email,
                 retry: b.retry,
+                live: b
+                    .live
+                    .unwrap_or(matches!(b.environment, crate::config::Environment::Production)),
                 #[cfg(target_arch = "wasm32")]
                 timeout: b.timeout,
                 max_response_bytes: b.max_response_bytes,
@@ -227,25 +230,27 @@ impl Client {
         params: &[api::FieldRule],
         values: &[&str],
         body: Option<serde_json::Value>,
+        currency: Option<Currency>,
     ) -> Result<T, Error> {
-        let (status, bytes) = self.call_raw(op, params, values, body).await?;
+        let (status, bytes) = self.call_raw(op, params, values, body, currency).await?;
         decode(status, &bytes)
     }
 
     /// Like [`call`](Self::call), but gives the 2xx status and the raw body, for response
     /// types that keep it.
     ///
-    /// Only a `GET` follows the client's [`RetryPolicy`] in full. Any other method (capture,
-    /// refund, void, payment) is never re-sent once it may have reached the server, whatever
-    /// the policy says: the API has no idempotency key, so a second capture or refund could
-    /// move money twice. Its errors then carry a hint saying how to find out what happened
-    /// ([`Error::hint`]).
+    /// A `GET` follows the client's [`RetryPolicy`] in full. An operation that may move money
+    /// (the spec's `x-moves-money`) goes through [`money_call`](crate::money_call): its target
+    /// is checked first, it is never re-sent once it may have reached the server, and its
+    /// result is applied, [`Error::Refused`] or [`Error::InDoubt`]. `currency` is the
+    /// currency of the `Money` an amount without a currency field was given in.
     pub(crate) async fn call_raw(
         &self,
         op: &Operation,
         params: &[api::FieldRule],
         values: &[&str],
         body: Option<serde_json::Value>,
+        currency: Option<Currency>,
     ) -> Result<(u16, Vec<u8>), Error> {
         let mut checker = Checker::default();
         let mut path = op.path.to_string();
@@ -259,90 +264,119 @@ impl Client {
         let mut url = self.inner.base_url.clone();
         let full_path = format!("{}{path}", url.path().trim_end_matches('/'));
         url.set_path(&full_path);
-        let safe_to_repeat = op.method.eq_ignore_ascii_case("GET");
-        let (retry, hint) = if safe_to_repeat {
-            (self.inner.retry, None)
+        if let Some(money) = api::money::operation(op.id) {
+            return self.money_call(op, money, url, body, currency).await;
+        }
+        // Anything else that is not a read could still change something: never re-sent once
+        // it may have reached the server.
+        let retry = if op.method.eq_ignore_ascii_case("GET") {
+            self.inner.retry
         } else {
-            (
-                self.inner.retry.with_retry_on(RetryOn::NeverSent),
-                Some(after_the_fact(op, body.as_ref())),
-            )
+            self.inner.retry.with_retry_on(RetryOn::NeverSent)
         };
         let body = body
             .map(|b| Bytes::from(serde_json::to_vec(&b).expect("a JSON value always serializes")));
-        self.send(op, url, body, retry)
-            .await
-            .map_err(|e| match hint {
-                Some(hint) if e.may_have_reached_server() => e.with_hint(hint),
-                _ => e,
-            })
+        self.send(op, url, body, retry).await
     }
 
-    /// Confirms a notification with PaymentOptions: reads the status of its transaction
-    /// ([`get_transaction_status`](Self::get_transaction_status)) and returns it, whatever its
-    /// outcome. Fulfil an order only on what this returns (or better, on
-    /// [`confirm_payment`](Self::confirm_payment), which also checks the money): the
-    /// notification itself is unsigned, and anyone who learns the webhook URL can send one.
-    ///
-    /// The same notification may be delivered more than once: de-duplicate on
-    /// [`Notification::transaction_id`] (for example a unique key in the table of fulfilled
-    /// transactions) before or after confirming, so that an order is fulfilled once.
-    pub async fn confirm(&self, notification: &Notification) -> Result<Transaction, Error> {
-        self.get_transaction_status(notification.transaction_id())
-            .await
+    /// A money operation: checked (and its target read) before sending, sent at most once past
+    /// the point where it may have reached the server, and its answer classified.
+    async fn money_call(
+        &self,
+        op: &Operation,
+        money: &'static api::money::MoneyOperation,
+        url: Url,
+        body: Option<serde_json::Value>,
+        currency: Option<Currency>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let mut prepared = money_call::prepare(money, body)?;
+        if !money.acts_on.is_empty() {
+            let id = prepared.target.clone().unwrap_or_default();
+            // Boxed: the status call goes through `call_raw` too.
+            let target = Box::pin(self.get_transaction_status(&id)).await?;
+            prepared.amount = money_call::check_target(
+                money,
+                &target,
+                currency,
+                prepared.raw_amount,
+                self.inner.live,
+            )?;
+        }
+        let bytes = Bytes::from(
+            serde_json::to_vec(&prepared.body).expect("a JSON value always serializes"),
+        );
+        let retry = self.inner.retry.with_retry_on(RetryOn::NeverSent);
+        let sent_at = std::time::SystemTime::now();
+        let result = self.send(op, url, Some(bytes), retry).await;
+        money_call::classify(money, prepared, sent_at, result)
     }
 
-    /// Confirms a notification and checks that it is the payment expected: the status of
-    /// [`Notification::transaction_id`] must be [`Outcome::Approved`](crate::Outcome::Approved),
-    /// for that very transaction, of exactly `expected` (amount and currency). Anything else is
-    /// an [`Error::Confirmation`] naming what was expected and what was found; fulfil the order
-    /// only on `Ok`.
+    /// Whether this client moves real money: confirmations require `is_live: true`, money
+    /// calls refuse test transactions (and the reverse for a test client).
+    pub fn is_live(&self) -> bool {
+        self.inner.live
+    }
+
+    /// Is this order paid, and by which transaction? Reads the status of `transaction_id`
+    /// (the id a notification claims: nothing else of it is trusted) and decides with
+    /// [`check_payment`](Self::check_payment).
     ///
-    /// Deliveries repeat: de-duplicate on [`Notification::transaction_id`], and record the
-    /// fulfilment under that id, so that a second delivery (or a second checkout tab) never
-    /// ships twice.
+    /// - `Ok(Confirmation::Paid)`: fulfil the order, once (record the transaction id under a
+    ///   unique key: deliveries repeat, and a customer may pay a second link);
+    /// - `Ok(Confirmation::NotPaid)`: decided: do not fulfil;
+    /// - `Err`: not decided. [`Error::Undecided`] (a 404 among them: a notification can come
+    ///   before the status sees its transaction) or a failed status read. Keep the claim and
+    ///   ask again later; answer the webhook with a 5xx if you like, but do not count on a
+    ///   re-delivery: PaymentOptions documents none.
     ///
     /// ```no_run
     /// # async fn run(client: paymentoptions_hpp::Client, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
-    /// use paymentoptions_hpp::{Currency, Money, parse_notification};
+    /// use paymentoptions_hpp::{Confirmation, Currency, ExpectedPayment, Money, parse_notification};
     ///
     /// let notification = parse_notification(body)?;
-    /// // ... look up the order by notification.merchant_txn_ref(), skip it if already fulfilled ...
-    /// let paid = client
-    ///     .confirm_payment(&notification, Money::from_major(1000, Currency::JPY)?)
-    ///     .await?;
-    /// println!("fulfil: {paid}");
+    /// // The order is found from the *confirmed* transaction, never from the notification:
+    /// let status = client.get_transaction_status(notification.transaction_id()).await?;
+    /// let reference = status.merchant_txn_ref().unwrap_or_default();
+    /// let order = ExpectedPayment::new(reference, Money::from_major(1000, Currency::JPY)?);
+    /// match client.check_payment(notification.transaction_id(), status, &order)? {
+    ///     Confirmation::Paid(payment) => println!("fulfil {reference} once: {payment}"),
+    ///     Confirmation::NotPaid(not_paid) => println!("do not fulfil: {not_paid}"),
+    ///     _ => {}
+    /// }
     /// # Ok(()) }
     /// ```
     pub async fn confirm_payment(
         &self,
-        notification: &Notification,
-        expected: Money,
-    ) -> Result<Transaction, Error> {
-        let transaction = self.confirm(notification).await?;
-        let id = notification.transaction_id();
-        let mismatch = if transaction.id() != Some(id) {
-            Some(Mismatch::OtherTransaction {
-                found: transaction.id().map(str::to_string),
-            })
-        } else if !transaction.outcome().is_approved() {
-            Some(Mismatch::NotApproved(transaction.outcome()))
-        } else if transaction.amount() != Some(expected) {
-            Some(Mismatch::Amount {
-                found: transaction.amount(),
-            })
-        } else {
-            None
+        transaction_id: &str,
+        expected: &ExpectedPayment,
+    ) -> Result<Confirmation, Error> {
+        let status = match self.get_transaction_status(transaction_id).await {
+            Err(Error::Api(e)) if e.status() == 404 => {
+                return Err(confirmation::not_found_yet(transaction_id));
+            }
+            other => other?,
         };
-        match mismatch {
-            None => Ok(transaction),
-            Some(mismatch) => Err(Error::Confirmation(Box::new(ConfirmationError {
-                transaction_id: id.to_string(),
-                expected,
-                mismatch,
-                transaction,
-            }))),
-        }
+        self.check_payment(transaction_id, status, expected)
+    }
+
+    /// The decision of [`confirm_payment`](Self::confirm_payment) on a status already read
+    /// (with [`get_transaction_status`](Self::get_transaction_status) for `transaction_id`),
+    /// for a server that reads the status first to find the order by the status's own
+    /// `merchant_txn_ref`. No network: the checks, in order, are the transaction id, the
+    /// merchant id (when this client has one and the status names one), the order's
+    /// reference, `is_live` against [`is_live`](Self::is_live), the kind, the outcome, the
+    /// success code's kind, and the exact amount and currency.
+    pub fn check_payment(
+        &self,
+        transaction_id: &str,
+        status: Transaction,
+        expected: &ExpectedPayment,
+    ) -> Result<Confirmation, Error> {
+        let facts = confirmation::ClientFacts {
+            merchant_id: self.inner.merchant_id.as_deref().map(String::as_str),
+            live: self.inner.live,
+        };
+        confirmation::decide(transaction_id, status, expected, &facts)
     }
 
     /// Sends one operation with the client's retry policy, inside its tracing span.
@@ -489,7 +523,6 @@ impl Client {
             body: buf,
             parsed,
             retry_after,
-            hint: None,
         })))
     }
 }
@@ -570,28 +603,6 @@ fn install_ring_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Another thread may win the race to install one: either way, one is installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
-/// How to find out whether a call that may have reached the server took effect: the status of
-/// the transaction it acts on when the body names one (by the status call's own parameter
-/// name), else a look-up by the merchant's reference.
-fn after_the_fact(op: &Operation, body: Option<&serde_json::Value>) -> String {
-    let status = &api::GET_TRANSACTION_STATUS;
-    let original = api::path_params::GET_TRANSACTION_STATUS
-        .first()
-        .and_then(|param| body?.get(param.path)?.as_str());
-    match original {
-        Some(id) => format!(
-            "`{}` may have been applied: read the original transaction's status ({} {id}) \
-             before trying again",
-            op.id, status.id
-        ),
-        None => format!(
-            "`{}` may have been applied: look the transaction up by its merchant_txn_ref \
-             before trying again",
-            op.id
-        ),
     }
 }
 
@@ -837,7 +848,6 @@ fn transport_error(e: reqwest::Error) -> Error {
         message,
         response_status: None,
         source: Some(Box::new(e)),
-        hint: None,
     })
 }
 
@@ -869,7 +879,9 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Api(_) => "api",
         Error::Transport(_) => "transport",
         Error::Decode(_) => "decode",
-        Error::Confirmation(_) => "confirmation",
+        Error::InDoubt(_) => "in_doubt",
+        Error::Refused(_) => "refused",
+        Error::Undecided(_) => "undecided",
     }
 }
 

@@ -139,6 +139,7 @@ pub struct ClientBuilder {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) http2_prior_knowledge: bool,
+    pub(crate) live: Option<bool>,
     pub(crate) env_error: Option<ConfigError>,
 }
 
@@ -157,6 +158,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http2_prior_knowledge: false,
+            live: None,
             env_error: None,
         }
     }
@@ -177,6 +179,15 @@ impl ClientBuilder {
     /// A separate key for the `x-api-key` header.
     pub fn x_api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.x_api_key = Some(key.into());
+        self
+    }
+
+    /// Whether this client moves real money (default: only for [`Environment::Production`]).
+    /// A live client confirms only transactions whose status says `is_live: true` and a test
+    /// client only those that do not say so; money calls refuse a target of the other kind.
+    /// Set it for a custom base URL that fronts production (a proxy).
+    pub fn live(mut self, live: bool) -> Self {
+        self.live = Some(live);
         self
     }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use paymentoptions_hpp_client::types::ErrorBody;
 
-use crate::money::Money;
+pub use crate::confirmation::{Undecided, UndecidedReason};
+pub use crate::money_call::{InDoubt, InDoubtCause, Refusal};
 use crate::validation::ValidationError;
 
 /// Everything that can go wrong. Match on it; [`Error::is_retryable`] and
@@ -27,9 +28,16 @@ pub enum Error {
     Transport(TransportError),
     /// A 2xx response whose body is not what the API promises.
     Decode(Box<DecodeError>),
-    /// [`Client::confirm_payment`](crate::Client::confirm_payment) read the transaction's
-    /// status and it does not show the payment expected: do not fulfil.
-    Confirmation(Box<ConfirmationError>),
+    /// A money call (capture, refund, void, stored-card payment) whose answer was lost or
+    /// unclear: it **may have moved money**. Never send it again blindly; see
+    /// [`InDoubt::advice`].
+    InDoubt(Box<InDoubt>),
+    /// A money call the API refused (a 4xx, or a declined answer): nothing moved. Carries the
+    /// documented code and its meaning (`ERR3019`, "insufficient refund balance").
+    Refused(Box<Refusal>),
+    /// A confirmation that could read the status but not decide on it (a 404, an unknown
+    /// kind or outcome): keep the claim and ask again later; neither fulfil nor cancel.
+    Undecided(Box<Undecided>),
 }
 
 impl Error {
@@ -45,47 +53,35 @@ impl Error {
         }
     }
 
-    /// For a call that may have taken effect (a capture, refund, void or payment that reached
-    /// the server without a clear answer): how to find out what happened before sending it
-    /// again. Also shown by `Display`.
-    pub fn hint(&self) -> Option<&str> {
+    /// For a money call in doubt: what can be done about it (the same as
+    /// [`InDoubt::advice`]). Also shown by `Display`.
+    pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Api(e) => e.hint.as_deref(),
-            Error::Transport(e) => e.hint.as_deref(),
-            Error::Decode(e) => e.hint.as_deref(),
+            Error::InDoubt(e) => Some(e.advice()),
             _ => None,
         }
     }
 
-    /// Attaches `hint` to the kinds of error whose request may have taken effect: a 5xx (a
-    /// gateway may have passed it on), a 2xx that could not be read, a connection lost after
-    /// sending. A 4xx is the API refusing the request, which then did nothing: no hint.
-    pub(crate) fn with_hint(self, hint: String) -> Self {
-        match self {
-            Error::Api(mut e) if e.status >= 500 => {
-                e.hint = Some(hint);
-                Error::Api(e)
-            }
-            Error::Transport(mut e) if e.kind != TransportErrorKind::Connect => {
-                e.hint = Some(hint);
-                Error::Transport(e)
-            }
-            Error::Decode(mut e) => {
-                e.hint = Some(hint);
-                Error::Decode(e)
-            }
-            other => other,
-        }
+    /// `true` exactly when this error may hide money that moved: a money call in doubt
+    /// ([`Error::InDoubt`]). Every other error of a money call moved nothing (it was refused,
+    /// or never sent), and a failed status read never moves money.
+    pub fn may_have_moved_money(&self) -> bool {
+        matches!(self, Error::InDoubt(_))
     }
 
     /// `false` only when the request surely never reached PaymentOptions (it failed before or
-    /// while connecting), so sending it again cannot create a second link. The API has no
-    /// idempotency key: after anything else, check before re-sending.
+    /// while connecting), so sending it again cannot create a second link. A 4xx did reach
+    /// the server (and was refused). For "may this have moved money?", ask
+    /// [`may_have_moved_money`](Self::may_have_moved_money).
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Error::Config(_) | Error::Validation(_) => false,
             Error::Transport(e) => e.kind != TransportErrorKind::Connect,
-            Error::Api(_) | Error::Decode(_) | Error::Confirmation(_) => true,
+            Error::Api(_)
+            | Error::Decode(_)
+            | Error::InDoubt(_)
+            | Error::Refused(_)
+            | Error::Undecided(_) => true,
         }
     }
 
@@ -94,6 +90,11 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Refused(e) => Some(e.status()),
+            Error::InDoubt(e) => match e.cause() {
+                InDoubtCause::Failed(e) => e.status(),
+                InDoubtCause::Answer(t) => t.http_status(),
+            },
             _ => None,
         }
     }
@@ -107,7 +108,9 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::Transport(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
-            Error::Confirmation(e) => e.fmt(f),
+            Error::InDoubt(e) => e.fmt(f),
+            Error::Refused(e) => e.fmt(f),
+            Error::Undecided(e) => e.fmt(f),
         }
     }
 }
@@ -175,7 +178,6 @@ pub struct ApiError {
     pub(crate) body: Vec<u8>,
     pub(crate) parsed: Option<ErrorBody>,
     pub(crate) retry_after: Option<Duration>,
-    pub(crate) hint: Option<String>,
 }
 
 /// Bodies are shown up to this many bytes in `Display`/`Debug`.
@@ -236,7 +238,6 @@ impl fmt::Debug for ApiError {
                     .map(|p| mask_card_numbers(&format!("{p:?}"))),
             )
             .field("retry_after", &self.retry_after)
-            .field("hint", &self.hint)
             .finish()
     }
 }
@@ -253,7 +254,7 @@ impl fmt::Display for ApiError {
                 mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY))
             ),
         }?;
-        write_hint(f, self.hint.as_deref())
+        Ok(())
     }
 }
 
@@ -280,7 +281,6 @@ pub struct TransportError {
     /// The status of a response whose head arrived before the body failed.
     pub(crate) response_status: Option<u16>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
-    pub(crate) hint: Option<String>,
 }
 
 impl TransportError {
@@ -332,7 +332,7 @@ impl fmt::Display for TransportError {
             write!(f, "; {} attempts", self.attempts)?;
         }
         f.write_str(")")?;
-        write_hint(f, self.hint.as_deref())
+        Ok(())
     }
 }
 
@@ -394,7 +394,6 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) message: String,
     pub(crate) body: String,
-    pub(crate) hint: Option<String>,
 }
 
 impl DecodeError {
@@ -409,7 +408,6 @@ impl DecodeError {
             path: path.into(),
             message: message.into(),
             body: mask_card_numbers(&truncate(&String::from_utf8_lossy(body), SHOWN_BODY)),
-            hint: None,
         }
     }
 
@@ -442,92 +440,13 @@ impl fmt::Display for DecodeError {
             "unexpected response body (HTTP {}) at `{}`: {}",
             self.status, self.path, self.message
         )?;
-        write_hint(f, self.hint.as_deref())
+        Ok(())
     }
 }
 
 impl std::error::Error for DecodeError {}
 
-fn write_hint(f: &mut fmt::Formatter<'_>, hint: Option<&str>) -> fmt::Result {
-    match hint {
-        Some(hint) => write!(f, ". {hint}"),
-        None => Ok(()),
-    }
-}
 
-/// Why [`Client::confirm_payment`](crate::Client::confirm_payment) refused a transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Mismatch {
-    /// The status does not say approved (declined, or unknown).
-    NotApproved(crate::Outcome),
-    /// The status names another transaction than the notification.
-    OtherTransaction {
-        /// The id the status answer carries, if any.
-        found: Option<String>,
-    },
-    /// The amount or the currency differs from what was expected (or is missing).
-    Amount {
-        /// What the status says was paid, if it says.
-        found: Option<Money>,
-    },
-}
-
-/// A confirmation that failed: the transaction as its status reads, what was expected, and
-/// why it does not match. Never fulfil an order on such a transaction.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConfirmationError {
-    pub(crate) transaction_id: String,
-    pub(crate) expected: Money,
-    pub(crate) mismatch: Mismatch,
-    pub(crate) transaction: crate::Transaction,
-}
-
-impl ConfirmationError {
-    /// The id of the transaction that was confirmed (the notification's).
-    pub fn transaction_id(&self) -> &str {
-        &self.transaction_id
-    }
-
-    /// The money that was expected.
-    pub fn expected(&self) -> Money {
-        self.expected
-    }
-
-    /// What did not match.
-    pub fn mismatch(&self) -> &Mismatch {
-        &self.mismatch
-    }
-
-    /// The transaction as its status reads.
-    pub fn transaction(&self) -> &crate::Transaction {
-        &self.transaction
-    }
-}
-
-impl fmt::Display for ConfirmationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transaction {} is not confirmed: ", self.transaction_id)?;
-        match &self.mismatch {
-            Mismatch::NotApproved(outcome) => write!(f, "its status is {outcome}"),
-            Mismatch::OtherTransaction { found } => write!(
-                f,
-                "the status answer is for transaction {}",
-                found.as_deref().unwrap_or("(none)")
-            ),
-            Mismatch::Amount { found: Some(found) } => {
-                write!(f, "expected {}, found {found}", self.expected)
-            }
-            Mismatch::Amount { found: None } => write!(
-                f,
-                "expected {}, but the status names no amount and currency",
-                self.expected
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfirmationError {}
 
 /// Masks every run of 13 to 19 ASCII digits (the lengths of card numbers) but its last four,
 /// so that a body shown in an error never carries a full card number.

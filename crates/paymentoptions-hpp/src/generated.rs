@@ -16,6 +16,11 @@ pub(crate) struct CaptureRequestFields {
     pub(crate) merchant_id: Option<::std::string::String>,
     #[serde(rename = "notes", skip_serializing_if = "Option::is_none")]
     pub(crate) notes: Option<::std::string::String>,
+    /// The currency of the `Money` the amount was set with (the body has no currency
+    /// field): kept so that the library can refuse another currency than the
+    /// transaction's before sending. `None` after a raw amount.
+    #[serde(skip)]
+    pub(crate) money_currency: Option<crate::Currency>,
 }
 impl CaptureRequestFields {
     /// Whether no field is set (the object is then left out of the body).
@@ -175,6 +180,11 @@ pub(crate) struct RefundRequestFields {
     pub(crate) merchant_id: Option<::std::string::String>,
     #[serde(rename = "notes", skip_serializing_if = "Option::is_none")]
     pub(crate) notes: Option<::std::string::String>,
+    /// The currency of the `Money` the amount was set with (the body has no currency
+    /// field): kept so that the library can refuse another currency than the
+    /// transaction's before sending. `None` after a raw amount.
+    #[serde(skip)]
+    pub(crate) money_currency: Option<crate::Currency>,
 }
 impl RefundRequestFields {
     /// Whether no field is set (the object is then left out of the body).
@@ -339,6 +349,7 @@ pub mod requests {
     #[derive(Clone, Debug, PartialEq)]
     pub struct CaptureRequest {
         model: models::CaptureRequest,
+        currency: Option<crate::Currency>,
     }
     impl CaptureRequest {
         /// Starts a request.
@@ -352,6 +363,11 @@ pub mod requests {
         /// The JSON body that is sent.
         pub fn to_json(&self) -> serde_json::Value {
             serde_json::to_value(&self.model).expect("a request model always serializes")
+        }
+        /// The currency of the `Money` given for an amount the body sends without a
+        /// currency: the client refuses to send it against a transaction in another one.
+        pub fn currency(&self) -> Option<crate::Currency> {
+            self.currency
         }
     }
     /// Builds a [`CaptureRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
@@ -375,12 +391,14 @@ pub mod requests {
         /// Sent as `amount`. Rules (from the spec): required; format `int64`; at least 1.
         pub fn amount(mut self, value: crate::Money) -> Self {
             self.fields.amount = Some(value.minor_units());
+            self.fields.money_currency = Some(value.currency());
             self
         }
         /// The raw `amount`, for tools that take it as text (`po-hpp`); use the `Money` setter.
         #[doc(hidden)]
         pub fn raw_amount(mut self, value: i64) -> Self {
             self.fields.amount = Some(value);
+            self.fields.money_currency = None;
             self
         }
         /// Merchant identifier issued by PaymentOptions.
@@ -402,13 +420,17 @@ pub mod requests {
             let body = serde_json::to_value(&self.fields)
                 .expect("a fields struct always serializes");
             crate::validation::checked_model(body, api::request_rules::CAPTURE_REQUEST)
-                .map(|model| CaptureRequest { model })
+                .map(|model| CaptureRequest {
+                    model,
+                    currency: self.fields.money_currency,
+                })
         }
     }
     /// A checked `StoredCardPaymentRequest` request body: every rule of the spec holds. Build one with [`StoredCardPaymentRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct StoredCardPaymentRequest {
         model: models::StoredCardPaymentRequest,
+        currency: Option<crate::Currency>,
     }
     impl StoredCardPaymentRequest {
         /// Starts a request.
@@ -422,6 +444,11 @@ pub mod requests {
         /// The JSON body that is sent.
         pub fn to_json(&self) -> serde_json::Value {
             serde_json::to_value(&self.model).expect("a request model always serializes")
+        }
+        /// The currency of the `Money` given for an amount the body sends without a
+        /// currency: the client refuses to send it against a transaction in another one.
+        pub fn currency(&self) -> Option<crate::Currency> {
+            self.currency
         }
     }
     /// Builds a [`StoredCardPaymentRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
@@ -558,13 +585,17 @@ pub mod requests {
                     body,
                     api::request_rules::STORED_CARD_PAYMENT_REQUEST,
                 )
-                .map(|model| StoredCardPaymentRequest { model })
+                .map(|model| StoredCardPaymentRequest {
+                    model,
+                    currency: None,
+                })
         }
     }
     /// A checked `RefundRequest` request body: every rule of the spec holds. Build one with [`RefundRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct RefundRequest {
         model: models::RefundRequest,
+        currency: Option<crate::Currency>,
     }
     impl RefundRequest {
         /// Starts a request.
@@ -578,6 +609,11 @@ pub mod requests {
         /// The JSON body that is sent.
         pub fn to_json(&self) -> serde_json::Value {
             serde_json::to_value(&self.model).expect("a request model always serializes")
+        }
+        /// The currency of the `Money` given for an amount the body sends without a
+        /// currency: the client refuses to send it against a transaction in another one.
+        pub fn currency(&self) -> Option<crate::Currency> {
+            self.currency
         }
     }
     /// Builds a [`RefundRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
@@ -600,12 +636,14 @@ pub mod requests {
         /// Sent as `amount`. Rules (from the spec): required; format `int64`; at least 1.
         pub fn amount(mut self, value: crate::Money) -> Self {
             self.fields.amount = Some(value.minor_units());
+            self.fields.money_currency = Some(value.currency());
             self
         }
         /// The raw `amount`, for tools that take it as text (`po-hpp`); use the `Money` setter.
         #[doc(hidden)]
         pub fn raw_amount(mut self, value: i64) -> Self {
             self.fields.amount = Some(value);
+            self.fields.money_currency = None;
             self
         }
         /// Merchant identifier issued by PaymentOptions.
@@ -627,13 +665,17 @@ pub mod requests {
             let body = serde_json::to_value(&self.fields)
                 .expect("a fields struct always serializes");
             crate::validation::checked_model(body, api::request_rules::REFUND_REQUEST)
-                .map(|model| RefundRequest { model })
+                .map(|model| RefundRequest {
+                    model,
+                    currency: self.fields.money_currency,
+                })
         }
     }
     /// A checked `VoidRequest` request body: every rule of the spec holds. Build one with [`VoidRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct VoidRequest {
         model: models::VoidRequest,
+        currency: Option<crate::Currency>,
     }
     impl VoidRequest {
         /// Starts a request.
@@ -647,6 +689,11 @@ pub mod requests {
         /// The JSON body that is sent.
         pub fn to_json(&self) -> serde_json::Value {
             serde_json::to_value(&self.model).expect("a request model always serializes")
+        }
+        /// The currency of the `Money` given for an amount the body sends without a
+        /// currency: the client refuses to send it against a transaction in another one.
+        pub fn currency(&self) -> Option<crate::Currency> {
+            self.currency
         }
     }
     /// Builds a [`VoidRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
@@ -675,7 +722,10 @@ pub mod requests {
             let body = serde_json::to_value(&self.fields)
                 .expect("a fields struct always serializes");
             crate::validation::checked_model(body, api::request_rules::VOID_REQUEST)
-                .map(|model| VoidRequest { model })
+                .map(|model| VoidRequest {
+                    model,
+                    currency: None,
+                })
         }
     }
 }
@@ -700,6 +750,7 @@ impl crate::Client {
                 api::path_params::CAPTURE_TRANSACTION,
                 &[],
                 Some(request.to_json()),
+                request.currency(),
             )
             .await?;
         crate::Transaction::from_response(status, body)
@@ -722,6 +773,7 @@ impl crate::Client {
                 &api::GET_TRANSACTION_STATUS,
                 api::path_params::GET_TRANSACTION_STATUS,
                 &[transaction_id],
+                None,
                 None,
             )
             .await?;
@@ -748,6 +800,7 @@ impl crate::Client {
                 api::path_params::PAY_WITH_STORED_CARD,
                 &[],
                 Some(request.to_json()),
+                request.currency(),
             )
             .await?;
         crate::Transaction::from_response(status, body)
@@ -774,6 +827,7 @@ impl crate::Client {
                 api::path_params::REFUND_TRANSACTION,
                 &[],
                 Some(request.to_json()),
+                request.currency(),
             )
             .await?;
         crate::Transaction::from_response(status, body)
@@ -795,6 +849,7 @@ impl crate::Client {
                 api::path_params::VOID_TRANSACTION,
                 &[],
                 Some(request.to_json()),
+                request.currency(),
             )
             .await?;
         crate::Transaction::from_response(status, body)

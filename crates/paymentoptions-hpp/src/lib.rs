@@ -44,6 +44,7 @@
 
 pub mod client;
 pub mod config;
+pub mod confirmation;
 pub mod error;
 #[cfg(feature = "axum")]
 pub mod extract;
@@ -53,6 +54,7 @@ mod generated;
 mod json;
 pub mod link;
 pub mod money;
+pub mod money_call;
 pub mod notification;
 mod platform;
 pub mod retry;
@@ -61,9 +63,10 @@ pub mod validation;
 
 pub use client::Client;
 pub use config::{ApiKey, ClientBuilder, Environment};
+pub use confirmation::{Confirmation, ExpectedPayment, NotPaid, NotPaidReason};
 pub use error::{
-    ApiError, ConfigError, ConfirmationError, DecodeError, Error, Mismatch, TransportError,
-    TransportErrorKind,
+    ApiError, ConfigError, DecodeError, Error, InDoubt, InDoubtCause, Refusal, TransportError,
+    TransportErrorKind, Undecided, UndecidedReason,
 };
 pub use generated::requests;
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};

@@ -175,7 +175,6 @@ mod tests {
             message: String::new(),
             response_status: None,
             source: None,
-            hint: None,
         })
     }
 
@@ -185,7 +184,6 @@ mod tests {
             body: Vec::new(),
             parsed: None,
             retry_after,
-            hint: None,
         }))
     }
 

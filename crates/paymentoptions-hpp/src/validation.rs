@@ -104,6 +104,25 @@ pub enum Rule {
     UnknownField,
     /// A JSON body that is not valid JSON, or not of the expected type.
     Json(String),
+    /// A money call's amount in another currency than the transaction it acts on (the API's
+    /// body has no currency: it would be read in the transaction's).
+    CurrencyMismatch {
+        /// The transaction's currency (ISO 4217 code).
+        transaction: &'static str,
+        /// The amount's currency.
+        amount: &'static str,
+    },
+    /// A money call's `transactionId` names a transaction the operation cannot act on: a kind
+    /// other than the spec's `x-moves-money.acts-on`, not approved, or of another environment.
+    Target {
+        /// What the operation needs.
+        needs: String,
+        /// What the transaction's status says.
+        found: String,
+    },
+    /// Zero or less: the library's own policy for money (the API's rule for this field may be
+    /// looser), since a zero payment or refund moves nothing and only hides a mistake.
+    NotPositive,
 }
 
 impl fmt::Display for Rule {
@@ -140,6 +159,16 @@ impl fmt::Display for Rule {
                 f.write_str("not a field of the request; it would be dropped, so it is refused")
             }
             Rule::Json(message) => f.write_str(message),
+            Rule::CurrencyMismatch {
+                transaction,
+                amount,
+            } => write!(
+                f,
+                "in {amount}, but the transaction is in {transaction}: give the amount in \
+                 {transaction} (the API's body has no currency)"
+            ),
+            Rule::Target { needs, found } => write!(f, "names {found}; the operation needs {needs}"),
+            Rule::NotPositive => f.write_str("zero or less: a money call needs at least 1 minor unit"),
         }
     }
 }

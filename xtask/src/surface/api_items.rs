@@ -114,6 +114,24 @@ pub(super) fn api_items(
             quote!((#code, #meaning))
         })
         .collect();
+    let approves = string_lists(
+        doc,
+        "/components/schemas/GatewayResponse/properties/code/x-approves",
+    )?
+    .into_iter()
+    .map(|(code, kinds)| quote!((#code, &[#(#kinds),*])));
+    let success_types = strings(
+        doc.pointer("/components/schemas/GatewayResponse/properties/type/x-success-types"),
+        "x-success-types",
+    )?;
+    let partial: Vec<i64> = doc
+        .pointer("/components/schemas/PaymentDetails/properties/response_code/x-partial-approval")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_i64().ok_or("x-partial-approval: every code is an integer".to_string()))
+        .collect::<Result<_, String>>()?;
+    let money_ops = money_operations(doc)?;
     Ok(quote! {
         /// A request field's (or path parameter's) rules, from the spec's keywords.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +187,40 @@ pub(super) fn api_items(
             pub const RESPONSE_CODES: &[(i64, &str)] = &[#(#response_codes),*];
             /// `gateway_response.code`: code, meaning.
             pub const GATEWAY_CODES: &[(&str, &str)] = &[#(#gateway_codes),*];
+            /// The kinds of transaction (`transaction_type`) each success code approves (the
+            /// spec's `x-approves`).
+            pub const APPROVES: &[(&str, &[&str])] = &[#(#approves),*];
+            /// The `gateway_response.type` values an approval may carry (`x-success-types`).
+            pub const SUCCESS_TYPES: &[&str] = &[#(#success_types),*];
+            /// Response codes that say money moved, but not the amount asked for
+            /// (`x-partial-approval`).
+            pub const PARTIAL_APPROVAL: &[i64] = &[#(#partial),*];
+        }
+
+        /// The operations that may move money (the spec's `x-moves-money`).
+        pub mod money {
+            /// An operation that may move money: never re-sent automatically, and in doubt
+            /// when its answer is lost.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct MoneyOperation {
+                /// The `operationId`.
+                pub id: &'static str,
+                /// The kinds of transaction (`transaction_type`) its `transactionId` may name;
+                /// empty when it names none.
+                pub acts_on: &'static [&'static str],
+                /// The kind of transaction its approved answer creates.
+                pub creates: &'static str,
+                /// The body field that carries the merchant's reference for the call, if any.
+                pub reference: Option<&'static str>,
+            }
+
+            /// Every operation with `x-moves-money`, in the spec's order.
+            pub const OPERATIONS: &[MoneyOperation] = &[#(#money_ops),*];
+
+            /// The money operation with this `operationId`, if it is one.
+            pub fn operation(id: &str) -> Option<&'static MoneyOperation> {
+                OPERATIONS.iter().find(|op| op.id == id)
+            }
         }
 
         /// Rules of each request schema's fields.
@@ -187,4 +239,58 @@ pub(super) fn api_items(
 
 pub(super) fn upper_snake(name: &str) -> String {
     rust_ident(name).trim_end_matches('_').to_uppercase()
+}
+
+/// A list of strings at `value` (absent: empty).
+fn strings(value: Option<&Value>, what: &str) -> Result<Vec<String>, String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("{what}: every entry is a string"))
+        })
+        .collect()
+}
+
+/// A map of string lists at `pointer` (absent: empty), in the spec's order.
+fn string_lists(doc: &Value, pointer: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+    doc.pointer(pointer)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(key, list)| Ok((key.clone(), strings(Some(list), pointer)?)))
+        .collect()
+}
+
+/// The `x-moves-money` operations, as `api::money::MoneyOperation` literals.
+fn money_operations(doc: &Value) -> Result<Vec<TokenStream>, String> {
+    let mut out = Vec::new();
+    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let Some(money) = op.get("x-moves-money") else {
+                continue;
+            };
+            let id = op["operationId"].as_str().unwrap_or_default();
+            let acts_on = strings(money.get("acts-on"), "x-moves-money.acts-on")?;
+            let creates = money["creates"]
+                .as_str()
+                .ok_or_else(|| format!("operation `{id}`: x-moves-money needs `creates`"))?;
+            let reference = match money["reference"].as_str() {
+                Some(r) => quote!(Some(#r)),
+                None => quote!(None),
+            };
+            out.push(quote! {
+                MoneyOperation {
+                    id: #id,
+                    acts_on: &[#(#acts_on),*],
+                    creates: #creates,
+                    reference: #reference,
+                }
+            });
+        }
+    }
+    Ok(out)
 }

@@ -21,7 +21,7 @@ pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
     for s in setters(structs, schema) {
         match &s.kind {
             SetterKind::Money { .. } => {}
-            SetterKind::Raw(k) => out.push(Flag {
+            SetterKind::Raw(k, _) => out.push(Flag {
                 field: s.target.join("_").trim_end_matches('_').to_string(),
                 setter: s.name.clone(),
                 help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),

@@ -12,6 +12,15 @@ pub(super) struct FieldsStruct {
     pub(super) has_float: bool,
 }
 
+impl FieldsStruct {
+    /// Whether a `Money` amount of this schema has no currency field beside it.
+    pub(super) fn money_without_currency(&self) -> bool {
+        self.members
+            .iter()
+            .any(|m| !m.hand_owned && m.money == Some(None))
+    }
+}
+
 pub(super) struct Member {
     pub(super) json: String,
     pub(super) ident: String,

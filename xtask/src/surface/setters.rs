@@ -26,15 +26,17 @@ pub(super) enum SetterKind {
         scalar: Scalar,
         currency: Option<String>,
     },
-    /// Hidden: the raw value of a field a `Money` setter owns, for the CLI's flags.
-    Raw(Scalar),
+    /// Hidden: the raw value of a field a `Money` setter owns, for the CLI's flags. `true`
+    /// when the field is an amount without a currency field: the raw value is then in the
+    /// minor units of whatever the operation acts on, and forgets a `Money`'s currency.
+    Raw(Scalar, bool),
 }
 
 pub(super) fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
     let s = find(structs, schema);
     let mut out = Vec::new();
     for m in s.members.iter().filter(|m| !m.hand_owned) {
-        let raw = |scalar: Scalar| Setter {
+        let raw = |scalar: Scalar, forgets_currency: bool| Setter {
             name: format!("raw_{}", m.ident.trim_end_matches('_')),
             path: m.json.clone(),
             target: vec![m.ident.clone()],
@@ -43,10 +45,10 @@ pub(super) fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
                 "The raw `{}`, for tools that take it as text (`po-hpp`); use the `Money` setter.",
                 m.json
             ),
-            kind: SetterKind::Raw(scalar),
+            kind: SetterKind::Raw(scalar, forgets_currency),
         };
         match &m.kind {
-            MemberKind::Plain(scalar) if m.set_by_money => out.push(raw(*scalar)),
+            MemberKind::Plain(scalar) if m.set_by_money => out.push(raw(*scalar, false)),
             MemberKind::Plain(scalar) if m.money.is_some() => {
                 let currency = m.money.clone().flatten();
                 let mut description = m.doc.clone();
@@ -64,7 +66,7 @@ pub(super) fn setters(structs: &[FieldsStruct], schema: &str) -> Vec<Setter> {
                         currency: currency.map(|c| rust_ident(&c)),
                     },
                 });
-                out.push(raw(*scalar));
+                out.push(raw(*scalar, m.money == Some(None)));
             }
             MemberKind::Plain(scalar) => out.push(Setter {
                 name: m.ident.clone(),

@@ -83,6 +83,15 @@ pub(super) fn fields_struct_tokens(s: &FieldsStruct) -> TokenStream {
             }
         }
     });
+    let money_currency = s.money_without_currency().then(|| {
+        quote! {
+            /// The currency of the `Money` the amount was set with (the body has no currency
+            /// field): kept so that the library can refuse another currency than the
+            /// transaction's before sending. `None` after a raw amount.
+            #[serde(skip)]
+            pub(crate) money_currency: Option<crate::Currency>,
+        }
+    });
     let derives = if s.has_float {
         quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)])
     } else {
@@ -99,6 +108,7 @@ pub(super) fn fields_struct_tokens(s: &FieldsStruct) -> TokenStream {
         #derives
         pub(crate) struct #name {
             #(#members)*
+            #money_currency
         }
 
         impl #name {
@@ -147,10 +157,15 @@ pub(super) fn setter_tokens(s: &Setter) -> TokenStream {
                 Scalar::Text => quote!(value.minor_units().to_string()),
                 _ => quote!(value.minor_units()),
             };
-            let currency = currency.as_ref().map(|c| {
-                let c = ident(c);
-                quote!(self.fields.#c = Some(value.currency().code().to_string());)
-            });
+            // Without a currency field, the currency is kept beside the body: the library
+            // refuses to send it against a transaction in another currency.
+            let currency = match currency {
+                Some(c) => {
+                    let c = ident(c);
+                    quote!(self.fields.#c = Some(value.currency().code().to_string());)
+                }
+                None => quote!(self.fields.money_currency = Some(value.currency());),
+            };
             quote! {
                 #doc
                 pub fn #name(mut self, value: crate::Money) -> Self {
@@ -160,7 +175,8 @@ pub(super) fn setter_tokens(s: &Setter) -> TokenStream {
                 }
             }
         }
-        SetterKind::Raw(scalar) => {
+        SetterKind::Raw(scalar, forgets_currency) => {
+            let forget = forgets_currency.then(|| quote!(self.fields.money_currency = None;));
             let ty = match scalar {
                 Scalar::Text => quote!(impl Into<String>),
                 other => other.rust(),
@@ -174,6 +190,7 @@ pub(super) fn setter_tokens(s: &Setter) -> TokenStream {
                 #[doc(hidden)]
                 pub fn #name(mut self, value: #ty) -> Self {
                     self.fields.#(#target).* = Some(#value);
+                    #forget
                     self
                 }
             }
@@ -198,11 +215,17 @@ pub(super) fn request_tokens(s: &FieldsStruct, methods: Vec<TokenStream>) -> Tok
         s.schema
     );
     let builder_doc = Doc(&builder_doc);
+    let currency = if s.money_without_currency() {
+        quote!(self.fields.money_currency)
+    } else {
+        quote!(None)
+    };
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
         pub struct #name {
             model: models::#name,
+            currency: Option<crate::Currency>,
         }
 
         impl #name {
@@ -219,6 +242,12 @@ pub(super) fn request_tokens(s: &FieldsStruct, methods: Vec<TokenStream>) -> Tok
             /// The JSON body that is sent.
             pub fn to_json(&self) -> serde_json::Value {
                 serde_json::to_value(&self.model).expect("a request model always serializes")
+            }
+
+            /// The currency of the `Money` given for an amount the body sends without a
+            /// currency: the client refuses to send it against a transaction in another one.
+            pub fn currency(&self) -> Option<crate::Currency> {
+                self.currency
             }
         }
 
@@ -237,7 +266,7 @@ pub(super) fn request_tokens(s: &FieldsStruct, methods: Vec<TokenStream>) -> Tok
                 let body = serde_json::to_value(&self.fields)
                     .expect("a fields struct always serializes");
                 crate::validation::checked_model(body, api::request_rules::#rules)
-                    .map(|model| #name { model })
+                    .map(|model| #name { model, currency: #currency })
             }
         }
     }
@@ -269,9 +298,9 @@ pub(super) fn operation_tokens(op: &Op, settings: &Settings) -> TokenStream {
         Some(schema) => {
             let ty = type_ident(schema);
             args.push(quote!(request: &requests::#ty));
-            quote!(Some(request.to_json()))
+            quote!(Some(request.to_json()), request.currency())
         }
-        None => quote!(None),
+        None => quote!(None, None),
     };
     let doc = Doc(&doc);
     let own_type = op.response.as_ref().and_then(|r| {
