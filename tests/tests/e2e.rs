@@ -11,9 +11,9 @@ use paymentoptions_hpp::requests::{
     CaptureRequest, RefundRequest, StoredCardPaymentRequest, VoidRequest,
 };
 use paymentoptions_hpp::{
-    AddressBuilder, Client, Currency, Error, LinkRequest, Money, Notification,
-    Outcome as PaymentOutcome, RetryOn, RetryPolicy, TransactionKind, TransportErrorKind,
-    parse_notification,
+    AddressBuilder, Client, Confirmation, Currency, Error, ExpectedPayment, LinkRequest, Money,
+    NotPaidReason, Notification, Outcome as PaymentOutcome, RetryOn, RetryPolicy, TransactionKind,
+    TransportErrorKind, parse_notification,
 };
 use paymentoptions_hpp_mock::{
     DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
@@ -360,18 +360,15 @@ async fn notification(mock: &MockServer, receiver: &TestServer, n: usize) -> Not
 
 fn api_status(e: &Error) -> Option<u16> {
     match e {
-        Error::Api(api) => Some(api.status()),
+        Error::Api(_) | Error::Refused(_) => e.status(),
         _ => None,
     }
 }
 
-/// The error code of an API error's body (`code`, as the error body reads it).
+/// The documented code of a refusal (`ERR3019`...).
 fn api_code(e: &Error) -> Option<String> {
     match e {
-        Error::Api(api) => api.error_body()?.code.as_ref().map(|c| match c {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }),
+        Error::Refused(r) => r.gateway_code().map(str::to_string),
         _ => None,
     }
 }
@@ -391,15 +388,32 @@ async fn pay_confirm_refund_in_parts_and_charge_the_stored_card() {
     let paid = notification(&mock, &receiver, 1).await;
     assert_eq!(paid.outcome(), PaymentOutcome::Approved);
     assert_eq!(paid.merchant_txn_ref(), Some("ORDER-1"));
-    let confirmed = client.confirm_payment(&paid, jpy(1000)).await.unwrap();
+    let order = ExpectedPayment::new("ORDER-1", jpy(1000));
+    let Confirmation::Paid(confirmed) = client
+        .confirm_payment(paid.transaction_id(), &order)
+        .await
+        .unwrap()
+    else {
+        panic!("not paid");
+    };
     assert_eq!(confirmed.kind(), Some(TransactionKind::Capture));
     assert_eq!(confirmed.amount(), Some(jpy(1000)));
     assert_eq!(confirmed.id(), Some(paid.transaction_id()));
     assert!(!format!("{confirmed:?}").contains("4242424242424242"));
 
     // Another amount is not this payment.
-    let err = client.confirm_payment(&paid, jpy(999)).await.unwrap_err();
-    assert!(matches!(err, Error::Confirmation(_)), "{err}");
+    let other = ExpectedPayment::new("ORDER-1", jpy(999));
+    let Confirmation::NotPaid(not_paid) = client
+        .confirm_payment(paid.transaction_id(), &other)
+        .await
+        .unwrap()
+    else {
+        panic!("another amount confirmed");
+    };
+    assert!(matches!(
+        not_paid.reason(),
+        NotPaidReason::OtherAmount { found: Some(m) } if *m == jpy(1000)
+    ));
 
     // Refund in two parts; the status call reads each refund back.
     let refund = |amount| {
@@ -425,8 +439,9 @@ async fn pay_confirm_refund_in_parts_and_charge_the_stored_card() {
     let err = client.refund_transaction(&refund(700)).await.unwrap_err();
     assert_eq!(api_status(&err), Some(412), "{err}");
     assert_eq!(api_code(&err).as_deref(), Some("ERR3019"), "{err}");
-    // A refusal is definitive: nothing was applied, so no "find out what happened" hint.
+    // A refusal is definitive: nothing was applied, so nothing is in doubt.
     assert_eq!(err.hint(), None, "{err}");
+    assert!(!err.may_have_moved_money());
     client.refund_transaction(&refund(600)).await.unwrap();
     let err = client.refund_transaction(&refund(1)).await.unwrap_err();
     assert_eq!(api_code(&err).as_deref(), Some("ERR3019"), "{err}");
@@ -476,19 +491,15 @@ async fn a_declined_payment_is_never_confirmed() {
     assert_eq!(response_code, Some(5));
     assert!(meaning.unwrap().contains("do not honour"));
     assert!(declined.stored_payment_method_id().is_none());
-    assert!(
-        client
-            .confirm(&declined)
-            .await
-            .unwrap()
-            .outcome()
-            .is_declined()
-    );
-    let err = client
-        .confirm_payment(&declined, jpy(1000))
+    let order = ExpectedPayment::new("ORDER-2", jpy(1000));
+    let Confirmation::NotPaid(not_paid) = client
+        .confirm_payment(declined.transaction_id(), &order)
         .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Confirmation(_)), "{err}");
+        .unwrap()
+    else {
+        panic!("a declined payment confirmed");
+    };
+    assert!(matches!(not_paid.reason(), NotPaidReason::Declined(_)));
 }
 
 #[tokio::test]
@@ -503,7 +514,28 @@ async fn a_pre_authorisation_is_captured_in_part_or_voided() {
         .unwrap();
     mock.authorise(link.id()).unwrap();
     let authorised = notification(&mock, &receiver, 1).await;
-    let pre_auth = client.confirm(&authorised).await.unwrap();
+    let order = ExpectedPayment::new("ORDER-3", jpy(1000));
+    // Not a payment, unless authorisations are asked for; then authorised, never paid.
+    let Confirmation::NotPaid(not_paid) = client
+        .confirm_payment(authorised.transaction_id(), &order)
+        .await
+        .unwrap()
+    else {
+        panic!("a pre-auth confirmed as paid");
+    };
+    assert_eq!(
+        not_paid.reason(),
+        &NotPaidReason::NotAPayment {
+            kind: TransactionKind::PreAuth
+        }
+    );
+    let Confirmation::Authorised(pre_auth) = client
+        .confirm_payment(authorised.transaction_id(), &order.clone().or_authorised())
+        .await
+        .unwrap()
+    else {
+        panic!("not authorised");
+    };
     assert_eq!(pre_auth.kind(), Some(TransactionKind::PreAuth));
 
     let capture = |amount| {
@@ -517,7 +549,11 @@ async fn a_pre_authorisation_is_captured_in_part_or_voided() {
         .capture_transaction(&capture(1001))
         .await
         .unwrap_err();
-    assert_eq!(api_status(&err), Some(412), "more than authorised: {err}");
+    // More than authorised: refused before sending (the status says how much).
+    assert!(
+        matches!(&err, Error::Validation(v) if v.field() == "amount"),
+        "more than authorised: {err}"
+    );
     let captured = client.capture_transaction(&capture(800)).await.unwrap();
     assert_eq!(captured.kind(), Some(TransactionKind::Capture));
     assert_eq!(captured.amount(), Some(jpy(800)));

@@ -28,7 +28,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use paymentoptions_hpp::requests::{RefundRequest, StoredCardPaymentRequest};
-use paymentoptions_hpp::{Client, Currency, LinkRequest, Money, parse_notification};
+use paymentoptions_hpp::{
+    Client, Confirmation, Currency, ExpectedPayment, LinkRequest, Money, parse_notification,
+};
 use paymentoptions_hpp_mock::{DeliveryState, MockServer, Outcome};
 
 type Error = Box<dyn std::error::Error>;
@@ -107,11 +109,17 @@ async fn run() -> Result<(), Error> {
         notification.timestamp().unwrap_or("-")
     );
 
-    // 6. Confirm with PaymentOptions before shipping: approved, for exactly JPY 1000.
-    let paid = client
-        .confirm_payment(&notification, Money::from_major(1000, Currency::JPY)?)
+    // 6. Confirm with PaymentOptions before shipping: an approved payment of ORDER-1001 (by the
+    //    status's own reference, not the notification's), for exactly JPY 1000.
+    let order = ExpectedPayment::new("ORDER-1001", Money::from_major(1000, Currency::JPY)?);
+    let paid = match client
+        .confirm_payment(notification.transaction_id(), &order)
         .await
-        .map_err(|e| format!("confirming: {e}"))?;
+        .map_err(|e| format!("not decided yet, ask again later: {e}"))?
+    {
+        Confirmation::Paid(paid) => paid,
+        other => return Err(format!("do not ship: {other:?}").into()),
+    };
     println!(
         "confirmed:      {} {} {:?} -> ship ORDER-1001",
         paid.id().unwrap_or("-"),

@@ -180,9 +180,10 @@ impl Client {
                 merchant_id,
                 merchant_email,
                 retry: b.retry,
-                live: b
-                    .live
-                    .unwrap_or(matches!(b.environment, crate::config::Environment::Production)),
+                live: b.live.unwrap_or(matches!(
+                    b.environment,
+                    crate::config::Environment::Production
+                )),
                 #[cfg(target_arch = "wasm32")]
                 timeout: b.timeout,
                 max_response_bytes: b.max_response_bytes,

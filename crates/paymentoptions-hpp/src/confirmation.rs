@@ -328,7 +328,12 @@ pub(crate) fn decide(
             transaction: Some(transaction),
         }))
     };
-    let not_paid = |reason, transaction| Ok(Confirmation::NotPaid(NotPaid { reason, transaction }));
+    let not_paid = |reason, transaction| {
+        Ok(Confirmation::NotPaid(NotPaid {
+            reason,
+            transaction,
+        }))
+    };
     // Whose transaction is it? Checked first: another order's payment is never this one's,
     // whatever its outcome.
     if transaction.id() != Some(asked_id) {
@@ -360,15 +365,23 @@ pub(crate) fn decide(
     let authorisation = match transaction.kind() {
         Some(TransactionKind::Capture) => false,
         Some(TransactionKind::PreAuth) if expected.accepts_authorisation() => true,
-        Some(kind @ (TransactionKind::PreAuth | TransactionKind::Refund | TransactionKind::Void)) => {
+        Some(
+            kind @ (TransactionKind::PreAuth | TransactionKind::Refund | TransactionKind::Void),
+        ) => {
             return not_paid(NotPaidReason::NotAPayment { kind }, transaction);
         }
         Some(TransactionKind::Other(kind)) => {
             let kind = Some(kind);
-            return Err(undecided(UndecidedReason::UnknownKind { kind }, transaction));
+            return Err(undecided(
+                UndecidedReason::UnknownKind { kind },
+                transaction,
+            ));
         }
         None => {
-            return Err(undecided(UndecidedReason::UnknownKind { kind: None }, transaction));
+            return Err(undecided(
+                UndecidedReason::UnknownKind { kind: None },
+                transaction,
+            ));
         }
     };
     match transaction.outcome() {

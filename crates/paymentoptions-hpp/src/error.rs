@@ -446,8 +446,6 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-
-
 /// Masks every run of 13 to 19 ASCII digits (the lengths of card numbers) but its last four,
 /// so that a body shown in an error never carries a full card number.
 pub(crate) fn mask_card_numbers(s: &str) -> String {

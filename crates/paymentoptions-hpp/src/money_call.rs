@@ -377,10 +377,7 @@ pub(crate) fn classify(
                 Outcome::Approved if is_what_was_asked(op, &prepared, &answer) => {
                     Ok((status, answer.raw().to_vec()))
                 }
-                _ => Err(in_doubt(
-                    prepared,
-                    InDoubtCause::Answer(Box::new(answer)),
-                )),
+                _ => Err(in_doubt(prepared, InDoubtCause::Answer(Box::new(answer)))),
             }
         }
         Err(Error::Api(e)) if e.status() >= 500 => {
@@ -437,7 +434,11 @@ fn refusal_of_error(op: &MoneyOperation, e: Box<ApiError>) -> Error {
             .and_then(|c| c.as_str())
             .filter(|c| transaction::gateway_meaning(c).is_some())
             .map(str::to_string);
-        meaning = meaning.or_else(|| gateway_code.as_deref().and_then(transaction::gateway_meaning));
+        meaning = meaning.or_else(|| {
+            gateway_code
+                .as_deref()
+                .and_then(transaction::gateway_meaning)
+        });
     }
     Error::Refused(Box::new(Refusal {
         operation: op.id,
@@ -463,7 +464,11 @@ fn codes_of(envelope: &TransactionEnvelope) -> (Option<String>, Option<i64>, Opt
     let meaning = gateway_code
         .as_deref()
         .and_then(transaction::gateway_meaning)
-        .filter(|_| gateway_code.as_deref().is_some_and(|c| c.starts_with("ERR")))
+        .filter(|_| {
+            gateway_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("ERR"))
+        })
         .or_else(|| {
             response_code
                 .filter(|c| *c != 0)

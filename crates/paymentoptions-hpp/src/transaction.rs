@@ -234,7 +234,11 @@ fn gateway_family(code: &str) -> Family {
 /// `kind` (`api::codes::APPROVES`): `INFO0002` (refunded) approves a refund, not a payment.
 /// A body without a gateway code says nothing against its kind.
 pub(crate) fn code_fits_kind(envelope: &TransactionEnvelope, kind: &str) -> bool {
-    let Some(code) = envelope.gateway_response.as_ref().and_then(|g| g.code.as_deref()) else {
+    let Some(code) = envelope
+        .gateway_response
+        .as_ref()
+        .and_then(|g| g.code.as_deref())
+    else {
         return true;
     };
     codes::APPROVES

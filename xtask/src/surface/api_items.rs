@@ -129,7 +129,10 @@ pub(super) fn api_items(
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|v| v.as_i64().ok_or("x-partial-approval: every code is an integer".to_string()))
+        .map(|v| {
+            v.as_i64()
+                .ok_or("x-partial-approval: every code is an integer".to_string())
+        })
         .collect::<Result<_, String>>()?;
     let money_ops = money_operations(doc)?;
     Ok(quote! {
@@ -268,7 +271,11 @@ fn string_lists(doc: &Value, pointer: &str) -> Result<Vec<(String, Vec<String>)>
 /// The `x-moves-money` operations, as `api::money::MoneyOperation` literals.
 fn money_operations(doc: &Value) -> Result<Vec<TokenStream>, String> {
     let mut out = Vec::new();
-    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for op in item.as_object().into_iter().flat_map(|o| o.values()) {
             let Some(money) = op.get("x-moves-money") else {
                 continue;
