@@ -55,6 +55,7 @@ pub mod link;
 pub mod money;
 pub mod notification;
 mod platform;
+pub mod redaction;
 pub mod retry;
 pub mod transaction;
 pub mod validation;
