@@ -57,7 +57,7 @@ fn redact_bytes(body: Vec<u8>, keys: &[&[u8]]) -> Vec<u8> {
             find(&decoded, &keys, &encoded, &mut ranges);
         }
     }
-    replace(&body, ranges)
+    replace(body, ranges)
 }
 
 /// The plain occurrences of each key.
@@ -117,9 +117,9 @@ fn find(
 }
 
 /// Replaces `ranges` of `body` (in any order, overlapping or not) by `[redacted]`.
-fn replace(body: &[u8], mut ranges: Vec<(usize, usize)>) -> Vec<u8> {
+fn replace(body: Vec<u8>, mut ranges: Vec<(usize, usize)>) -> Vec<u8> {
     if ranges.is_empty() {
-        return body.to_vec();
+        return body;
     }
     ranges.sort_unstable();
     let mut out = Vec::with_capacity(body.len());
