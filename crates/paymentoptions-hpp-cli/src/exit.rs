@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
+use paymentoptions_hpp::redaction::redact_secrets;
 use paymentoptions_hpp::{Error, ValidationError};
 
 /// The exit codes of `po-hpp`. `--help` and the crate README show [`TABLE`].
@@ -185,17 +186,12 @@ impl fmt::Display for Failure {
 
 /// Prints `error: <message>` on one line of stderr and returns the exit code.
 ///
-/// Every occurrence of a value in `secrets` is replaced by `[redacted]`: the library never puts
-/// a key in a message, but an API error body is shown as received, and a proxy or a debugging
-/// server may echo the request's headers, which carry the key.
+/// Every occurrence of a value in `secrets`, written or encoded, is replaced by `[redacted]`
+/// (by the library's [`redact_secrets`], so only strings of 8 bytes or more count): the library
+/// keeps the client's keys out of its errors, but a failure may quote other input.
 pub fn report(failure: &Failure, secrets: &[String]) -> ExitCode {
-    let mut message = one_line(&failure.to_string());
-    // Like the library, only strings of 8 bytes or more count as keys: a one-letter test key
-    // would otherwise blank out every occurrence of that letter.
-    for secret in secrets.iter().filter(|s| s.len() >= 8) {
-        message = message.replace(secret.as_str(), "[redacted]");
-    }
-    eprintln!("error: {message}");
+    let message = redact_secrets(one_line(&failure.to_string()).into_bytes(), secrets);
+    eprintln!("error: {}", String::from_utf8_lossy(&message));
     failure.code().into()
 }
 

@@ -5,16 +5,17 @@ use std::path::Path;
 use paymentoptions_hpp::Outcome;
 
 use crate::exit::Failure;
-use crate::stdio;
+use crate::{output, stdio};
 
 /// Decodes the notification in `file` (`-` for stdin) and prints a summary line, or (`json`)
-/// the notification as pretty JSON; a notification that says declined then fails with exit 11.
+/// the body as received, card numbers masked (see [`output::print_body`]); a notification that
+/// says declined then fails with exit 11.
 pub fn parse(file: &Path, json: bool) -> Result<(), Failure> {
     let body = stdio::read(file)?;
     let notification = paymentoptions_hpp::parse_notification(&body)
         .map_err(|e| Failure::Invalid(e.to_string()))?;
     if json {
-        stdio::print_json(&notification)?;
+        output::print_body(notification.raw())?;
     } else {
         stdio::print(&format!(
             "{} {} {}",

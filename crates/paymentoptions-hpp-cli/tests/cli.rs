@@ -718,7 +718,8 @@ async fn a_declined_transaction_is_printed_and_exits_11() {
     );
     assert!(run.stderr.contains("do not honour"), "{}", run.stderr);
 
-    // With --json, the answer is printed whole and the exit code still says declined.
+    // With --json, the answer is printed whole (the card number masked) and the exit code
+    // still says declined.
     server.push_reply(Reply::json(200, declined_envelope()));
     let run = run_against(
         &server,
@@ -727,9 +728,11 @@ async fn a_declined_transaction_is_printed_and_exits_11() {
     )
     .await;
     assert_eq!(run.code, 11, "stderr: {}", run.stderr);
+    let mut expected = declined_envelope();
+    expected["payment_details"]["card"]["number"] = json!("************4444");
     assert_eq!(
         serde_json::from_str::<Value>(&run.stdout).unwrap(),
-        declined_envelope()
+        expected
     );
 }
 

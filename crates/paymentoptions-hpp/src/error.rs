@@ -11,6 +11,7 @@ use paymentoptions_hpp_client::types::ErrorBody;
 
 pub use crate::confirmation::{Undecided, UndecidedReason};
 pub use crate::money_call::{InDoubt, InDoubtCause, Refusal};
+use crate::redaction::mask_card_numbers;
 use crate::validation::ValidationError;
 
 /// Everything that can go wrong. Match on it; [`Error::is_retryable`] and
@@ -228,7 +229,7 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field(
                 "body",
-                &mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY)),
+                &truncate(&mask_card_numbers(&self.body_text()), SHOWN_BODY),
             )
             .field(
                 "parsed",
@@ -246,12 +247,12 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PaymentOptions answered HTTP {}", self.status)?;
         match (self.message(), self.body.is_empty()) {
-            (Some(m), _) => write!(f, ": {}", mask_card_numbers(&truncate(m, SHOWN_BODY))),
+            (Some(m), _) => write!(f, ": {}", truncate(&mask_card_numbers(m), SHOWN_BODY)),
             (None, true) => f.write_str(" with an empty body"),
             (None, false) => write!(
                 f,
                 ": {}",
-                mask_card_numbers(&truncate(&self.body_text(), SHOWN_BODY))
+                truncate(&mask_card_numbers(&self.body_text()), SHOWN_BODY)
             ),
         }?;
         Ok(())
@@ -406,8 +407,12 @@ impl DecodeError {
         Self {
             status,
             path: path.into(),
-            message: message.into(),
-            body: mask_card_numbers(&truncate(&String::from_utf8_lossy(body), SHOWN_BODY)),
+            // serde quotes the value it refused, which may be a card number.
+            message: mask_card_numbers(&message.into()),
+            body: truncate(
+                &mask_card_numbers(&String::from_utf8_lossy(body)),
+                SHOWN_BODY,
+            ),
         }
     }
 
@@ -426,8 +431,8 @@ impl DecodeError {
         &self.message
     }
 
-    /// The start of the body (at most 512 bytes), for diagnosis, with every run of 13 to 19
-    /// digits (a possible card number) masked but for its last four.
+    /// The start of the body (at most 512 bytes), for diagnosis, with card numbers masked but
+    /// for their last four digits (see [`mask_card_numbers`]).
     pub fn body_snippet(&self) -> &str {
         &self.body
     }
@@ -446,32 +451,6 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Masks every run of 13 to 19 ASCII digits (the lengths of card numbers) but its last four,
-/// so that a body shown in an error never carries a full card number.
-pub(crate) fn mask_card_numbers(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if run == 0 {
-            let c = s[i..].chars().next().expect("i is at a character boundary");
-            out.push(c);
-            i += c.len_utf8();
-            continue;
-        }
-        let digits = &s[i..i + run];
-        if (13..=19).contains(&run) {
-            out.extend(std::iter::repeat_n('*', run - 4));
-            out.push_str(&digits[run - 4..]);
-        } else {
-            out.push_str(digits);
-        }
-        i += run;
-    }
-    out
-}
-
 /// At most `max` bytes of `s`, cut at a character boundary, with `…` when cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -482,26 +461,4 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn card_numbers_are_masked_in_shown_bodies() {
-        assert_eq!(
-            mask_card_numbers(
-                r#"{"number": "5200000000001005", "ref": 74811, "t": "ü4242424242424242x"}"#
-            ),
-            r#"{"number": "************1005", "ref": 74811, "t": "ü************4242x"}"#
-        );
-        // Twelve digits and twenty digits are not card numbers.
-        assert_eq!(mask_card_numbers("240815123456"), "240815123456");
-        assert_eq!(
-            mask_card_numbers("12345678901234567890"),
-            "12345678901234567890"
-        );
-        assert_eq!(mask_card_numbers(""), "");
-    }
 }

@@ -57,6 +57,7 @@ pub mod money;
 pub mod money_call;
 pub mod notification;
 mod platform;
+pub mod redaction;
 pub mod retry;
 pub mod transaction;
 pub mod validation;

@@ -204,7 +204,7 @@ impl fmt::Display for Refusal {
         }
         if let (None, Some(api)) = (self.meaning, &self.api) {
             if let Some(message) = api.message() {
-                write!(f, ": {}", crate::error::mask_card_numbers(message))?;
+                write!(f, ": {}", crate::redaction::mask_card_numbers(message))?;
             }
         }
         f.write_str("; nothing moved")

@@ -46,7 +46,9 @@ impl fmt::Display for NotificationError {
         write!(
             f,
             "invalid transaction notification at `{}`: {}",
-            self.path, self.message
+            self.path,
+            // serde quotes the value it refused, which may be a card number.
+            crate::redaction::mask_card_numbers(&self.message)
         )
     }
 }

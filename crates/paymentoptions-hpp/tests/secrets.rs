@@ -24,12 +24,35 @@ impl Write for Captured {
     }
 }
 
+/// `printf '%s' <text> | base64`: `canary-KEY-5f3a9c`, `canary-KEY-5f3a9c:` and
+/// `merchant:canary-XKEY-77e1`.
+const CANARY_B64: &str = "Y2FuYXJ5LUtFWS01ZjNhOWM=";
+const CANARY_COLON_B64: &str = "Y2FuYXJ5LUtFWS01ZjNhOWM6";
+const USER_X_CANARY_B64: &str = "bWVyY2hhbnQ6Y2FuYXJ5LVhLRVktNzdlMQ==";
+
+/// Every byte percent-encoded.
+fn percent(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(CANARY), "{what} leaks the API key: {text}");
     assert!(
         !text.contains(X_CANARY),
         "{what} leaks the x-api-key: {text}"
     );
+    for encoded in [
+        CANARY_B64.to_string(),
+        CANARY_COLON_B64.to_string(),
+        USER_X_CANARY_B64.to_string(),
+        percent(CANARY),
+        percent(X_CANARY),
+    ] {
+        assert!(
+            !text.contains(&encoded),
+            "{what} leaks a key encoded as {encoded}: {text}"
+        );
+    }
 }
 
 fn builder(base_url: &str) -> ClientBuilder {
@@ -79,6 +102,24 @@ async fn the_key_never_appears_in_debug_display_errors_or_traces() {
             format!("echo: authorization: Basic {CANARY}; x-api-key: {X_CANARY}"),
         ),
         Reply::raw(200, "application/json", format!("{{\"id\": \"{CANARY}\"}}")),
+        // The same, encoded: base64 (`Basic`, with and without a user name) and percent.
+        Reply::raw(
+            400,
+            "text/plain",
+            format!(
+                "echo: authorization: Basic {CANARY_B64}, Basic {CANARY_COLON_B64}; \
+                 proxy-authorization: Basic {USER_X_CANARY_B64}"
+            ),
+        ),
+        Reply::json(
+            400,
+            json!({"message": format!("?key={}&x={}", percent(CANARY), percent(X_CANARY))}),
+        ),
+        Reply::raw(
+            200,
+            "application/json",
+            format!("{{\"id\": \"{CANARY_B64}\", \"url\": 1}}"),
+        ),
     ];
     for reply in replies {
         server.push_reply(reply);
@@ -133,4 +174,79 @@ async fn the_key_never_appears_in_debug_display_errors_or_traces() {
     }
     // The server did receive the keys: the canary was really used.
     assert_eq!(server.requests()[0].header("x-api-key"), Some(X_CANARY));
+}
+
+/// A card number in a body is masked but its last four digits in every error, written
+/// together, with spaces or with dashes; ids, references, timestamps and amounts are not.
+#[tokio::test]
+async fn card_numbers_are_masked_in_errors_and_nothing_else_is() {
+    let server = TestServer::start().await;
+    let client = builder(&server.base_url()).build().unwrap();
+    let request = LinkRequest::builder()
+        .customer_enters_amount()
+        .build()
+        .unwrap();
+    let untouched = [
+        "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21",
+        "2003089893366DTEST",
+        "2024-08-15T09:30:12.000Z",
+        "ref: 74811",
+        "1000 JPY",
+    ];
+    let ordinary = untouched.join(", ");
+    let replies = [
+        (
+            Reply::json(
+                400,
+                json!({"message": format!("card 5200 0000 0000 1005 refused; {ordinary}")}),
+            ),
+            "**** **** **** 1005",
+        ),
+        (
+            Reply::raw(
+                502,
+                "text/plain",
+                format!("card=5200-0000-0000-1005; {ordinary}"),
+            ),
+            "****-****-****-1005",
+        ),
+        (
+            Reply::json(
+                400,
+                json!({"card": {"number": "5200000000001005"}, "note": ordinary}),
+            ),
+            "************1005",
+        ),
+        // Refused by the decoder, which quotes the value.
+        (
+            Reply::raw(200, "application/json", r#"{"id": 5200000000001005}"#),
+            "************1005",
+        ),
+    ];
+    for (reply, masked) in replies {
+        server.push_reply(reply);
+        let err = client.create_link(&request).await.unwrap_err();
+        for text in [err.to_string(), format!("{err:?}")] {
+            for full in [
+                "5200000000001005",
+                "5200 0000 0000 1005",
+                "5200-0000-0000-1005",
+            ] {
+                assert!(!text.contains(full), "{full} shown: {text}");
+            }
+            assert!(text.contains(masked), "{masked} expected: {text}");
+            if !matches!(err, Error::Decode(_)) {
+                for kept in untouched {
+                    assert!(text.contains(kept), "{kept} expected as it is: {text}");
+                }
+            }
+        }
+    }
+
+    let err = paymentoptions_hpp::parse_notification(
+        br#"{"transaction_details": {"id": 4111111111111111}}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("************1111"), "{err}");
+    assert!(!err.to_string().contains("4111111111111111"), "{err}");
 }
