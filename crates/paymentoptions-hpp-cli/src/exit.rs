@@ -47,6 +47,13 @@ pub enum Code {
     /// The call succeeded, but the transaction it returned is declined (the output is still
     /// printed on stdout).
     Declined = 11,
+    /// A money call (capture, refund, void, stored-card payment) was refused: nothing moved.
+    /// The message names the documented code and its meaning (`ERR3019`, "insufficient refund
+    /// balance").
+    Refused = 12,
+    /// A money call is in doubt: it may have moved money (a 5xx, a lost connection, an
+    /// unclear answer). Do not run it again; the message says what can be done.
+    InDoubt = 13,
 }
 
 impl From<Code> for ExitCode {
@@ -69,7 +76,9 @@ Exit codes:
   8  unexpected response body from PaymentOptions
   9  a file (or stdin) could not be read
   10 mock: the sandbox could not listen on --host/--port (e.g. the port is in use)
-  11 declined: the transaction (or notification) says declined; it is still printed";
+  11 declined: the transaction (or notification) says declined; it is still printed
+  12 refused: a capture, refund, void or payment was refused; nothing moved
+  13 in doubt: a capture, refund, void or payment may have moved money; do not re-run it";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -124,6 +133,8 @@ impl Failure {
             Failure::Hpp(Error::Api(_)) => Code::Api,
             Failure::Hpp(Error::Transport(_)) => Code::Transport,
             Failure::Hpp(Error::Decode(_)) => Code::Decode,
+            Failure::Hpp(Error::Refused(_)) => Code::Refused,
+            Failure::Hpp(Error::InDoubt(_)) => Code::InDoubt,
             Failure::Read { .. } => Code::Read,
             Failure::Declined(_) => Code::Declined,
             #[cfg(feature = "mock")]
@@ -233,6 +244,8 @@ mod tests {
             Code::Read,
             Code::Listen,
             Code::Declined,
+            Code::Refused,
+            Code::InDoubt,
         ];
         let rows: Vec<&str> = TABLE.lines().skip(1).collect();
         assert_eq!(rows.len(), codes.len());

@@ -737,8 +737,9 @@ async fn a_declined_transaction_is_printed_and_exits_11() {
 }
 
 #[tokio::test]
-async fn a_failed_capture_says_how_to_find_out_and_is_sent_once() {
+async fn a_failed_capture_is_in_doubt_and_sent_once() {
     let server = TestServer::start().await;
+    server.push_reply(target_status("PRE_AUTH"));
     server.push_reply(Reply::json(503, json!({"message": "busy"})));
     run_against(
         &server,
@@ -752,13 +753,19 @@ async fn a_failed_capture_says_how_to_find_out_and_is_sent_once() {
         None,
     )
     .await
-    .assert_failed(6, &["HTTP 503", "get_transaction_status", TXN]);
-    let request = only_request(&server);
-    assert_eq!(request.path, "/api/v1/server-to-server-interface/capture");
+    .assert_failed(13, &["HTTP 503", "get_transaction_status", TXN]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the status read, then the capture once");
     assert_eq!(
-        request.json(),
-        json!({"transactionId": TXN, "amount": 1000})
+        requests[1].path,
+        "/api/v1/server-to-server-interface/capture"
     );
+    let sent = requests[1].json();
+    assert_eq!(
+        (&sent["transactionId"], &sent["amount"]),
+        (&json!(TXN), &json!(1000))
+    );
+    assert!(sent["notes"].as_str().unwrap().starts_with("po-"), "{sent}");
 }
 
 #[tokio::test]
@@ -779,6 +786,62 @@ async fn transaction_operations_check_rules_before_sending() {
     .await
     .assert_failed(4, &["amount"]);
     assert!(server.requests().is_empty());
+}
+
+/// An approved status of `kind` for `TXN`, JPY 1000: what a money call reads before sending.
+fn target_status(kind: &str) -> Reply {
+    let code = paymentoptions_hpp_client::api::codes::APPROVES
+        .iter()
+        .find(|(_, kinds)| kinds.contains(&kind))
+        .map(|(c, _)| *c)
+        .unwrap();
+    Reply::json(
+        200,
+        json!({"success": true, "is_live": false, "transaction_type": kind,
+            "gateway_response": {"code": code},
+            "payment_details": {"amount": 1000, "currency": "JPY", "response_code": 0},
+            "transaction_details": {"id": TXN}}),
+    )
+}
+
+#[tokio::test]
+async fn a_refused_money_call_exits_12_and_one_in_doubt_exits_13() {
+    let server = TestServer::start().await;
+    let refund = [
+        "refund-transaction",
+        "--transaction-id",
+        TXN,
+        "--amount",
+        "700",
+    ];
+    server.push_reply(target_status("CAPTURE"));
+    server.push_reply(Reply::json(
+        412,
+        json!({"code": "ERR3019", "message": "insufficient refund balance",
+            "gateway_response": {"code": "ERR3019"}, "payment_details": {"response_code": -8019}}),
+    ));
+    run_against(&server, &refund, None).await.assert_failed(
+        12,
+        &["ERR3019", "insufficient refund balance", "nothing moved"],
+    );
+    server.push_reply(target_status("CAPTURE"));
+    server.push_reply(Reply::json(502, json!({})));
+    run_against(&server, &refund, None)
+        .await
+        .assert_failed(13, &["in doubt", "do not send it again", "back office"]);
+    // Sent once each: a money call is never re-sent.
+    let posts = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 2);
+    // A refund of a pre-auth is refused before anything is sent.
+    server.push_reply(target_status("PRE_AUTH"));
+    run_against(&server, &refund, None)
+        .await
+        .assert_failed(4, &["transactionId", "PRE_AUTH"]);
+    assert_eq!(server.requests().len(), 5);
 }
 
 #[tokio::test]
@@ -815,7 +878,7 @@ async fn help_and_readme_show_the_same_exit_codes() {
         .skip_while(|l| *l != "Exit codes:")
         .skip(1)
         .collect();
-    assert_eq!(table.len(), 12, "{}", help.stdout);
+    assert_eq!(table.len(), 14, "{}", help.stdout);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for row in table {

@@ -122,37 +122,49 @@ fn key_order(stdout: &str) -> Vec<&str> {
 
 #[tokio::test]
 async fn json_prints_each_transaction_answer_as_received_less_cards_and_keys() {
-    let operations: [&[&str]; 5] = [
-        &["get-transaction-status", "--transaction-id", TXN],
-        &[
-            "capture-transaction",
-            "--transaction-id",
-            TXN,
-            "--amount",
-            "1000",
-        ],
-        &[
-            "refund-transaction",
-            "--transaction-id",
-            TXN,
-            "--amount",
-            "400",
-        ],
-        &["void-transaction", "--transaction-id", TXN],
-        &[
-            "pay-with-stored-card",
-            "--stored-payment-method-id",
-            "094db781-fabc-4c6d-8fcd-18bee06a527a",
-            "--amount",
-            "1000",
-            "--currency",
-            "JPY",
-            "--merchant-txn-ref",
-            "ORDER-1",
-        ],
+    // Each with the answer above (an approved CAPTURE of JPY 1000): what a status read, a
+    // capture and a stored-card payment answer. A capture first reads its pre-auth's status.
+    let operations: [(&[&str], bool); 3] = [
+        (&["get-transaction-status", "--transaction-id", TXN], false),
+        (
+            &[
+                "capture-transaction",
+                "--transaction-id",
+                TXN,
+                "--amount",
+                "1000",
+            ],
+            true,
+        ),
+        (
+            &[
+                "pay-with-stored-card",
+                "--stored-payment-method-id",
+                "094db781-fabc-4c6d-8fcd-18bee06a527a",
+                "--amount",
+                "1000",
+                "--currency",
+                "JPY",
+                "--merchant-txn-ref",
+                "ORDER-1",
+            ],
+            false,
+        ),
     ];
+    let pre_auth = || {
+        Reply::json(
+            200,
+            json!({"success": true, "is_live": false, "transaction_type": "PRE_AUTH",
+                "gateway_response": {"code": "INFO0000"},
+                "payment_details": {"amount": 1000, "currency": "JPY", "response_code": 0},
+                "transaction_details": {"id": TXN}}),
+        )
+    };
     let server = TestServer::start().await;
-    for operation in operations {
+    for (operation, reads_target) in operations {
+        if reads_target {
+            server.push_reply(pre_auth());
+        }
         server.push_reply(Reply::raw(200, "application/json", answer()));
         let args = [operation, &["--json"]].concat();
         let json = run(&args, &server.base_url(), None).await;
@@ -168,6 +180,9 @@ async fn json_prints_each_transaction_answer_as_received_less_cards_and_keys() {
         assert!(json.stdout.contains("\"zz_unknown\": {"), "{}", json.stdout);
 
         // The summary line never had the card number.
+        if reads_target {
+            server.push_reply(pre_auth());
+        }
         server.push_reply(Reply::raw(200, "application/json", answer()));
         let summary = run(operation, &server.base_url(), None).await;
         assert_eq!(summary.code, 0, "{operation:?}: {}", summary.stderr);
