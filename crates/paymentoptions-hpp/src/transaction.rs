@@ -500,6 +500,57 @@ mod tests {
     }
 
     #[test]
+    fn only_documented_codes_and_types_approve() {
+        use serde_json::json;
+        // An INFO-looking code the spec does not list, and a type other than INFO.
+        for gateway in [
+            json!({"code": "INFO_I_SAY_SO"}),
+            json!({"code": "INFO9999"}),
+            json!({"type": "ERROR", "code": "INFO0000"}),
+            json!({"type": "ERROR"}),
+        ] {
+            assert_eq!(
+                outcome(json!({"success": true, "payment_details": {"response_code": 0},
+                    "gateway_response": gateway})),
+                Outcome::Unknown,
+                "{gateway}"
+            );
+        }
+        assert_eq!(
+            outcome(json!({"success": true, "gateway_response": {"type": "INFO", "code": "INFO0001"}})),
+            Outcome::Approved
+        );
+    }
+
+    #[test]
+    fn a_partial_approval_is_neither_approved_nor_declined() {
+        use serde_json::json;
+        let code = codes::PARTIAL_APPROVAL[0];
+        let partial = outcome(json!({"success": true, "payment_details": {"response_code": code}}));
+        assert_eq!(partial, Outcome::PartiallyApproved { response_code: code });
+        assert!(!partial.is_approved() && !partial.is_declined());
+        assert!(partial.to_string().contains("partial approval"), "{partial}");
+        // Anything else saying no still declines.
+        assert!(
+            outcome(json!({"success": false, "payment_details": {"response_code": code}}))
+                .is_declined()
+        );
+    }
+
+    #[test]
+    fn success_codes_fit_their_kinds() {
+        let envelope = |code: &str| -> TransactionEnvelope {
+            serde_json::from_value(serde_json::json!({"gateway_response": {"code": code}})).unwrap()
+        };
+        assert!(code_fits_kind(&envelope("INFO0000"), "CAPTURE"));
+        assert!(code_fits_kind(&envelope("INFO0002"), "REFUND"));
+        assert!(!code_fits_kind(&envelope("INFO0002"), "CAPTURE"));
+        assert!(!code_fits_kind(&envelope("INFO0003"), "PRE_AUTH"));
+        let silent: TransactionEnvelope = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert!(code_fits_kind(&silent, "CAPTURE"));
+    }
+
+    #[test]
     fn any_signal_that_says_no_declines_even_against_success() {
         use serde_json::json;
         assert_eq!(

@@ -120,6 +120,10 @@ pub enum Rule {
         /// What the transaction's status says.
         found: String,
     },
+    /// A link amount without a currency: the library's own policy (the API's rules allow it,
+    /// and the hosted page then lets the customer choose the currency, so a JPY price could be
+    /// paid in BHD). To let the customer choose, say so with `customer_enters_amount`.
+    AmountWithoutCurrency,
     /// Zero or less: the library's own policy for money (the API's rule for this field may be
     /// looser), since a zero payment or refund moves nothing and only hides a mistake.
     NotPositive,
@@ -168,6 +172,10 @@ impl fmt::Display for Rule {
                  {transaction} (the API's body has no currency)"
             ),
             Rule::Target { needs, found } => write!(f, "names {found}; the operation needs {needs}"),
+            Rule::AmountWithoutCurrency => f.write_str(
+                "an amount needs its currency (without one the customer would choose it on the \
+                 hosted page)",
+            ),
             Rule::NotPositive => f.write_str("zero or less: a money call needs at least 1 minor unit"),
         }
     }

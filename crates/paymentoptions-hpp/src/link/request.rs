@@ -121,6 +121,7 @@ impl LinkRequestBuilder {
             }
         }
         c.check_body(&body, request_rules::HPP_LINK_REQUEST, "");
+        money_policy(&body, &mut c);
         c.finish()?;
         Ok(LinkRequest {
             model: decode_model(&body)?,
@@ -162,6 +163,7 @@ impl LinkRequest {
         let body = serde_json::to_value(&model).expect("a request model always serializes");
         let mut c = Checker::default();
         c.check_body(&body, request_rules::HPP_LINK_REQUEST, "");
+        money_policy(&body, &mut c);
         c.finish()?;
         Ok(Self { model })
     }
@@ -221,6 +223,7 @@ impl LinkRequest {
         }
         let mut c = Checker::default();
         c.check_body(&original, request_rules::HPP_LINK_REQUEST, "");
+        money_policy(&original, &mut c);
         c.finish()?;
         let model: models::HppLinkRequest = decode_model(&original)?;
         let encoded = serde_json::to_value(&model).expect("a request model always serializes");
@@ -271,6 +274,18 @@ impl LinkRequest {
     }
 }
 
+/// The library's own rules for a link's money, beyond the spec's: an amount is positive and
+/// comes with its currency (see [`Rule::AmountWithoutCurrency`], [`Rule::NotPositive`]).
+fn money_policy(body: &Value, c: &mut Checker) {
+    let present = |field: &str| body.get(field).is_some_and(|v| !v.is_null());
+    if present("amount") && !present("currency") {
+        c.push("currency", Rule::AmountWithoutCurrency);
+    }
+    if body.get("amount").and_then(Value::as_i64).is_some_and(|a| a <= 0) {
+        c.push("amount", Rule::NotPositive);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +300,22 @@ mod tests {
 
     fn text<T: std::ops::Deref<Target = String>>(value: &Option<T>) -> Option<&str> {
         value.as_deref().map(String::as_str)
+    }
+
+    #[test]
+    fn an_amount_needs_its_currency_and_must_be_positive() {
+        let err = LinkRequest::from_json(br#"{"amount": 1000}"#).unwrap_err();
+        assert_eq!(
+            (err.field(), err.rule()),
+            ("currency", &Rule::AmountWithoutCurrency)
+        );
+        let err = LinkRequest::from_json(br#"{"amount": 0, "currency": "JPY"}"#).unwrap_err();
+        assert_eq!((err.field(), err.rule()), ("amount", &Rule::NotPositive));
+        let zero = crate::Money::from_minor(0, crate::Currency::JPY).unwrap();
+        let err = LinkRequest::builder().amount(zero).build().unwrap_err();
+        assert_eq!((err.field(), err.rule()), ("amount", &Rule::NotPositive));
+        // A currency alone (the customer types the amount in it) is fine.
+        assert!(LinkRequest::from_json(br#"{"currency": "JPY"}"#).is_ok());
     }
 
     #[test]
