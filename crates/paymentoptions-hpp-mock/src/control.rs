@@ -10,7 +10,7 @@
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
 //! | `GET /__mock/faults` | faults still pending |
-//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given) |
+//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction", "when": "after"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given); `"when": "after"` lets each call take effect and then fails its answer ([`FaultPhase`](crate::FaultPhase)) |
 //! | `DELETE /__mock/faults` | clear pending faults |
 //! | `POST /__mock/reset` | forget every link, transaction, delivery and fault |
 //!
@@ -37,6 +37,7 @@ use uuid::Uuid;
 use crate::api::error;
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
+use crate::faults::FaultPhase;
 use crate::server::Shared;
 use crate::store::{DeliveryState, Fault, Outcome, Store};
 
@@ -357,6 +358,17 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
             "invalid_request",
             format!("{name}: {value} is not an integer: write it without a fraction or exponent"),
             Some(name),
+        );
+    }
+    if let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(&body)
+        && let Some(when) = members.get("when")
+        && serde_json::from_value::<FaultPhase>(when.clone()).is_err()
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("when: {when} is not \"before\" (the default) or \"after\""),
+            Some("when"),
         );
     }
     let fault: Fault = match serde_json::from_slice(&body) {

@@ -45,6 +45,7 @@ mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod faults;
 mod front;
 mod guard;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
@@ -61,6 +62,7 @@ mod views;
 pub use completion::{CompleteError, Completion};
 pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
+pub use faults::FaultPhase;
 pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use server::MockServer;
 pub use transactions::TransactionView;

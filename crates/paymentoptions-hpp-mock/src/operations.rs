@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 
-use crate::api::{admit, error, invalid, json_body};
+use crate::api::{admit, answered, error, invalid, json_body};
 use crate::server::Shared;
 use crate::spec::{FieldError, RequestValidator};
 use crate::transactions::{self, Refusal};
@@ -96,7 +96,7 @@ pub(crate) async fn status(
         .expect("store lock")
         .transaction(&id)
         .map(|t| t.envelope.clone());
-    match envelope {
+    let answer = match envelope {
         Some(envelope) => json_answer(StatusCode::OK, &envelope),
         None => error(
             StatusCode::NOT_FOUND,
@@ -104,7 +104,8 @@ pub(crate) async fn status(
             format!("no transaction {id}"),
             None,
         ),
-    }
+    };
+    answered(&shared, spec_api::GET_TRANSACTION_STATUS.id, answer).await
 }
 
 /// The members every body of these operations has once validated.
@@ -130,7 +131,7 @@ pub(crate) async fn capture(
         let mut store = shared.store.lock().expect("store lock");
         transactions::capture(&mut store, id, amount.unwrap_or_default())
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../refund`.
@@ -148,7 +149,7 @@ pub(crate) async fn refund(
         let mut store = shared.store.lock().expect("store lock");
         transactions::refund(&mut store, id, amount.unwrap_or_default())
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../void`.
@@ -163,7 +164,7 @@ pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Req
         let mut store = shared.store.lock().expect("store lock");
         transactions::void(&mut store, id)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../payment` (the stored-card form).
@@ -193,5 +194,5 @@ pub(crate) async fn pay_with_stored_card(
         let mut store = shared.store.lock().expect("store lock");
         transactions::pay_with_stored_card(&mut store, &body)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
