@@ -53,6 +53,7 @@ pub mod money;
 mod operations;
 mod overload;
 mod page;
+mod redelivery;
 mod server;
 pub mod spec;
 mod store;
@@ -64,6 +65,7 @@ pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
 pub use faults::FaultPhase;
 pub use page::{APPROVED_CARD, DECLINED_CARD};
+pub use redelivery::RedeliverError;
 pub use server::MockServer;
 pub use transactions::TransactionView;
 pub use views::{

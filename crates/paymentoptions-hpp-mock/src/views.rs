@@ -147,6 +147,10 @@ pub struct Attempt {
     pub status: Option<u16>,
     /// Why it failed without a status (connection refused, timeout...).
     pub error: Option<String>,
+    /// 0 for the notification's first round of attempts; `n` for those of its `n`-th
+    /// re-delivery on demand (see [`DeliveryView::redeliveries`]).
+    #[serde(default)]
+    pub redelivery: u32,
 }
 
 /// A notification and its delivery attempts.
@@ -164,8 +168,14 @@ pub struct DeliveryView {
     pub body: Value,
     /// Where the delivery stands.
     pub state: DeliveryState,
-    /// Every attempt so far.
+    /// Every attempt so far, re-deliveries' included, oldest first.
     pub attempts: Vec<Attempt>,
+    /// How many times it was re-sent on demand
+    /// ([`MockServer::redeliver`](crate::MockServer::redeliver),
+    /// `POST /__mock/deliveries/{id}/redeliver`). Each re-delivery is a new round of attempts
+    /// under the same [`DeliveryPolicy`](crate::DeliveryPolicy), recorded after the earlier ones.
+    #[serde(default)]
+    pub redeliveries: u32,
 }
 
 /// A fault injected into the next API calls (link creation and the transaction operations),
