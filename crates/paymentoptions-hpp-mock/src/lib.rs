@@ -39,6 +39,7 @@
 
 mod api;
 mod body;
+mod codes;
 mod completion;
 mod config;
 mod connections;
@@ -58,6 +59,7 @@ mod server;
 pub mod spec;
 mod store;
 mod transactions;
+mod undocumented;
 mod views;
 
 pub use completion::{CompleteError, Completion};
@@ -68,6 +70,7 @@ pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use redelivery::RedeliverError;
 pub use server::MockServer;
 pub use transactions::TransactionView;
+pub use undocumented::{InvalidOverRefundStatus, OverRefundStatus, StatusAfterChange};
 pub use views::{
     Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };

@@ -66,13 +66,16 @@ fn answer(result: Result<Value, Refusal>) -> Response {
         Err(Refusal::State(code, message)) => {
             error(StatusCode::PRECONDITION_FAILED, code, message, None)
         }
-        Err(Refusal::OverRefund(envelope)) => {
-            json_answer(StatusCode::PRECONDITION_FAILED, &envelope)
-        }
+        Err(Refusal::OverRefund { status, envelope }) => json_answer(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::PRECONDITION_FAILED),
+            &envelope,
+        ),
     }
 }
 
-/// `GET .../transaction/status/{transactionId}`: the transaction as stored.
+/// `GET .../transaction/status/{transactionId}`: the transaction as stored; 404 for an unknown
+/// one, and for the first [`MockConfig::unseen_status_reads`](crate::MockConfig::unseen_status_reads)
+/// reads of each.
 pub(crate) async fn status(
     Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
@@ -90,12 +93,17 @@ pub(crate) async fn status(
     if let Some(refused) = invalid(&VALIDATORS.status_id.errors(&json!({"transactionId": id}))) {
         return refused;
     }
+    let unseen = shared.config.unseen_status_reads;
     let envelope = shared
         .store
         .lock()
         .expect("store lock")
-        .transaction(&id)
-        .map(|t| t.envelope.clone());
+        .transaction_mut(&id)
+        .and_then(|t| {
+            t.status_reads = t.status_reads.saturating_add(1);
+            let seen = !crate::undocumented::still_unseen(t.status_reads, unseen);
+            seen.then(|| t.envelope.clone())
+        });
     let answer = match envelope {
         Some(envelope) => json_answer(StatusCode::OK, &envelope),
         None => error(
@@ -129,7 +137,8 @@ pub(crate) async fn capture(
     let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::capture(&mut store, id, amount.unwrap_or_default())
+        let after = shared.config.status_after_change;
+        transactions::capture(&mut store, id, amount.unwrap_or_default(), after)
     };
     answered(&shared, operation, answer(result)).await
 }
@@ -147,7 +156,11 @@ pub(crate) async fn refund(
     let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::refund(&mut store, id, amount.unwrap_or_default())
+        let settings = (
+            shared.config.status_after_change,
+            shared.config.over_refund_status,
+        );
+        transactions::refund(&mut store, id, amount.unwrap_or_default(), settings)
     };
     answered(&shared, operation, answer(result)).await
 }
@@ -162,7 +175,7 @@ pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Req
     let (id, _) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::void(&mut store, id)
+        transactions::void(&mut store, id, shared.config.status_after_change)
     };
     answered(&shared, operation, answer(result)).await
 }

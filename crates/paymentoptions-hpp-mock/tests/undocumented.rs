@@ -12,7 +12,10 @@ mod money;
 use std::time::Duration;
 
 use money::{Sandbox, config};
-use paymentoptions_hpp_mock::{DeliveryState, DeliveryView, RedeliverError};
+use paymentoptions_hpp_mock::{
+    DeliveryPolicy, DeliveryState, DeliveryView, OverRefundStatus, RedeliverError,
+    StatusAfterChange,
+};
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -177,4 +180,190 @@ async fn redelivery_is_refused_while_pending_unknown_or_from_another_origin() {
         (d.state, d.redeliveries, d.attempts.len()),
         (DeliveryState::Delivered, 1, 2)
     );
+}
+
+#[tokio::test]
+async fn by_default_a_status_reads_as_it_was_made_after_a_void_or_a_refund() {
+    let sandbox = Sandbox::start(config()).await;
+    let link = sandbox.link("ORDER-UNCHANGED-VOID", None).await;
+    let pre_auth = sandbox.pay(link, false).await;
+    let (_, before) = sandbox.status(&pre_auth).await;
+    assert_eq!(sandbox.void(&pre_auth).await.0, 201);
+    let (status, after) = sandbox.status(&pre_auth).await;
+    assert_eq!((status, &after), (200, &before));
+    assert_eq!(after["transaction_type"], "PRE_AUTH");
+    assert_eq!(after["gateway_response"]["code"], "INFO0000");
+
+    let paid = sandbox.paid("ORDER-UNCHANGED-REFUND").await;
+    let (_, before) = sandbox.status(&paid).await;
+    assert_eq!(sandbox.refund(&paid, 1000).await.0, 201);
+    assert_eq!(sandbox.status(&paid).await.1, before);
+}
+
+#[tokio::test]
+async fn a_status_can_show_the_latest_operation_on_it() {
+    let sandbox =
+        Sandbox::start(config().with_status_after_change(StatusAfterChange::LatestOperation)).await;
+    let link = sandbox.link("ORDER-SHOWN-VOID", None).await;
+    let pre_auth = sandbox.pay(link, false).await;
+    let (_, before) = sandbox.status(&pre_auth).await;
+    assert_eq!(sandbox.void(&pre_auth).await.0, 201);
+    let (status, voided) = sandbox.status(&pre_auth).await;
+    assert_eq!(status, 200);
+    assert_eq!(voided["transaction_type"], "VOID");
+    assert_eq!(voided["gateway_response"]["code"], "INFO0003");
+    assert_eq!(voided["transaction_details"], before["transaction_details"]);
+    assert_eq!(voided["payment_details"], before["payment_details"]);
+    // The facts stay what they are.
+    let view = sandbox.mock.transaction(&pre_auth).unwrap();
+    assert_eq!(
+        (view.transaction_type.as_str(), view.voided),
+        ("PRE_AUTH", true)
+    );
+    assert_eq!(
+        view.envelope, voided,
+        "the view shows what the status call answers"
+    );
+
+    // A capture, then a refund in part, each shows on the transaction it acted on.
+    let link = sandbox.link("ORDER-SHOWN-REFUND", None).await;
+    let pre_auth = sandbox.pay(link, false).await;
+    let (_, capture) = sandbox.capture(&pre_auth, 800).await;
+    let captured = sandbox.status(&pre_auth).await.1;
+    assert_eq!(
+        (
+            &captured["transaction_type"],
+            &captured["gateway_response"]["code"]
+        ),
+        (&json!("CAPTURE"), &json!("INFO0001"))
+    );
+    let capture = capture["transaction_details"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sandbox.refund(&capture, 300).await.0, 201);
+    let refunded = sandbox.status(&capture).await.1;
+    assert_eq!(
+        (
+            &refunded["transaction_type"],
+            &refunded["gateway_response"]["code"]
+        ),
+        (&json!("REFUND"), &json!("INFO0002"))
+    );
+    assert_eq!(refunded["success"], true);
+    assert_eq!(
+        refunded["payment_details"]["amount"], 800,
+        "the amount it was made for"
+    );
+}
+
+/// Refunds `paid` in full, then once more: the second answer.
+async fn refunded_twice(sandbox: &Sandbox, reference: &str) -> (u16, Value) {
+    let paid = sandbox.paid(reference).await;
+    assert_eq!(sandbox.refund(&paid, 1000).await.0, 201);
+    let again = sandbox.refund(&paid, 1000).await;
+    assert_eq!(
+        sandbox.mock.transaction(&paid).unwrap().refunded,
+        1000,
+        "refused: nothing more refunded"
+    );
+    again
+}
+
+#[tokio::test]
+async fn the_insufficient_balance_refusal_comes_with_the_status_chosen() {
+    let default = Sandbox::start(config()).await;
+    let (status, body) = refunded_twice(&default, "ORDER-412").await;
+    assert_eq!(status, 412);
+    assert_eq!(
+        (&body["success"], &body["status_code"]),
+        (&json!(false), &json!(412))
+    );
+    assert_eq!(body["gateway_response"]["code"], "ERR3019");
+    assert_eq!(body["payment_details"]["response_code"], -8019);
+    assert_eq!(body["code"], "ERR3019", "an error body's members too");
+
+    let conflict = OverRefundStatus::new(409).unwrap();
+    let other = Sandbox::start(config().with_over_refund_status(conflict)).await;
+    let (status, body) = refunded_twice(&other, "ORDER-409").await;
+    assert_eq!((status, &body["status_code"]), (409, &json!(409)));
+    assert_eq!(body["gateway_response"]["code"], "ERR3019");
+
+    let created = OverRefundStatus::new(201).unwrap();
+    let ok = Sandbox::start(config().with_over_refund_status(created)).await;
+    let (status, body) = refunded_twice(&ok, "ORDER-201").await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        (&body["success"], &body["status_code"]),
+        (&json!(false), &json!(201))
+    );
+    assert_eq!(body["transaction_type"], "REFUND");
+    assert_eq!(body["gateway_response"]["code"], "ERR3019");
+    assert_eq!(body["gateway_response"]["type"], "ERROR");
+    assert_eq!(body["payment_details"]["response_code"], -8019);
+    assert!(body.get("code").is_none(), "an envelope alone: {body}");
+    let refunds = ok
+        .mock
+        .transactions()
+        .into_iter()
+        .filter(|t| t.transaction_type == "REFUND")
+        .count();
+    assert_eq!(
+        refunds, 1,
+        "a refusal is no transaction, whatever its status"
+    );
+}
+
+#[tokio::test]
+async fn a_notification_answered_with_a_5xx_can_be_never_sent_again() {
+    let sandbox =
+        Sandbox::start(config().with_delivery(DeliveryPolicy::default().with_max_attempts(1)))
+            .await;
+    let hook = TestServer::start().await;
+    hook.set_default_reply(Reply::raw(500, "text/plain", "down"));
+    let url = format!("{}/hook", hook.base_url());
+    let link = sandbox.link("ORDER-ONCE", Some(&url)).await;
+    sandbox.pay(link, true).await;
+    let d = sandbox
+        .mock
+        .wait_for_deliveries(1, Duration::from_secs(10))
+        .await
+        .remove(0);
+    assert_eq!((d.state, d.attempts.len()), (DeliveryState::Failed, 1));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(hook.requests().len(), 1, "one attempt only");
+}
+
+#[tokio::test]
+async fn the_status_call_can_miss_a_new_transaction_for_its_first_reads() {
+    let sandbox = Sandbox::start(config().with_unseen_status_reads(2)).await;
+    let paid = sandbox.paid("ORDER-NOT-YET").await;
+    let unknown = sandbox.status(&Uuid::from_u128(9).to_string()).await;
+    // The control API sees it, and its reads do not count.
+    assert!(sandbox.mock.transaction(&paid).is_some());
+    for _ in 0..2 {
+        let (status, body) = sandbox.status(&paid).await;
+        assert_eq!((status, &body["code"]), (404, &unknown.1["code"]));
+    }
+    let (status, body) = sandbox.status(&paid).await;
+    assert_eq!(
+        (status, &body["transaction_details"]["id"]),
+        (200, &json!(paid))
+    );
+
+    // Every new transaction, a refund too, counts its own reads.
+    let (_, refund) = sandbox.refund(&paid, 100).await;
+    let refund = refund["transaction_details"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sandbox.status(&refund).await.0, 404);
+    assert_eq!(sandbox.status(&refund).await.0, 404);
+    assert_eq!(sandbox.status(&refund).await.0, 200);
+    assert_eq!(sandbox.status(&paid).await.0, 200);
+
+    // By default, seen at once.
+    let sandbox = Sandbox::start(config()).await;
+    let paid = sandbox.paid("ORDER-AT-ONCE").await;
+    assert_eq!(sandbox.status(&paid).await.0, 200);
 }
