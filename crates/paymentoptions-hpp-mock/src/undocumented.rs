@@ -127,6 +127,13 @@ impl Default for OverRefundStatus {
     }
 }
 
+impl fmt::Display for OverRefundStatus {
+    /// The number, as `po-hpp mock --over-refund-status` takes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 impl FromStr for OverRefundStatus {
     type Err = String;
 
