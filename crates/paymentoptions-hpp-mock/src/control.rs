@@ -10,7 +10,7 @@
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
 //! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again, delivered or failed: the same body to the same URL, a new round of attempts recorded after the earlier ones (202 `{"id": ..., "state": "pending"}`; 404 unknown, 409 while its attempts are still being made); see [`MockServer::redeliver`](crate::MockServer::redeliver) |
 //! | `GET /__mock/faults` | faults still pending |
-//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction", "when": "after"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given); `"when": "after"` lets each call take effect and then fails its answer ([`FaultPhase`](crate::FaultPhase)) |
+//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction", "when": "after"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given); `"when": "after"` lets each call take effect and then fails its answer ([`FaultPhase`]) |
 //! | `DELETE /__mock/faults` | clear pending faults |
 //! | `POST /__mock/reset` | forget every link, transaction, delivery and fault |
 //!
