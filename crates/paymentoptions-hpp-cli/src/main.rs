@@ -17,16 +17,15 @@ mod stdio;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::args::{Cli, Command, LinkCommand, NotificationCommand};
+use crate::args::{Command, LinkCommand, NotificationCommand};
 use crate::exit::Code;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     stdio::check_stdout();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    #[cfg_attr(not(feature = "mock"), allow(unused_variables))]
+    let (cli, mock_flags) = match parse() {
+        Ok(parsed) => parsed,
         Err(e) => {
             // `--help` and `--version` arrive here too, as "errors" printed to stdout.
             let _ = e.print();
@@ -44,7 +43,7 @@ async fn main() -> ExitCode {
             notification::parse(&file, json)
         }
         #[cfg(feature = "mock")]
-        Command::Mock(args) => mock::run(args).await,
+        Command::Mock(args) => mock::run(args, mock_flags).await,
         Command::Operation(op) => operation(op).await,
         #[cfg(not(feature = "mock"))]
         Command::Mock { .. } => Err(exit::Failure::NotBuilt("mock")),
@@ -53,6 +52,18 @@ async fn main() -> ExitCode {
         Ok(()) => Code::Ok.into(),
         Err(failure) => exit::report(&failure, &api_keys()),
     }
+}
+
+/// The command line, and with the sandbox built in, the flags `mock` takes for what
+/// PaymentOptions does not document (see [`mock::parse`]).
+#[cfg(feature = "mock")]
+use mock::parse;
+
+/// The command line (without the sandbox, `mock` takes no flags of its own).
+#[cfg(not(feature = "mock"))]
+fn parse() -> Result<(args::Cli, ()), clap::Error> {
+    use clap::Parser;
+    args::Cli::try_parse().map(|cli| (cli, ()))
 }
 
 /// A generated operation: sends it and prints the response (a summary, or `--json`).

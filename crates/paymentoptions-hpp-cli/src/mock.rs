@@ -3,16 +3,86 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use clap::{Args, CommandFactory, FromArgMatches};
 use paymentoptions_hpp_client::api::GENERATE_HPP_LINK;
-use paymentoptions_hpp_mock::{DeliveryPolicy, MockConfig, MockServer};
+use paymentoptions_hpp_mock::{
+    DeliveryPolicy, MockConfig, MockServer, OverRefundStatus, StatusAfterChange,
+};
 
-use crate::args::MockArgs;
+use crate::args::{Cli, MockArgs};
 use crate::exit::Failure;
 use crate::stdio;
 
+/// Flags of `mock` for what PaymentOptions does not document: the sandbox offers each
+/// plausible behaviour, so that a client's tests can cover them all; the defaults are the
+/// sandbox's earlier behaviour. (Whether a notification answered with a 5xx is re-sent is
+/// `--delivery-attempts`: 1 never re-sends it.)
+#[derive(Clone, Debug, Args)]
+pub struct UndocumentedArgs {
+    /// How a transaction's status reads after a capture, refund or void acted on it (not
+    /// documented by PaymentOptions): `unchanged` (a voided pre-auth still reads as an approved
+    /// PRE_AUTH), or `latest-operation` (its transaction_type and gateway_response become the
+    /// operation's: VOID with INFO0003, REFUND with INFO0002, CAPTURE with INFO0001).
+    #[arg(
+        long,
+        value_name = "CHOICE",
+        default_value = StatusAfterChange::default().as_str(),
+    )]
+    pub status_after_change: StatusAfterChange,
+
+    /// HTTP status of the refusal of a refund larger than what is left, ERR3019 (not
+    /// documented by PaymentOptions): a 4xx (with the envelope and an error body's code and
+    /// message), or a 2xx such as 201 (the envelope alone, success false).
+    #[arg(long, value_name = "STATUS", default_value_t = OverRefundStatus::default())]
+    pub over_refund_status: OverRefundStatus,
+
+    /// How many of the first status calls for each new transaction answer 404, as if it did
+    /// not exist yet (not documented by PaymentOptions).
+    #[arg(long, value_name = "N", default_value_t = MockConfig::default().unseen_status_reads)]
+    pub unseen_status_reads: u32,
+}
+
+impl Default for UndocumentedArgs {
+    /// The sandbox's defaults, as the flags' are.
+    fn default() -> Self {
+        let config = MockConfig::default();
+        Self {
+            status_after_change: config.status_after_change,
+            over_refund_status: config.over_refund_status,
+            unseen_status_reads: config.unseen_status_reads,
+        }
+    }
+}
+
+impl UndocumentedArgs {
+    /// `config` with these settings.
+    fn apply(self, config: MockConfig) -> MockConfig {
+        config
+            .with_status_after_change(self.status_after_change)
+            .with_over_refund_status(self.over_refund_status)
+            .with_unseen_status_reads(self.unseen_status_reads)
+    }
+}
+
+/// Parses the command line, with [`UndocumentedArgs`] added to `mock` (they are read here,
+/// beside the sandbox code they configure): the command, and for `mock`, those flags (their
+/// defaults for other commands).
+pub fn parse() -> Result<(Cli, UndocumentedArgs), clap::Error> {
+    let mut command = Cli::command().mut_subcommand("mock", UndocumentedArgs::augment_args);
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    let undocumented = matches
+        .subcommand_matches("mock")
+        .map(UndocumentedArgs::from_arg_matches)
+        .transpose()
+        .map_err(|e| e.format(&mut command))?
+        .unwrap_or_default();
+    Ok((cli, undocumented))
+}
+
 /// Starts the sandbox, prints its base URL on stdout and how to use it on stderr, and serves
 /// until Ctrl-C (or, on Unix, SIGTERM); a second signal stops it without waiting.
-pub async fn run(args: MockArgs) -> Result<(), Failure> {
+pub async fn run(args: MockArgs, undocumented: UndocumentedArgs) -> Result<(), Failure> {
     let MockArgs {
         port,
         host,
@@ -25,12 +95,13 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     } = args;
     let addr = SocketAddr::new(host, port);
     let keys = api_keys.len();
-    let mut config = MockConfig::default()
+    let config = MockConfig::default()
         .with_addr(addr)
         .with_api_keys(api_keys)
         .with_max_links(max_links)
         .with_max_body_bytes(max_body_bytes)
         .with_delivery(DeliveryPolicy::default().with_max_attempts(delivery_attempts));
+    let mut config = undocumented.apply(config);
     if let Some(url) = &public_url {
         config = config.with_public_url(url.as_str());
     }

@@ -230,6 +230,10 @@ async fn bad_mock_flags_are_usage_errors() {
         &["mock", "--max-links", "0"],
         &["mock", "--max-body-bytes", "none"],
         &["mock", "--delivery-attempts", "0"],
+        &["mock", "--over-refund-status", "500"],
+        &["mock", "--over-refund-status", "4l2"],
+        &["mock", "--status-after-change", "sometimes"],
+        &["mock", "--unseen-status-reads", "-1"],
     ] {
         let run = run(args, &[]).await;
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -254,4 +258,94 @@ async fn json_prints_the_base_url_as_json() {
     // It is the sandbox's address: the control API answers there.
     let links = get_json(&format!("{base_url}/__mock/links")).await;
     assert_eq!(links, serde_json::json!([]));
+}
+
+/// `POST` `body` to `url` (JSON), with the API's keys when `key` is given.
+async fn post_json(url: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = http().post(url).json(body);
+    if let Some(key) = key {
+        for (name, value) in paymentoptions_hpp_client::api::auth_header_values(key) {
+            request = request.header(name, value);
+        }
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn undocumented_behaviour_is_chosen_with_flags() {
+    use paymentoptions_hpp_client::api;
+    let sandbox = Sandbox::start(&[
+        "--over-refund-status",
+        "201",
+        "--status-after-change",
+        "latest-operation",
+        "--unseen-status-reads",
+        "1",
+    ])
+    .await;
+    let base = sandbox.base_url.clone();
+    let created = create_link(&base, "any-key").await;
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let link = created
+        .stderr
+        .trim_end()
+        .trim_start_matches("link id: ")
+        .to_string();
+    let (status, completion) = post_json(
+        &format!("{base}/__mock/links/{link}/complete"),
+        None,
+        &serde_json::json!({"outcome": "pay"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{completion}");
+    let paid = completion["transaction"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status_url =
+        format!("{base}{}", api::GET_TRANSACTION_STATUS.path).replace("{transactionId}", &paid);
+    let read = || async {
+        let mut request = http().get(&status_url);
+        for (name, value) in api::auth_header_values("any-key") {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap())
+    };
+    assert_eq!(read().await.0, 404, "--unseen-status-reads 1");
+
+    let refund_url = format!("{base}{}", api::REFUND_TRANSACTION.path);
+    let refund = serde_json::json!({"transactionId": paid, "amount": 1000});
+    assert_eq!(
+        post_json(&refund_url, Some("any-key"), &refund).await.0,
+        201
+    );
+    let (status, refused) = post_json(&refund_url, Some("any-key"), &refund).await;
+    assert_eq!((status, &refused["success"]), (201, &Value::Bool(false)));
+    assert_eq!(refused["gateway_response"]["code"], "ERR3019");
+
+    let (status, envelope) = read().await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        envelope["transaction_type"], "REFUND",
+        "--status-after-change"
+    );
+}
+
+#[tokio::test]
+async fn mock_help_names_the_undocumented_settings() {
+    let help = run(&["mock", "--help"], &[]).await;
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    for flag in [
+        "--status-after-change",
+        "--over-refund-status",
+        "--unseen-status-reads",
+        "--delivery-attempts",
+        "not documented by PaymentOptions",
+    ] {
+        assert!(help.stdout.contains(flag), "{flag}: {}", help.stdout);
+    }
 }

@@ -3,10 +3,8 @@
 //! of the sandbox.
 
 use std::sync::{Arc, LazyLock};
-use std::time::Duration;
 
 use axum::Extension;
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +13,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::echo::{LinkResponse, echoed_fields};
+use crate::faults::FaultPhase;
 use crate::server::Shared;
 use crate::spec::{FieldError, RequestValidator};
 use crate::store::{LinkRecord, LinkState};
@@ -68,9 +67,9 @@ pub(crate) const OPERATIONS: [spec_api::Operation; 6] = [
     spec_api::PAY_WITH_STORED_CARD,
 ];
 
-/// What every API operation does first: the keys, then an injected fault for `operation` (an
-/// `operationId`). Auth first: an injected fault stands for the server failing a request it
-/// accepted. `Err` is the answer to send instead.
+/// What every API operation does first: the keys, then an injected fault for before
+/// `operation` (an `operationId`). Auth first: an injected fault stands for the server failing a
+/// request it accepted. `Err` is the answer to send instead.
 pub(crate) async fn admit(
     shared: &Shared,
     headers: &HeaderMap,
@@ -88,25 +87,23 @@ pub(crate) async fn admit(
         .store
         .lock()
         .expect("store lock")
-        .take_fault(operation);
-    if let Some(fault) = &fault {
-        if fault.delay_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
-        }
-        if fault.drop_connection {
-            return Err(dropped_connection());
-        }
-        if let Some(status) = fault.status {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return Err(error(
-                status,
-                "injected_fault",
-                "fault injected through /__mock/faults",
-                None,
-            ));
-        }
+        .take_fault(operation, FaultPhase::Before);
+    match fault {
+        Some(fault) => crate::faults::strike(&fault).await.map_or(Ok(()), Err),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// What every API operation that got past [`admit`] and its body's checks does last: `answer`,
+/// unless a fault for after the operation (an `operationId`) strikes it. The operation has
+/// taken effect by then, whatever the client receives.
+pub(crate) async fn answered(shared: &Shared, operation: &str, answer: Response) -> Response {
+    let fault = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .take_fault(operation, FaultPhase::After);
+    crate::faults::after(fault, answer).await
 }
 
 /// An API operation's JSON body, after [`admit`]: `application/json`, within the size limit,
@@ -220,7 +217,7 @@ pub(crate) async fn create_link(
     };
     shared.store.lock().expect("store lock").insert_link(link);
     tracing::debug!(link = %id, "link created");
-    (
+    let answer = (
         StatusCode::OK,
         [(
             header::CONTENT_TYPE,
@@ -228,7 +225,8 @@ pub(crate) async fn create_link(
         )],
         response,
     )
-        .into_response()
+        .into_response();
+    answered(&shared, operation, answer).await
 }
 
 /// `Err` with the reason when an auth header of the spec's `securitySchemes` is missing,
@@ -271,18 +269,6 @@ fn token() -> String {
     (0..8)
         .map(|_| ALPHABET[fastrand::usize(..ALPHABET.len())] as char)
         .collect()
-}
-
-/// A response whose body fails at once: hyper then closes the connection without a complete
-/// answer, which is what a client sees when a server or proxy drops it.
-fn dropped_connection() -> Response {
-    let stream = futures_util::stream::once(async {
-        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "fault injected through /__mock/faults",
-        ))
-    });
-    Response::new(Body::from_stream(stream))
 }
 
 #[cfg(test)]

@@ -188,6 +188,7 @@ pub(crate) fn complete(
             body,
             state: DeliveryState::Pending,
             attempts: Vec::new(),
+            redeliveries: 0,
         });
         let delivery_id = delivery.as_ref().map(|d| d.id);
         if let Some(d) = delivery {

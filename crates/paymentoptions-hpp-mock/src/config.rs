@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::DeliveryPolicy;
+use crate::{DeliveryPolicy, OverRefundStatus, StatusAfterChange};
 
 /// How the sandbox behaves.
 ///
@@ -48,7 +48,11 @@ pub struct MockConfig {
     /// of waiting: a request counts from its head to its response head (a body still arriving
     /// or an injected `delay_ms` fault holds its slot).
     pub max_concurrent_requests: usize,
-    /// How notifications are retried.
+    /// How notifications are retried. Whether PaymentOptions re-sends a notification the
+    /// merchant answered with a 5xx is not documented by PaymentOptions; the sandbox offers
+    /// each choice: re-sent with backoff (the default), or never re-sent
+    /// (`DeliveryPolicy::default().with_max_attempts(1)`: one attempt only; `po-hpp mock
+    /// --delivery-attempts 1`).
     pub delivery: DeliveryPolicy,
     /// Where to listen (default `127.0.0.1:0`: an ephemeral port on loopback).
     pub addr: SocketAddr,
@@ -71,6 +75,20 @@ pub struct MockConfig {
     /// limit, the connection idle for longest (no request being handled) is closed for it; if
     /// every connection is busy, the new one is closed at once.
     pub max_connections: usize,
+    /// How a transaction's status reads after a capture, refund or void acted on it: not
+    /// documented by PaymentOptions; the sandbox offers each choice (see
+    /// [`StatusAfterChange`]; default: unchanged).
+    pub status_after_change: StatusAfterChange,
+    /// The HTTP status of the refusal of a refund larger than what is left (`ERR3019`): not
+    /// documented by PaymentOptions; the sandbox offers each choice (see [`OverRefundStatus`];
+    /// default 412).
+    pub over_refund_status: OverRefundStatus,
+    /// How many of the first status calls for a new transaction answer 404 as if it did not
+    /// exist (default 0). Whether the status call sees a transaction at once is not documented
+    /// by PaymentOptions; the sandbox offers each choice, so that a client can check that it
+    /// reads a 404 right after a payment as "not decided yet", not as forgery. Each
+    /// transaction counts its own reads; the control API's reads do not count.
+    pub unseen_status_reads: u32,
 }
 
 impl Default for MockConfig {
@@ -89,6 +107,9 @@ impl Default for MockConfig {
             body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            status_after_change: StatusAfterChange::default(),
+            over_refund_status: OverRefundStatus::default(),
+            unseen_status_reads: 0,
         }
     }
 }
@@ -193,6 +214,30 @@ impl MockConfig {
         self.max_connections = max_connections;
         self
     }
+
+    /// Sets [`status_after_change`](Self::status_after_change): how a transaction's status
+    /// reads after a capture, refund or void acted on it (not documented by PaymentOptions).
+    #[must_use]
+    pub fn with_status_after_change(mut self, status_after_change: StatusAfterChange) -> Self {
+        self.status_after_change = status_after_change;
+        self
+    }
+
+    /// Sets [`over_refund_status`](Self::over_refund_status): the HTTP status of an `ERR3019`
+    /// refusal (not documented by PaymentOptions).
+    #[must_use]
+    pub fn with_over_refund_status(mut self, over_refund_status: OverRefundStatus) -> Self {
+        self.over_refund_status = over_refund_status;
+        self
+    }
+
+    /// Sets [`unseen_status_reads`](Self::unseen_status_reads): how many of the first status
+    /// calls for a new transaction answer 404 (not documented by PaymentOptions).
+    #[must_use]
+    pub fn with_unseen_status_reads(mut self, unseen_status_reads: u32) -> Self {
+        self.unseen_status_reads = unseen_status_reads;
+        self
+    }
 }
 
 impl fmt::Debug for MockConfig {
@@ -214,6 +259,9 @@ impl fmt::Debug for MockConfig {
             .field("body_read_timeout", &self.body_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("status_after_change", &self.status_after_change)
+            .field("over_refund_status", &self.over_refund_status)
+            .field("unseen_status_reads", &self.unseen_status_reads)
             .finish()
     }
 }
@@ -249,6 +297,9 @@ mod tests {
             body_read_timeout,
             idle_timeout,
             max_connections,
+            status_after_change,
+            over_refund_status,
+            unseen_status_reads,
         } = config;
         let default = MockConfig::default();
         [
@@ -279,6 +330,18 @@ mod tests {
             (
                 "max_connections",
                 *max_connections != default.max_connections,
+            ),
+            (
+                "status_after_change",
+                *status_after_change != default.status_after_change,
+            ),
+            (
+                "over_refund_status",
+                *over_refund_status != default.over_refund_status,
+            ),
+            (
+                "unseen_status_reads",
+                *unseen_status_reads != default.unseen_status_reads,
             ),
         ]
         .into_iter()
@@ -358,6 +421,28 @@ mod tests {
         assert_eq!(
             (changed_fields(&c), c.max_connections),
             (vec!["max_connections"], 4)
+        );
+
+        let c = default
+            .clone()
+            .with_status_after_change(StatusAfterChange::LatestOperation);
+        assert_eq!(
+            (changed_fields(&c), c.status_after_change),
+            (
+                vec!["status_after_change"],
+                StatusAfterChange::LatestOperation
+            )
+        );
+        let created = OverRefundStatus::new(201).unwrap();
+        let c = default.clone().with_over_refund_status(created);
+        assert_eq!(
+            (changed_fields(&c), c.over_refund_status),
+            (vec!["over_refund_status"], created)
+        );
+        let c = default.clone().with_unseen_status_reads(2);
+        assert_eq!(
+            (changed_fields(&c), c.unseen_status_reads),
+            (vec!["unseen_status_reads"], 2)
         );
 
         // Chained, each sets its own field; the keys stay out of `Debug`.

@@ -8,9 +8,9 @@
 //! | `GET /__mock/transactions?offset=0&limit=100` | transactions held, oldest first ([`TransactionView`](crate::TransactionView): balances and the envelope the status call answers), one page at a time |
 //! | `GET /__mock/transactions/{id}` | one transaction |
 //! | `GET /__mock/deliveries?offset=0&limit=100` | notification deliveries with their attempts ([`DeliveryView`](crate::DeliveryView)), one page at a time |
-//! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again (e.g. after it failed) |
+//! | `POST /__mock/deliveries/{id}/redeliver` | send a notification again, delivered or failed: the same body to the same URL, a new round of attempts recorded after the earlier ones (202 `{"id": ..., "state": "pending"}`; 404 unknown, 409 while its attempts are still being made); see [`MockServer::redeliver`](crate::MockServer::redeliver) |
 //! | `GET /__mock/faults` | faults still pending |
-//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given) |
+//! | `POST /__mock/faults` | `{"count": 2, "status": 503, "delay_ms": 100, "drop_connection": false, "operation": "refund_transaction", "when": "after"}` ([`Fault`]): for the next `count` API calls (of `operation` only, when given); `"when": "after"` lets each call take effect and then fails its answer ([`FaultPhase`]) |
 //! | `DELETE /__mock/faults` | clear pending faults |
 //! | `POST /__mock/reset` | forget every link, transaction, delivery and fault |
 //!
@@ -37,8 +37,10 @@ use uuid::Uuid;
 use crate::api::error;
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
+use crate::faults::FaultPhase;
+use crate::redelivery::RedeliverError;
 use crate::server::Shared;
-use crate::store::{DeliveryState, Fault, Outcome, Store};
+use crate::store::{Fault, Outcome, Store};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;
@@ -316,31 +318,27 @@ async fn deliveries(
 }
 
 async fn redeliver(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return error(StatusCode::NOT_FOUND, "not_found", "no such delivery", None);
+    let started = match id.parse::<Uuid>() {
+        Ok(id) => crate::redelivery::begin(&mut shared.store.lock().expect("store lock"), &id)
+            .map(|()| id),
+        Err(_) => Err(RedeliverError::NotFound),
     };
-    {
-        let mut store = shared.store.lock().expect("store lock");
-        let Some(d) = store.delivery_mut(&id) else {
-            return error(StatusCode::NOT_FOUND, "not_found", "no such delivery", None);
-        };
-        if d.state == DeliveryState::Pending {
-            return error(
-                StatusCode::CONFLICT,
-                "pending",
-                "this delivery is still being attempted",
-                None,
-            );
+    match started {
+        Ok(id) => {
+            delivery::spawn(shared, id);
+            (
+                StatusCode::ACCEPTED,
+                axum::Json(json!({"id": id, "state": "pending"})),
+            )
+                .into_response()
         }
-        d.state = DeliveryState::Pending;
-        d.attempts.clear();
+        Err(e @ RedeliverError::NotFound) => {
+            error(StatusCode::NOT_FOUND, "not_found", e.to_string(), None)
+        }
+        Err(e @ RedeliverError::Pending) => {
+            error(StatusCode::CONFLICT, "pending", e.to_string(), None)
+        }
     }
-    delivery::spawn(shared, id);
-    (
-        StatusCode::ACCEPTED,
-        axum::Json(json!({"id": id, "state": "pending"})),
-    )
-        .into_response()
 }
 
 async fn faults(Extension(shared): Extension<Arc<Shared>>) -> Response {
@@ -357,6 +355,17 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
             "invalid_request",
             format!("{name}: {value} is not an integer: write it without a fraction or exponent"),
             Some(name),
+        );
+    }
+    if let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(&body)
+        && let Some(when) = members.get("when")
+        && serde_json::from_value::<FaultPhase>(when.clone()).is_err()
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("when: {when} is not \"before\" (the default) or \"after\""),
+            Some("when"),
         );
     }
     let fault: Fault = match serde_json::from_slice(&body) {

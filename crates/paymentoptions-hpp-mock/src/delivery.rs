@@ -2,7 +2,9 @@
 //!
 //! At least once: every attempt is recorded, retries back off exponentially (with jitter) up
 //! to `max_attempts`, and a delivery that still failed is kept as `failed` (visible under
-//! `/__mock/deliveries`, and re-sendable) rather than dropped.
+//! `/__mock/deliveries`, and re-sendable) rather than dropped. Any finished delivery can be
+//! re-sent on demand (see [`crate::redelivery`]): a new round of attempts, recorded after the
+//! earlier ones.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -124,6 +126,7 @@ fn fail_unsent(shared: &Shared, id: Uuid, at: String, error: String) {
             at,
             status: None,
             error: Some(error),
+            redelivery: d.redeliveries,
         });
         d.state = DeliveryState::Failed;
     }
@@ -137,12 +140,13 @@ async fn run(shared: &Shared, id: Uuid) {
         let Some((url, body, outcome, done)) = ({
             let store = shared.store.lock().expect("store lock");
             store.delivery(&id).map(|d| {
-                (
-                    d.url.clone(),
-                    d.body.clone(),
-                    d.outcome,
-                    d.attempts.len() as u32,
-                )
+                // This round's: a re-delivery gets the policy's attempts again.
+                let done = d
+                    .attempts
+                    .iter()
+                    .filter(|a| a.redelivery == d.redeliveries)
+                    .count();
+                (d.url.clone(), d.body.clone(), d.outcome, done as u32)
             })
         }) else {
             return; // reset or evicted
@@ -185,7 +189,12 @@ async fn run(shared: &Shared, id: Uuid) {
             let Some(d) = store.delivery_mut(&id) else {
                 return;
             };
-            d.attempts.push(Attempt { at, status, error });
+            d.attempts.push(Attempt {
+                at,
+                status,
+                error,
+                redelivery: d.redeliveries,
+            });
             d.state = if delivered {
                 DeliveryState::Delivered
             } else if attempts >= policy.max_attempts {

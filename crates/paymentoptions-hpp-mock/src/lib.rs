@@ -14,13 +14,20 @@
 //!   does not document the shape, this is the sandbox's assumption), cancelling none. The
 //!   notification carries the transaction envelope, and the spec's transaction operations
 //!   work on it: status, capture (at most the authorised amount, once), refund (in parts, up to
-//!   what was captured; one more answers 412 with `ERR3019`), void (an uncaptured pre-auth) and
+//!   what was captured; one more answers 412 with `ERR3019`, or the status
+//!   [`MockConfig::over_refund_status`] chooses), void (an uncaptured pre-auth) and
 //!   the stored-card payment (with the `stored_payment_method_id` a payment with
 //!   `store_payment_method` issued). Unknown ids answer 404, unknown card tokens 406, a state
 //!   that does not allow the operation 412. Every operation checks the keys, then an injected
-//!   fault, then its body against the spec, like link creation.
+//!   fault, then its body against the spec, like link creation. A fault can also strike after
+//!   the operation took effect ([`FaultPhase::After`]): the refund is made, its answer is lost.
 //! - **Control and inspection** under `/__mock/` (see [`control`]): links, transactions,
-//!   deliveries, faults, reset.
+//!   deliveries (re-sent on demand: [`MockServer::redeliver`]), faults, reset.
+//! - **What PaymentOptions does not document** is a setting, not a choice the sandbox makes:
+//!   how a status reads after a void or refund ([`StatusAfterChange`]), which status carries
+//!   `ERR3019` ([`OverRefundStatus`]), whether a notification is re-sent after a 5xx
+//!   ([`DeliveryPolicy::max_attempts`] 1: never), whether the status call sees a new
+//!   transaction at once ([`MockConfig::unseen_status_reads`]).
 //!
 //! Test cards (any future expiry, any 3-digit CVC): `4242 4242 4242 4242` is approved,
 //! `4000 0000 0000 0002` is declined; any other number that passes the Luhn check is approved.
@@ -39,12 +46,14 @@
 
 mod api;
 mod body;
+mod codes;
 mod completion;
 mod config;
 mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod faults;
 mod front;
 mod guard;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
@@ -52,18 +61,23 @@ pub mod money;
 mod operations;
 mod overload;
 mod page;
+mod redelivery;
 mod server;
 pub mod spec;
 mod store;
 mod transactions;
+mod undocumented;
 mod views;
 
 pub use completion::{CompleteError, Completion};
 pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
+pub use faults::FaultPhase;
 pub use page::{APPROVED_CARD, DECLINED_CARD};
+pub use redelivery::RedeliverError;
 pub use server::MockServer;
 pub use transactions::TransactionView;
+pub use undocumented::{InvalidOverRefundStatus, OverRefundStatus, StatusAfterChange};
 pub use views::{
     Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
 };

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 
-use crate::api::{admit, error, invalid, json_body};
+use crate::api::{admit, answered, error, invalid, json_body};
 use crate::server::Shared;
 use crate::spec::{FieldError, RequestValidator};
 use crate::transactions::{self, Refusal};
@@ -66,13 +66,16 @@ fn answer(result: Result<Value, Refusal>) -> Response {
         Err(Refusal::State(code, message)) => {
             error(StatusCode::PRECONDITION_FAILED, code, message, None)
         }
-        Err(Refusal::OverRefund(envelope)) => {
-            json_answer(StatusCode::PRECONDITION_FAILED, &envelope)
-        }
+        Err(Refusal::OverRefund { status, envelope }) => json_answer(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::PRECONDITION_FAILED),
+            &envelope,
+        ),
     }
 }
 
-/// `GET .../transaction/status/{transactionId}`: the transaction as stored.
+/// `GET .../transaction/status/{transactionId}`: the transaction as stored; 404 for an unknown
+/// one, and for the first [`MockConfig::unseen_status_reads`](crate::MockConfig::unseen_status_reads)
+/// reads of each.
 pub(crate) async fn status(
     Extension(shared): Extension<Arc<Shared>>,
     Path(id): Path<String>,
@@ -90,13 +93,18 @@ pub(crate) async fn status(
     if let Some(refused) = invalid(&VALIDATORS.status_id.errors(&json!({"transactionId": id}))) {
         return refused;
     }
+    let unseen = shared.config.unseen_status_reads;
     let envelope = shared
         .store
         .lock()
         .expect("store lock")
-        .transaction(&id)
-        .map(|t| t.envelope.clone());
-    match envelope {
+        .transaction_mut(&id)
+        .and_then(|t| {
+            t.status_reads = t.status_reads.saturating_add(1);
+            let seen = !crate::undocumented::still_unseen(t.status_reads, unseen);
+            seen.then(|| t.envelope.clone())
+        });
+    let answer = match envelope {
         Some(envelope) => json_answer(StatusCode::OK, &envelope),
         None => error(
             StatusCode::NOT_FOUND,
@@ -104,7 +112,8 @@ pub(crate) async fn status(
             format!("no transaction {id}"),
             None,
         ),
-    }
+    };
+    answered(&shared, spec_api::GET_TRANSACTION_STATUS.id, answer).await
 }
 
 /// The members every body of these operations has once validated.
@@ -128,9 +137,10 @@ pub(crate) async fn capture(
     let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::capture(&mut store, id, amount.unwrap_or_default())
+        let after = shared.config.status_after_change;
+        transactions::capture(&mut store, id, amount.unwrap_or_default(), after)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../refund`.
@@ -146,9 +156,13 @@ pub(crate) async fn refund(
     let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::refund(&mut store, id, amount.unwrap_or_default())
+        let settings = (
+            shared.config.status_after_change,
+            shared.config.over_refund_status,
+        );
+        transactions::refund(&mut store, id, amount.unwrap_or_default(), settings)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../void`.
@@ -161,9 +175,9 @@ pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Req
     let (id, _) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::void(&mut store, id)
+        transactions::void(&mut store, id, shared.config.status_after_change)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }
 
 /// `POST .../payment` (the stored-card form).
@@ -193,5 +207,5 @@ pub(crate) async fn pay_with_stored_card(
         let mut store = shared.store.lock().expect("store lock");
         transactions::pay_with_stored_card(&mut store, &body)
     };
-    answer(result)
+    answered(&shared, operation, answer(result)).await
 }

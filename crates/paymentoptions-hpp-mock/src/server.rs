@@ -12,10 +12,12 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
+use crate::redelivery::{self, RedeliverError};
 use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
 use crate::transactions::TransactionRecord;
 use crate::{
-    MockConfig, TransactionView, api, connections, control, guard, operations, overload, page,
+    MockConfig, TransactionView, api, connections, control, delivery, guard, operations, overload,
+    page,
 };
 
 /// State shared by every handler.
@@ -233,6 +235,20 @@ impl MockServer {
             .lock()
             .expect("store lock")
             .push_fault(fault);
+    }
+
+    /// Sends notification delivery `id` again, whether it was delivered or failed: the same
+    /// body to the same webhook URL, as a new round of attempts under the
+    /// [`DeliveryPolicy`](crate::DeliveryPolicy), recorded after the earlier ones (see
+    /// [`DeliveryView::redeliveries`]). The attempts are made in the background: wait for them
+    /// with [`wait_for_deliveries`](Self::wait_for_deliveries).
+    ///
+    /// PaymentOptions documents no re-delivery; this is how a test checks that a repeated
+    /// notification changes nothing.
+    pub fn redeliver(&self, id: Uuid) -> Result<(), RedeliverError> {
+        redelivery::begin(&mut self.shared.store.lock().expect("store lock"), &id)?;
+        delivery::spawn(self.shared.clone(), id);
+        Ok(())
     }
 
     /// Forgets every link, transaction, stored card, delivery and fault.

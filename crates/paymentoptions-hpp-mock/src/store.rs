@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::faults::FaultPhase;
 pub(crate) use crate::transactions::{StoredCard, TransactionRecord};
 pub(crate) use crate::views::{
     DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
@@ -327,12 +328,11 @@ impl Store {
         self.faults.clear();
     }
 
-    /// Takes one use of the oldest pending fault for `operation` (an `operationId`).
-    pub(crate) fn take_fault(&mut self, operation: &str) -> Option<Fault> {
-        let pos = self
-            .faults
-            .iter()
-            .position(|f| f.operation.as_deref().is_none_or(|o| o == operation))?;
+    /// Takes one use of the oldest pending fault for `operation` (an `operationId`) in `phase`.
+    pub(crate) fn take_fault(&mut self, operation: &str, phase: FaultPhase) -> Option<Fault> {
+        let pos = self.faults.iter().position(|f| {
+            f.when == phase && f.operation.as_deref().is_none_or(|o| o == operation)
+        })?;
         let pending = &mut self.faults[pos];
         pending.count = pending.count.saturating_sub(1);
         let fault = pending.clone();
@@ -414,18 +414,61 @@ mod tests {
             ..Fault::default()
         });
         let create = "generate_hpp_link";
-        assert_eq!(store.take_fault(create).unwrap().status, Some(503));
-        // A fault for another operation waits for it, behind those for any operation.
         assert_eq!(
-            store.take_fault("refund_transaction").unwrap().status,
+            store.take_fault(create, FaultPhase::Before).unwrap().status,
             Some(503)
         );
-        assert!(store.take_fault(create).unwrap().drop_connection);
-        assert!(store.take_fault(create).is_none());
+        // A fault for another operation waits for it, behind those for any operation.
         assert_eq!(
-            store.take_fault("refund_transaction").unwrap().status,
+            store
+                .take_fault("refund_transaction", FaultPhase::Before)
+                .unwrap()
+                .status,
+            Some(503)
+        );
+        assert!(
+            store
+                .take_fault(create, FaultPhase::Before)
+                .unwrap()
+                .drop_connection
+        );
+        assert!(store.take_fault(create, FaultPhase::Before).is_none());
+        assert_eq!(
+            store
+                .take_fault("refund_transaction", FaultPhase::Before)
+                .unwrap()
+                .status,
             Some(500)
         );
-        assert!(store.take_fault("refund_transaction").is_none());
+        assert!(
+            store
+                .take_fault("refund_transaction", FaultPhase::Before)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn faults_before_and_after_wait_in_their_own_phase() {
+        let mut store = Store::new(1, 1);
+        let op = "refund_transaction";
+        store.push_fault(Fault {
+            status: Some(502),
+            when: FaultPhase::After,
+            ..Fault::default()
+        });
+        assert!(store.take_fault(op, FaultPhase::Before).is_none());
+        store.push_fault(Fault {
+            status: Some(504),
+            ..Fault::default()
+        });
+        assert_eq!(
+            store.take_fault(op, FaultPhase::Before).unwrap().status,
+            Some(504)
+        );
+        assert_eq!(
+            store.take_fault(op, FaultPhase::After).unwrap().status,
+            Some(502)
+        );
+        assert!(store.faults().is_empty());
     }
 }

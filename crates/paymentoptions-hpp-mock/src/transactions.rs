@@ -11,7 +11,9 @@
 //! this sandbox's assumption, written in the spec's descriptions: a declined payment answers
 //! `success: false`, response code 5 and gateway code [`DECLINED_GATEWAY_CODE`]; an unknown id
 //! answers 404, an unknown card token 406, a state that does not allow the operation 412 (an
-//! over-refund with the envelope and `ERR3019`).
+//! over-refund with the envelope and `ERR3019`, or another status: see
+//! [`OverRefundStatus`]). How the status of a transaction reads after an operation acted on it
+//! is a setting too ([`StatusAfterChange`]).
 
 use std::sync::Arc;
 
@@ -19,15 +21,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::codes;
 use crate::store::Store;
+use crate::undocumented::{OverRefundStatus, StatusAfterChange};
 
 /// The gateway code of a declined payment: PaymentOptions documents none, this is the
 /// sandbox's choice (an `ERR` code, like the documented risk-rule errors).
 pub(crate) const DECLINED_GATEWAY_CODE: &str = "ERR0005";
-/// The documented gateway code of an over-refund.
-const INSUFFICIENT_REFUND_BALANCE: &str = "ERR3019";
-/// The documented response code of an over-refund.
-const INSUFFICIENT_REFUND_BALANCE_RESPONSE: i64 = -8019;
 /// The response code of a declined payment (documented: "do not honour").
 const DO_NOT_HONOUR: i64 = 5;
 /// The merchant every sandbox transaction belongs to.
@@ -72,6 +72,9 @@ pub(crate) struct TransactionRecord {
     pub(crate) captured: i64,
     pub(crate) refunded: i64,
     pub(crate) voided: bool,
+    /// How many times the status call asked for it (see
+    /// [`MockConfig::unseen_status_reads`](crate::MockConfig::unseen_status_reads)).
+    pub(crate) status_reads: u32,
     /// What the status call answers (`status_code` 200). Shared, so that a listing copies it
     /// out of the lock for the price of a counter.
     pub(crate) envelope: Arc<Value>,
@@ -253,8 +256,8 @@ impl Payment {
         let timestamp = stamp();
         let (code, message) = match (self.approved, self.kind) {
             (false, _) => (DECLINED_GATEWAY_CODE, "Payment Declined."),
-            (true, Kind::PreAuth) => ("INFO0000", "Payment Authorised."),
-            (true, _) => ("INFO0000", "Payment Successful."),
+            (true, Kind::PreAuth) => (codes::gateway(codes::PAID), "Payment Authorised."),
+            (true, _) => (codes::gateway(codes::PAID), "Payment Successful."),
         };
         let mut merchant = json!({"legal_name": LEGAL_NAME});
         put(&mut merchant, "mid", self.merchant_id.clone());
@@ -325,6 +328,7 @@ impl Payment {
             captured: 0,
             refunded: 0,
             voided: false,
+            status_reads: 0,
             envelope: Arc::new(envelope),
         };
         let stored = record
@@ -354,8 +358,8 @@ pub(crate) enum Refusal {
     UnknownCard(String),
     /// The transaction's state does not allow it: 412, with a code and a message.
     State(&'static str, String),
-    /// More than is left to refund: 412 with the envelope.
-    OverRefund(Value),
+    /// More than is left to refund: the envelope, with `status` (see [`OverRefundStatus`]).
+    OverRefund { status: u16, envelope: Value },
 }
 
 /// A capture, refund or void: the record it acts on, checked and updated in one step.
@@ -364,8 +368,9 @@ fn derived(
     original: &TransactionRecord,
     kind: Kind,
     amount: Option<i64>,
-    (code, message): (&str, &str),
+    (meaning, message): (&str, &str),
 ) -> TransactionRecord {
+    let code = codes::gateway(meaning);
     let id = new_id();
     let ref_ = store.next_ref();
     let timestamp = stamp();
@@ -404,6 +409,7 @@ fn derived(
         captured: 0,
         refunded: 0,
         voided: false,
+        status_reads: 0,
         envelope: Arc::new(envelope),
     };
     store.insert_transaction(record.clone(), None);
@@ -452,8 +458,29 @@ fn open_pre_auth(t: &TransactionRecord, what: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Changes `original`'s status after `operation` acted on it, when `after` says so.
+fn status_after(
+    original: &mut TransactionRecord,
+    operation: &TransactionRecord,
+    after: StatusAfterChange,
+) {
+    let changed = after.after(
+        &original.envelope,
+        operation.kind.as_str(),
+        &operation.envelope["gateway_response"],
+    );
+    if let Some(changed) = changed {
+        original.envelope = Arc::new(changed);
+    }
+}
+
 /// `capture_transaction`: at most the authorised amount, once; the rest is released.
-pub(crate) fn capture(store: &mut Store, id: &str, amount: i64) -> Result<Value, Refusal> {
+pub(crate) fn capture(
+    store: &mut Store,
+    id: &str,
+    amount: i64,
+    after: StatusAfterChange,
+) -> Result<Value, Refusal> {
     let original = found(store, id)?;
     open_pre_auth(original, "captured")?;
     let authorised = original.amount.unwrap_or(0);
@@ -469,16 +496,21 @@ pub(crate) fn capture(store: &mut Store, id: &str, amount: i64) -> Result<Value,
         &original,
         Kind::Capture,
         Some(amount),
-        ("INFO0001", "Payment Captured."),
+        (codes::CAPTURED, "Payment Captured."),
     );
     if let Some(t) = store.transaction_mut(id) {
         t.captured = amount;
+        status_after(t, &capture, after);
     }
     Ok(capture.created_answer())
 }
 
 /// `void_transaction`: a pre-auth not captured.
-pub(crate) fn void(store: &mut Store, id: &str) -> Result<Value, Refusal> {
+pub(crate) fn void(
+    store: &mut Store,
+    id: &str,
+    after: StatusAfterChange,
+) -> Result<Value, Refusal> {
     let original = found(store, id)?;
     open_pre_auth(original, "voided")?;
     let original = original.clone();
@@ -487,17 +519,23 @@ pub(crate) fn void(store: &mut Store, id: &str) -> Result<Value, Refusal> {
         &original,
         Kind::Void,
         None,
-        ("INFO0003", "Authorization Cancelled."),
+        (codes::VOIDED, "Authorization Cancelled."),
     );
     if let Some(t) = store.transaction_mut(id) {
         t.voided = true;
+        status_after(t, &void, after);
     }
     Ok(void.created_answer())
 }
 
 /// `refund_transaction`: up to what an approved capture (or payment) holds, in as many parts
 /// as wanted.
-pub(crate) fn refund(store: &mut Store, id: &str, amount: i64) -> Result<Value, Refusal> {
+pub(crate) fn refund(
+    store: &mut Store,
+    id: &str,
+    amount: i64,
+    (after, refusal): (StatusAfterChange, OverRefundStatus),
+) -> Result<Value, Refusal> {
     let original = found(store, id)?;
     if original.kind != Kind::Capture || !original.approved {
         let hint = if original.kind == Kind::PreAuth && original.captured > 0 {
@@ -519,9 +557,10 @@ pub(crate) fn refund(store: &mut Store, id: &str, amount: i64) -> Result<Value, 
     if amount > left {
         let message =
             format!("Insufficient refund balance: {amount} asked, {left} left to refund on {id}.");
+        let meaning = codes::INSUFFICIENT_REFUND_BALANCE;
         let mut payment = json!({
             "amount": amount,
-            "response_code": INSUFFICIENT_REFUND_BALANCE_RESPONSE,
+            "response_code": codes::response(meaning),
             "responseDescription": "Insufficient refund balance.",
         });
         put(&mut payment, "currency", original.currency.clone());
@@ -529,17 +568,25 @@ pub(crate) fn refund(store: &mut Store, id: &str, amount: i64) -> Result<Value, 
         if let Some(r) = &original.merchant_txn_ref {
             details.insert("merchant_txn_ref".into(), json!(r));
         }
-        return Err(Refusal::OverRefund(json!({
+        let code = codes::gateway(meaning);
+        let mut envelope = json!({
             "success": false,
-            "status_code": 412,
+            "status_code": refusal.get(),
             "is_live": false,
             "transaction_type": Kind::Refund.as_str(),
-            "gateway_response": gateway(false, INSUFFICIENT_REFUND_BALANCE, "Insufficient refund balance."),
+            "gateway_response": gateway(false, code, "Insufficient refund balance."),
             "payment_details": payment,
             "transaction_details": details,
-            "code": INSUFFICIENT_REFUND_BALANCE,
-            "message": message,
-        })));
+        });
+        if !refusal.is_success() {
+            // An error status: the error body's members too, for clients that read only those.
+            envelope["code"] = json!(code);
+            envelope["message"] = json!(message);
+        }
+        return Err(Refusal::OverRefund {
+            status: refusal.get(),
+            envelope,
+        });
     }
     let original = original.clone();
     let refund = derived(
@@ -547,10 +594,11 @@ pub(crate) fn refund(store: &mut Store, id: &str, amount: i64) -> Result<Value, 
         &original,
         Kind::Refund,
         Some(amount),
-        ("INFO0002", "Payment Refunded."),
+        (codes::REFUNDED, "Payment Refunded."),
     );
     if let Some(t) = store.transaction_mut(id) {
         t.refunded += amount;
+        status_after(t, &refund, after);
     }
     Ok(refund.created_answer())
 }
