@@ -283,10 +283,15 @@ pub(crate) fn check_target(
     };
     let kind = target.kind();
     let kind_name = kind.as_ref().map(|k| k.as_str().to_string());
-    if !kind_name
+    let acted_on = kind_name
         .as_deref()
-        .is_some_and(|k| op.acts_on.contains(&k))
-    {
+        .is_some_and(|k| op.acts_on.contains(&k));
+    // PaymentOptions does not document whether a transaction's status changes after an
+    // operation on it: a refunded payment may read as a REFUND afterwards. So a target that
+    // reads as what this operation creates may be the original after an earlier call (a
+    // second partial refund): it is sent, and the server decides. Any other kind is refused.
+    let changed_by_earlier_call = kind_name.as_deref() == Some(op.creates);
+    if !acted_on && !changed_by_earlier_call {
         let found = match &kind_name {
             Some(k) => format!("a {k}"),
             None => "a transaction of no stated kind".into(),
@@ -336,7 +341,9 @@ pub(crate) fn check_target(
             .and_then(|u| Money::from_minor(u, c).ok()),
         _ => None,
     };
-    if let (Some(units), Some(most)) = (raw_amount, target_money) {
+    // The amount an unchanged target reads (what was authorised or captured, or what is left
+    // of it) bounds the call; one read after a change may show the change's amount instead.
+    if let (true, Some(units), Some(most)) = (acted_on, raw_amount, target_money) {
         if units > most.minor_units() {
             let rule = Rule::Maximum {
                 max: most.minor_units(),

@@ -510,14 +510,18 @@ mod tests {
             json!({"type": "ERROR"}),
         ] {
             assert_eq!(
-                outcome(json!({"success": true, "payment_details": {"response_code": 0},
-                    "gateway_response": gateway})),
+                outcome(
+                    json!({"success": true, "payment_details": {"response_code": 0},
+                    "gateway_response": gateway})
+                ),
                 Outcome::Unknown,
                 "{gateway}"
             );
         }
         assert_eq!(
-            outcome(json!({"success": true, "gateway_response": {"type": "INFO", "code": "INFO0001"}})),
+            outcome(
+                json!({"success": true, "gateway_response": {"type": "INFO", "code": "INFO0001"}})
+            ),
             Outcome::Approved
         );
     }
@@ -527,9 +531,17 @@ mod tests {
         use serde_json::json;
         let code = codes::PARTIAL_APPROVAL[0];
         let partial = outcome(json!({"success": true, "payment_details": {"response_code": code}}));
-        assert_eq!(partial, Outcome::PartiallyApproved { response_code: code });
+        assert_eq!(
+            partial,
+            Outcome::PartiallyApproved {
+                response_code: code
+            }
+        );
         assert!(!partial.is_approved() && !partial.is_declined());
-        assert!(partial.to_string().contains("partial approval"), "{partial}");
+        assert!(
+            partial.to_string().contains("partial approval"),
+            "{partial}"
+        );
         // Anything else saying no still declines.
         assert!(
             outcome(json!({"success": false, "payment_details": {"response_code": code}}))

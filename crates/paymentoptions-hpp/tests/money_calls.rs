@@ -163,8 +163,8 @@ async fn a_target_of_the_wrong_kind_outcome_or_environment_is_refused_before_sen
             }
         }
     };
-    // A refund targets the captured payment, never the pre-auth, a void or another refund.
-    for kind in ["PRE_AUTH", "VOID", "REFUND"] {
+    // A refund targets the captured payment, never the pre-auth or a void.
+    for kind in ["PRE_AUTH", "VOID"] {
         let shown = refused_target(approved(kind, PAYMENT, 1000, "JPY")).await;
         assert!(shown.contains(kind), "{shown}");
     }
@@ -196,6 +196,24 @@ async fn a_target_of_the_wrong_kind_outcome_or_environment_is_refused_before_sen
         "{err}"
     );
     assert!(money_requests(&server).is_empty());
+}
+
+#[tokio::test]
+async fn a_target_that_reads_as_what_the_call_creates_is_left_to_the_server() {
+    // Whether a refunded payment's status reads REFUND afterwards is not documented: a second
+    // partial refund must still go out, bounded by the server and not by the changed status.
+    let server = TestServer::start().await;
+    let client = client_for(&server).build().unwrap();
+    server.push_reply(Reply::json(200, approved("REFUND", PAYMENT, 400, "JPY")));
+    server.push_reply(Reply::json(201, approved("REFUND", NEW_ID, 500, "JPY")));
+    client.refund_transaction(&refund(jpy(500))).await.unwrap();
+    assert_eq!(money_requests(&server).len(), 1);
+    // Its currency is still checked.
+    server.push_reply(Reply::json(200, approved("REFUND", PAYMENT, 400, "JPY")));
+    let usd = Money::parse_major("5", Currency::USD).unwrap();
+    let err = client.refund_transaction(&refund(usd)).await.unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert_eq!(money_requests(&server).len(), 1);
 }
 
 #[tokio::test]

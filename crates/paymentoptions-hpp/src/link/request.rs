@@ -281,7 +281,11 @@ fn money_policy(body: &Value, c: &mut Checker) {
     if present("amount") && !present("currency") {
         c.push("currency", Rule::AmountWithoutCurrency);
     }
-    if body.get("amount").and_then(Value::as_i64).is_some_and(|a| a <= 0) {
+    if body
+        .get("amount")
+        .and_then(Value::as_i64)
+        .is_some_and(|a| a <= 0)
+    {
         c.push("amount", Rule::NotPositive);
     }
 }
