@@ -338,8 +338,8 @@ impl Client {
     /// let notification = parse_notification(body)?;
     /// // The order is found from the *confirmed* transaction, never from the notification:
     /// let status = client.get_transaction_status(notification.transaction_id()).await?;
-    /// let reference = status.merchant_txn_ref().unwrap_or_default();
-    /// let order = ExpectedPayment::new(reference, Money::from_major(1000, Currency::JPY)?);
+    /// let reference = status.merchant_txn_ref().unwrap_or_default().to_string();
+    /// let order = ExpectedPayment::new(&reference, Money::from_major(1000, Currency::JPY)?);
     /// match client.check_payment(notification.transaction_id(), status, &order)? {
     ///     Confirmation::Paid(payment) => println!("fulfil {reference} once: {payment}"),
     ///     Confirmation::NotPaid(not_paid) => println!("do not fulfil: {not_paid}"),

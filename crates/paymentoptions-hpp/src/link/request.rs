@@ -179,7 +179,7 @@ impl LinkRequest {
     /// let request = paymentoptions_hpp::LinkRequest::from_json(body)?;
     /// assert_eq!(request.to_json()["currency"], "JPY");
     ///
-    /// let err = paymentoptions_hpp::LinkRequest::from_json(br#"{"amount": 1, "amuont": 2}"#).unwrap_err();
+    /// let err = paymentoptions_hpp::LinkRequest::from_json(br#"{"currency": "JPY", "amuont": 2}"#).unwrap_err();
     /// assert_eq!(err.field(), "amuont");
     ///
     /// let err = paymentoptions_hpp::LinkRequest::from_json(br#"{"amount": 1, "amount": 2}"#).unwrap_err();
