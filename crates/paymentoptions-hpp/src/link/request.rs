@@ -277,15 +277,14 @@ impl LinkRequest {
 /// The library's own rules for a link's money, beyond the spec's: an amount is positive and
 /// comes with its currency (see [`Rule::AmountWithoutCurrency`], [`Rule::NotPositive`]).
 fn money_policy(body: &Value, c: &mut Checker) {
-    let present = |field: &str| body.get(field).is_some_and(|v| !v.is_null());
-    if present("amount") && !present("currency") {
+    // An amount of the wrong JSON type is the decoder's to name.
+    let Some(amount) = body.get("amount").and_then(Value::as_i64) else {
+        return;
+    };
+    if body.get("currency").is_none_or(Value::is_null) {
         c.push("currency", Rule::AmountWithoutCurrency);
     }
-    if body
-        .get("amount")
-        .and_then(Value::as_i64)
-        .is_some_and(|a| a <= 0)
-    {
+    if amount <= 0 {
         c.push("amount", Rule::NotPositive);
     }
 }
