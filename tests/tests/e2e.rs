@@ -12,8 +12,8 @@ use paymentoptions_hpp::requests::{
 };
 use paymentoptions_hpp::{
     AddressBuilder, Client, Confirmation, Currency, Error, ExpectedPayment, LinkRequest, Money,
-    NotPaidReason, Notification, Outcome as PaymentOutcome, RetryOn, RetryPolicy, TransactionKind,
-    TransportErrorKind, parse_notification,
+    NotPaidReason, Notification, Outcome as PaymentOutcome, RetryOn, RetryPolicy, Rule,
+    TransactionKind, TransportErrorKind, parse_notification,
 };
 use paymentoptions_hpp_mock::{
     DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
@@ -280,7 +280,7 @@ fn wrapper_and_sandbox_agree_on_the_spec_rules() {
     let valid = [
         fixture,
         json!({}),
-        json!({"amount": 0, "currency": "USD"}),
+        json!({"amount": 1, "currency": "USD"}),
         json!({"merchant_txn_ref": "x".repeat(45), "merchant_id": "m".repeat(128)}),
         json!({"billing_address": {"country": "JP", "city": "c".repeat(65), "state": "s".repeat(65), "address1": "a".repeat(199), "phone_number": "1".repeat(20)}}),
         json!({"return_url": {"webhook_url": format!("https://h.example/{}", "p".repeat(230))}}),
@@ -288,6 +288,17 @@ fn wrapper_and_sandbox_agree_on_the_spec_rules() {
     for body in valid {
         LinkRequest::from_json(body.to_string().as_bytes())
             .unwrap_or_else(|e| panic!("wrapper refused {body}: {e}"));
+        assert_eq!(sandbox.errors(&body), vec![], "sandbox refused {body}");
+    }
+    // Where the wrapper refuses more than the spec, by its own policy, the rule says so (the
+    // sandbox models the server, which is believed to accept these).
+    let policy = [
+        (json!({"amount": 0, "currency": "USD"}), Rule::NotPositive),
+        (json!({"amount": 1000}), Rule::AmountWithoutCurrency),
+    ];
+    for (body, rule) in policy {
+        let err = LinkRequest::from_json(body.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err.rule(), &rule, "{body}");
         assert_eq!(sandbox.errors(&body), vec![], "sandbox refused {body}");
     }
     let invalid = [

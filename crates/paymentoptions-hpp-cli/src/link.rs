@@ -30,7 +30,7 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
     let client = client(&connection)?;
     let link = client.create_link(&request).await?;
     if json {
-        stdio::print_json(link.response())
+        crate::output::print_body(link.raw())
     } else {
         // stdout stays the URL alone, for `URL=$(po-hpp link create ...)`; the id, which the
         // sandbox's control API and PaymentOptions' support ask for, goes where people read.

@@ -96,13 +96,6 @@ pub fn print(text: &str) -> Result<(), Failure> {
         .map_err(Failure::Output)
 }
 
-/// Writes `value` to stdout as pretty JSON.
-pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| Failure::Output(io::Error::other(e)))?;
-    print(&text)
-}
-
 /// Writes `text` and a newline to stderr, for people; a failed write is ignored, since the
 /// result has already been written to stdout.
 pub fn note(text: &str) {

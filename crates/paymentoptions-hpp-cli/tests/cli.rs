@@ -296,6 +296,19 @@ async fn json_prints_the_whole_response() {
     assert_eq!(printed, fixture_json("hpp-link-response.json"));
     // The id is in the JSON already: nothing else is printed.
     assert_eq!(run.stderr, "");
+
+    // As received: a field the model does not know is printed too.
+    let mut response = fixture_json("hpp-link-response.json");
+    response["zz_not_in_the_spec"] = json!({"kept": true});
+    server.push_reply(Reply::json(200, response.clone()));
+    let run = run_against(
+        &server,
+        &["link", "create", "--json", "--body", path.to_str().unwrap()],
+        None,
+    )
+    .await;
+    let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(printed, response);
 }
 
 #[tokio::test]

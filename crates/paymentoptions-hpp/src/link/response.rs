@@ -8,11 +8,31 @@ use crate::json::json_path;
 use crate::money::{Currency, Money};
 
 /// A created payment link: where to send the customer, and what PaymentOptions echoed back.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Two links are equal when what they say is equal: the bytes they were read from are not
+/// compared (two bodies may say the same in another order or spacing).
+#[derive(Clone)]
 pub struct Link {
     id: Uuid,
     url: url::Url,
     response: models::HppLinkResponse,
+    raw: Vec<u8>,
+}
+
+impl PartialEq for Link {
+    fn eq(&self, other: &Self) -> bool {
+        (self.id, &self.url, &self.response) == (other.id, &other.url, &other.response)
+    }
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("response", &self.response)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Link {
@@ -62,7 +82,7 @@ impl Link {
         // BENCHMARKS.md); only a failure is decoded again to say where it broke. Both read the
         // same bodies: `from_slice` also refuses trailing bytes.
         if let Ok(response) = serde_json::from_slice::<models::HppLinkResponse>(body) {
-            return Self::from_response(response)
+            return Self::from_response(response, body)
                 .map_err(|message| DecodeError::new(STATUS, "url", message, body));
         }
         let mut de = serde_json::Deserializer::from_slice(body);
@@ -74,11 +94,11 @@ impl Link {
         // Trailing bytes after the JSON value mean a broken body too.
         de.end()
             .map_err(|e| DecodeError::new(STATUS, ".", e.to_string(), body))?;
-        Self::from_response(response)
+        Self::from_response(response, body)
             .map_err(|message| DecodeError::new(STATUS, "url", message, body))
     }
 
-    pub(crate) fn from_response(response: models::HppLinkResponse) -> Result<Self, String> {
+    fn from_response(response: models::HppLinkResponse, raw: &[u8]) -> Result<Self, String> {
         let url = url::Url::parse(&response.url)
             .map_err(|e| format!("`url` is not an absolute URL ({e})"))?;
         // The customer's browser is sent here: a `javascript:` or `data:` address from a
@@ -93,7 +113,13 @@ impl Link {
             id: response.id,
             url,
             response,
+            raw: raw.to_vec(),
         })
+    }
+
+    /// The response body as received (the client has already redacted any echo of its keys).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
     }
 
     /// The link's id.
