@@ -3,13 +3,20 @@
 //! The source page documents **no signature** on this request, so anyone who learns the webhook
 //! URL can send one. Treat a notification as a hint:
 //!
-//! 1. parse it with [`parse_notification`] and answer 2xx quickly (the sender retries otherwise);
-//! 2. de-duplicate on [`Notification::transaction_id`]: the same notification may arrive more
-//!    than once, and a retried delivery is byte for byte the same;
-//! 3. confirm the transaction with PaymentOptions before fulfilling an order:
-//!    [`Client::confirm_payment`](crate::Client::confirm_payment) reads its status and checks
-//!    the amount;
-//! 4. match [`Notification::merchant_txn_ref`] against the order you created the link for.
+//! 1. parse it with [`parse_notification`], and keep only the transaction id it claims
+//!    ([`Notification::transaction_id`]): save that claim before doing anything else;
+//! 2. confirm the claim with PaymentOptions before fulfilling an order:
+//!    [`Client::confirm_payment`](crate::Client::confirm_payment) (or
+//!    [`check_payment`](crate::Client::check_payment) on a status read first, to find the order
+//!    by the **status's** `merchant_txn_ref`) answers paid only for an approved payment of that
+//!    order, merchant and environment, of exactly its amount;
+//! 3. fulfil once: the same notification may arrive more than once, and a customer may pay a
+//!    second link for the same order (record the paying transaction under a unique key);
+//! 4. never trust what the body says besides the id: [`Notification::outcome`] and
+//!    [`Notification::merchant_txn_ref`] are claims.
+//!
+//! PaymentOptions documents no re-delivery: answering a 5xx while a claim is undecided may or
+//! may not bring the notification back, so confirm saved claims again from your own job.
 //!
 //! Hard-to-guess webhook URLs (a random path segment per link) and, where PaymentOptions can
 //! publish them, an allow-list of source addresses reduce the noise but are not authentication.
