@@ -345,11 +345,11 @@ pub(crate) fn decide(
         .merchant_details
         .as_ref()
         .and_then(|m| m.mid.as_deref());
-    if let (Some(ours), Some(theirs)) = (client.merchant_id, mid) {
-        if ours != theirs {
-            let found = theirs.to_string();
-            return not_paid(NotPaidReason::OtherMerchant { found }, transaction);
-        }
+    if let (Some(ours), Some(theirs)) = (client.merchant_id, mid)
+        && ours != theirs
+    {
+        let found = theirs.to_string();
+        return not_paid(NotPaidReason::OtherMerchant { found }, transaction);
     }
     if transaction.merchant_txn_ref() != Some(expected.merchant_txn_ref()) {
         let found = transaction.merchant_txn_ref().map(str::to_string);

@@ -100,7 +100,7 @@ impl InDoubt {
             self.operation
         );
         let acts_on_pre_auth = api::money::operation(self.operation)
-            .is_some_and(|op| op.acts_on.iter().any(|k| *k == "PRE_AUTH"));
+            .is_some_and(|op| op.acts_on.contains(&"PRE_AUTH"));
         if let (true, Some(target)) = (acts_on_pre_auth, &self.target) {
             advice.push_str(&format!(
                 "The pre-auth's status ({} {target}) may show the change, but PaymentOptions \
@@ -202,10 +202,8 @@ impl fmt::Display for Refusal {
         if let Some(meaning) = self.meaning {
             write!(f, " \"{meaning}\"")?;
         }
-        if let (None, Some(api)) = (self.meaning, &self.api) {
-            if let Some(message) = api.message() {
-                write!(f, ": {}", crate::redaction::mask_card_numbers(message))?;
-            }
+        if let (None, Some(message)) = (self.meaning, self.api.as_ref().and_then(|a| a.message())) {
+            write!(f, ": {}", crate::redaction::mask_card_numbers(message))?;
         }
         f.write_str("; nothing moved")
     }
@@ -305,15 +303,15 @@ pub(crate) fn check_target(
             format!("a {kind_name} whose status is {}", target.outcome()),
         ));
     }
-    if let Some(target_live) = target.is_live() {
-        if target_live != live {
-            let (needs, found) = if live {
-                ("a live transaction", "a test transaction")
-            } else {
-                ("a test transaction", "a live transaction")
-            };
-            return Err(refuse(needs.into(), found.into()));
-        }
+    if let Some(target_live) = target.is_live()
+        && target_live != live
+    {
+        let (needs, found) = if live {
+            ("a live transaction", "a test transaction")
+        } else {
+            ("a test transaction", "a live transaction")
+        };
+        return Err(refuse(needs.into(), found.into()));
     }
     let target_money = target.amount();
     let target_currency = target_money.map(|m| m.currency());
@@ -343,13 +341,13 @@ pub(crate) fn check_target(
     };
     // The amount an unchanged target reads (what was authorised or captured, or what is left
     // of it) bounds the call; one read after a change may show the change's amount instead.
-    if let (true, Some(units), Some(most)) = (acted_on, raw_amount, target_money) {
-        if units > most.minor_units() {
-            let rule = Rule::Maximum {
-                max: most.minor_units(),
-            };
-            return Err(ValidationError::one("amount", rule).into());
-        }
+    if let (true, Some(units), Some(most)) = (acted_on, raw_amount, target_money)
+        && units > most.minor_units()
+    {
+        let rule = Rule::Maximum {
+            max: most.minor_units(),
+        };
+        return Err(ValidationError::one("amount", rule).into());
     }
     Ok(amount)
 }
