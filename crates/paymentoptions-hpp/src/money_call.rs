@@ -245,10 +245,18 @@ pub(crate) fn prepare(op: &MoneyOperation, body: Option<Value>) -> Result<Prepar
         },
         None => new_reference(),
     };
+    // A body that carries its currency (a payment) says what money it asks for; one without
+    // learns it from its target (see `check_target`).
+    let amount = match (raw_amount, body.get("currency").and_then(Value::as_str)) {
+        (Some(units), Some(code)) => crate::money::currency(code)
+            .ok()
+            .and_then(|c| Money::from_minor(u64::try_from(units).ok()?, c).ok()),
+        _ => None,
+    };
     Ok(Prepared {
         body,
         target,
-        amount: None,
+        amount,
         raw_amount,
         reference,
     })
@@ -385,10 +393,11 @@ pub(crate) fn classify(
                 _ => Err(in_doubt(prepared, InDoubtCause::Answer(Box::new(answer)))),
             }
         }
-        Err(Error::Api(e)) if e.status() >= 500 => {
-            Err(in_doubt(prepared, InDoubtCause::Failed(Error::Api(e))))
-        }
-        Err(Error::Api(e)) if !e.is_auth() => Err(refusal_of_error(op, e)),
+        // A 4xx is the API refusing the call (an auth refusal stays an `Error::Api`); a 5xx,
+        // or a redirect (never followed) or other status that is no refusal, leaves it open.
+        Err(Error::Api(e)) if e.is_auth() => Err(Error::Api(e)),
+        Err(Error::Api(e)) if (400..500).contains(&e.status()) => Err(refusal_of_error(op, e)),
+        Err(Error::Api(e)) => Err(in_doubt(prepared, InDoubtCause::Failed(Error::Api(e)))),
         Err(Error::Transport(e)) if e.kind() != TransportErrorKind::Connect => Err(in_doubt(
             prepared,
             InDoubtCause::Failed(Error::Transport(e)),
