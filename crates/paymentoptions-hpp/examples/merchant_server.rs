@@ -51,7 +51,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         public_url,
         price: Money::from_major(1000, Currency::JPY)?,
     };
-    app::spawn_rechecker(shop.clone(), Duration::from_secs(30), Duration::from_secs(600));
+    app::spawn_rechecker(
+        shop.clone(),
+        Duration::from_secs(30),
+        Duration::from_secs(600),
+    );
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     println!("merchant server on http://{}", listener.local_addr()?);
     axum::serve(listener, app::router(shop)).await?;

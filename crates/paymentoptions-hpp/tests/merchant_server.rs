@@ -38,7 +38,11 @@ async fn start_shop(mock: &MockServer, database: &str) -> Instance {
         public_url: url.clone(),
         price: Money::from_minor(PRICE as u64, Currency::JPY).unwrap(),
     };
-    app::spawn_rechecker(shop.clone(), Duration::from_millis(100), Duration::from_secs(3600));
+    app::spawn_rechecker(
+        shop.clone(),
+        Duration::from_millis(100),
+        Duration::from_secs(3600),
+    );
     tokio::spawn(async move { axum::serve(listener, app::router(shop)).await });
     Instance { url }
 }
@@ -59,12 +63,19 @@ async fn link_of(mock: &MockServer, response: reqwest::Response) -> (uuid::Uuid,
         .into_iter()
         .find(|l| l.url == location)
         .expect("the redirect is a sandbox link");
-    let order = link.request["merchant_txn_ref"].as_str().unwrap().to_string();
+    let order = link.request["merchant_txn_ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
     (link.id, order)
 }
 
 async fn view(shop: &Instance, order: &str) -> Value {
-    let r = http().get(format!("{}/orders/{order}", shop.url)).send().await.unwrap();
+    let r = http()
+        .get(format!("{}/orders/{order}", shop.url))
+        .send()
+        .await
+        .unwrap();
     serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
 }
 
@@ -128,7 +139,15 @@ async fn two_servers_one_database_pay_fulfil_and_refund_once() {
 
     // A transient status failure: the webhook answers 503, the claim is kept and
     // re-confirmed in the background.
-    let (link, order_1) = link_of(&mock, http().post(format!("{}/checkout", a.url)).send().await.unwrap()).await;
+    let (link, order_1) = link_of(
+        &mock,
+        http()
+            .post(format!("{}/checkout", a.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     mock.inject_fault(Fault {
         count: 2,
         status: Some(503),
@@ -142,33 +161,73 @@ async fn two_servers_one_database_pay_fulfil_and_refund_once() {
 
     // A second paid link for the same order (two tabs), each link's webhook on another
     // server: one fulfilment, one payment to give back.
-    let (link_1, order_2) = link_of(&mock, http().post(format!("{}/checkout", b.url)).send().await.unwrap()).await;
-    let (link_2, again) = link_of(&mock, http().post(format!("{}/orders/{order_2}/pay", a.url)).send().await.unwrap()).await;
+    let (link_1, order_2) = link_of(
+        &mock,
+        http()
+            .post(format!("{}/checkout", b.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let (link_2, again) = link_of(
+        &mock,
+        http()
+            .post(format!("{}/orders/{order_2}/pay", a.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(again, order_2);
     mock.complete(link_1, Outcome::Pay).unwrap();
     mock.complete(link_2, Outcome::Pay).unwrap();
-    let v = wait_for(&b, &order_2, |v| v["payments"].as_array().unwrap().len() == 2).await;
+    let v = wait_for(&b, &order_2, |v| {
+        v["payments"].as_array().unwrap().len() == 2
+    })
+    .await;
     assert_eq!(v["shipments"], 1);
     assert_eq!(v["collected"], 2 * PRICE);
     assert_eq!(v["to_give_back"].as_array().unwrap().len(), 1);
 
     // Forged notifications for an unpaid order: another order's paid transaction that
     // claims this order, and an unknown id. Neither pays it.
-    let (_, order_3) = link_of(&mock, http().post(format!("{}/checkout", a.url)).send().await.unwrap()).await;
+    let (_, order_3) = link_of(
+        &mock,
+        http()
+            .post(format!("{}/checkout", a.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let mut forged = delivery_of(&mock, &payment_1);
     forged["merchant_details"]["merchant_txn_ref"] = json!(order_3);
     forged["transaction_details"]["merchant_txn_ref"] = json!(order_3);
-    assert_eq!(notify(&b, &forged).await, 200, "decided: a repeat of order 1's payment");
+    assert_eq!(
+        notify(&b, &forged).await,
+        200,
+        "decided: a repeat of order 1's payment"
+    );
     let mut unknown = delivery_of(&mock, &payment_1);
     unknown["transaction_details"]["id"] = json!("00000000-0000-4000-8000-00000000dead");
-    assert_eq!(notify(&a, &unknown).await, 503, "undecided, not proof of forgery");
+    assert_eq!(
+        notify(&a, &unknown).await,
+        503,
+        "undecided, not proof of forgery"
+    );
     let v = view(&a, &order_3).await;
     assert_eq!(v["fulfilment"], "Unpaid");
     assert_eq!(v["collected"], 0);
 
     // Repeated deliveries, at once, to both servers.
     let genuine = delivery_of(&mock, &payment_1);
-    let repeats = (0..3).flat_map(|_| [deliver(a.url.clone(), genuine.clone()), deliver(b.url.clone(), genuine.clone())]);
+    let repeats = (0..3).flat_map(|_| {
+        [
+            deliver(a.url.clone(), genuine.clone()),
+            deliver(b.url.clone(), genuine.clone()),
+        ]
+    });
     for status in futures_join(repeats).await {
         assert_eq!(status, 200);
     }
@@ -188,20 +247,36 @@ async fn two_servers_one_database_pay_fulfil_and_refund_once() {
     let (status, text) = post(format!("{}/orders/{order_1}/refund?amount=600", b.url)).await;
     assert_eq!(status, 200, "{text}");
     let v = view(&a, &order_1).await;
-    assert_eq!((v["refunded"].clone(), v["refunds_possible"].clone(), v["refundable"].clone()), (json!(600), json!(PRICE), json!(0)));
+    assert_eq!(
+        (
+            v["refunded"].clone(),
+            v["refunds_possible"].clone(),
+            v["refundable"].clone()
+        ),
+        (json!(600), json!(PRICE), json!(0))
+    );
     assert_eq!(v["in_doubt"].as_array().unwrap().len(), 1);
 
     // One refund in flight per payment, across servers.
-    let payment_2 = view(&a, &order_2).await["payments"][0].as_str().unwrap().to_string();
+    let payment_2 = view(&a, &order_2).await["payments"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
     mock.inject_fault(Fault {
         delay_ms: 700,
         operation: Some("refund_transaction".into()),
         ..Fault::default()
     });
-    let slow = tokio::spawn(post(format!("{}/orders/{order_2}/refund?amount=100", a.url)));
+    let slow = tokio::spawn(post(format!(
+        "{}/orders/{order_2}/refund?amount=100",
+        a.url
+    )));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, text) = post(format!("{}/orders/{order_2}/refund?amount=100", b.url)).await;
-    assert_eq!(status, 409, "a second refund while one is in flight: {text}");
+    assert_eq!(
+        status, 409,
+        "a second refund while one is in flight: {text}"
+    );
     assert_eq!(slow.await.unwrap().0, 200);
 
     // The sandbox's own books: each order fulfilled once, never refunded past collection.

@@ -28,7 +28,9 @@ pub struct Shop {
 
 impl Shop {
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -103,7 +105,10 @@ async fn webhook(State(shop): State<Shop>, notification: Notification) -> Respon
 async fn confirm_claim(shop: &Shop, id: &str) -> Response {
     let undecided = |e: &dyn std::fmt::Display| {
         let _ = db::claim_tried(&shop.db(), id);
-        answer(StatusCode::SERVICE_UNAVAILABLE, format!("not decided yet: {e}"))
+        answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not decided yet: {e}"),
+        )
     };
     // A 404 too: a transaction may be invisible to the status call for a while.
     let status = match shop.client.get_transaction_status(id).await {
@@ -204,7 +209,13 @@ async fn refund(
         tx.execute(
             "INSERT INTO refund_intents (reference, order_ref, payment, amount, state, sent_at)
              VALUES (?1, ?2, ?3, ?4, 'sending', ?5)",
-            params![prepared.reference(), reference, payment, amount.minor_units(), db::now()],
+            params![
+                prepared.reference(),
+                reference,
+                payment,
+                amount.minor_units(),
+                db::now()
+            ],
         )?;
         Ok(prepared)
     });

@@ -91,7 +91,11 @@ pub fn claim_tried(conn: &Connection, transaction_id: &str) -> rusqlite::Result<
     Ok(())
 }
 
-pub fn decide_claim(conn: &Connection, transaction_id: &str, decided: &str) -> rusqlite::Result<()> {
+pub fn decide_claim(
+    conn: &Connection,
+    transaction_id: &str,
+    decided: &str,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE claims SET decided = ?2 WHERE transaction_id = ?1",
         params![transaction_id, decided],
@@ -107,7 +111,10 @@ pub fn undecided_claims(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 
 /// Refund intents still `sending` since before `older_than` (their process died, or their
 /// call hangs past any timeout): their answers are lost.
-pub fn stale_intents(conn: &Connection, older_than: i64) -> rusqlite::Result<Vec<(String, String)>> {
+pub fn stale_intents(
+    conn: &Connection,
+    older_than: i64,
+) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT order_ref, reference FROM refund_intents WHERE state = 'sending' AND sent_at < ?1",
     )?;

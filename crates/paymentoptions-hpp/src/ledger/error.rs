@@ -124,7 +124,11 @@ impl fmt::Display for LedgerError {
             }
             Self::NotApproved => f.write_str("the transaction is not approved"),
             Self::OtherOrder { found } => {
-                write!(f, "the transaction belongs to merchant_txn_ref {}", opt(found))
+                write!(
+                    f,
+                    "the transaction belongs to merchant_txn_ref {}",
+                    opt(found)
+                )
             }
             Self::OtherAmount {
                 expected,

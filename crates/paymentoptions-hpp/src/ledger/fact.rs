@@ -49,7 +49,10 @@ impl fmt::Display for Fact {
                 operation,
                 target,
                 amount,
-            } => write!(f, "{operation} of {amount} on {target} attempted ({reference})"),
+            } => write!(
+                f,
+                "{operation} of {amount} on {target} attempted ({reference})"
+            ),
             Event::Applied {
                 reference,
                 transaction,
@@ -431,8 +434,11 @@ impl State {
                 let refundable = self.refundable_from(payment);
                 if amount.minor_units() > refundable {
                     return Err(LedgerError::MoreThanRefundable {
-                        refundable: Money::from_minor(refundable.max(0) as u64, payment.amount.currency())
-                            .expect("a non-negative amount"),
+                        refundable: Money::from_minor(
+                            refundable.max(0) as u64,
+                            payment.amount.currency(),
+                        )
+                        .expect("a non-negative amount"),
                         asked: amount,
                     });
                 }

@@ -51,8 +51,8 @@ use crate::confirmation::ExpectedPayment;
 use crate::money::Money;
 
 pub use error::LedgerError;
-pub use fact::{Fact, Operation};
 use fact::{Event, Stage, State};
+pub use fact::{Fact, Operation};
 pub use record::{Action, Prepared, Recorded};
 
 /// The facts of one order's money, and what follows from them.
@@ -126,12 +126,10 @@ impl Ledger {
     ) -> Result<Self, LedgerError> {
         let mut ledger = Self::new(order);
         for (index, fact) in facts.into_iter().enumerate() {
-            ledger
-                .push(fact)
-                .map_err(|error| LedgerError::Stored {
-                    index,
-                    error: Box::new(error),
-                })?;
+            ledger.push(fact).map_err(|error| LedgerError::Stored {
+                index,
+                error: Box::new(error),
+            })?;
         }
         Ok(ledger)
     }
@@ -201,7 +199,13 @@ impl Ledger {
 
     /// Everything collected: the sum of the payments.
     pub fn collected(&self) -> Money {
-        self.money(self.state.payments.iter().map(|p| p.amount.minor_units()).sum())
+        self.money(
+            self.state
+                .payments
+                .iter()
+                .map(|p| p.amount.minor_units())
+                .sum(),
+        )
     }
 
     /// Refunds confirmed applied.

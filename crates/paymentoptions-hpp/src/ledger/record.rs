@@ -127,7 +127,11 @@ impl Ledger {
         let (id, amount) = self.check_of_order(transaction, &kind)?;
         let repeat = match kind {
             TransactionKind::Capture => self.state.payment(&id).is_some(),
-            _ => self.state.authorisations.iter().any(|a| a.transaction == id),
+            _ => self
+                .state
+                .authorisations
+                .iter()
+                .any(|a| a.transaction == id),
         };
         if repeat {
             return Ok(Recorded {
@@ -184,7 +188,10 @@ impl Ledger {
                 found: t.amount(),
             });
         }
-        let id = t.id().filter(|i| !i.is_empty()).ok_or(LedgerError::NoTransactionId)?;
+        let id = t
+            .id()
+            .filter(|i| !i.is_empty())
+            .ok_or(LedgerError::NoTransactionId)?;
         Ok((id.to_string(), self.order_amount()))
     }
 
@@ -263,13 +270,13 @@ impl Ledger {
         reference: &str,
         result: &Result<Transaction, Error>,
     ) -> Result<Recorded, LedgerError> {
-        let attempt = self
-            .state
-            .attempts
-            .get(reference)
-            .ok_or_else(|| LedgerError::UnknownAttempt {
-                reference: reference.to_string(),
-            })?;
+        let attempt =
+            self.state
+                .attempts
+                .get(reference)
+                .ok_or_else(|| LedgerError::UnknownAttempt {
+                    reference: reference.to_string(),
+                })?;
         if attempt.stage != Stage::Pending {
             return Err(LedgerError::AlreadyAnswered {
                 reference: reference.to_string(),

@@ -26,7 +26,14 @@ fn order() -> ExpectedPayment {
     ExpectedPayment::new(ORDER, Money::from_minor(PRICE, Currency::JPY).unwrap())
 }
 
-fn transaction(id: &str, kind: &str, order: &str, amount: u64, currency: &str, ok: bool) -> Transaction {
+fn transaction(
+    id: &str,
+    kind: &str,
+    order: &str,
+    amount: u64,
+    currency: &str,
+    ok: bool,
+) -> Transaction {
     let code = match (ok, kind) {
         (false, _) => "ERR3019",
         (true, "REFUND") => "INFO0002",
@@ -78,11 +85,23 @@ enum Answer {
 #[derive(Clone, Debug)]
 enum Step {
     /// A notification's claim, confirmed (through `decide`) or forged as a `Confirmation`.
-    Confirm { pick: usize, forged: bool },
-    Refund { payment: usize, amount: u64, answer: Answer },
-    Capture { answer: Answer },
+    Confirm {
+        pick: usize,
+        forged: bool,
+    },
+    Refund {
+        payment: usize,
+        amount: u64,
+        answer: Answer,
+    },
+    Capture {
+        answer: Answer,
+    },
     /// The oldest call without an answer is answered now, or lost.
-    Answer { answer: Answer, lost: bool },
+    Answer {
+        answer: Answer,
+        lost: bool,
+    },
     /// The back office tells the truth about the oldest call in doubt.
     Resolve,
     Fulfil,
@@ -143,7 +162,11 @@ fn result_of(
     amount: Money,
     reference: &str,
 ) -> Result<Transaction, Error> {
-    let op = if kind == "REFUND" { "refund_transaction" } else { "capture_transaction" };
+    let op = if kind == "REFUND" {
+        "refund_transaction"
+    } else {
+        "capture_transaction"
+    };
     let units = amount.minor_units() as u64;
     match answer {
         Answer::Applied => Ok(transaction(created, kind, ORDER, units, "JPY", true)),
@@ -164,18 +187,25 @@ fn result_of(
             raw_amount: Some(amount.minor_units()),
             sent_at: SystemTime::now(),
             reference: reference.to_string(),
-            cause: InDoubtCause::Failed(Error::Validation(ValidationError::one("x", Rule::NotPositive))),
+            cause: InDoubtCause::Failed(Error::Validation(ValidationError::one(
+                "x",
+                Rule::NotPositive,
+            ))),
         }))),
-        Answer::NotSent | Answer::Silent(_) => {
-            Err(Error::Validation(ValidationError::one("amount", Rule::NotPositive)))
-        }
+        Answer::NotSent | Answer::Silent(_) => Err(Error::Validation(ValidationError::one(
+            "amount",
+            Rule::NotPositive,
+        ))),
     }
 }
 
 fn server_applies(answer: Answer) -> bool {
     matches!(
         answer,
-        Answer::Applied | Answer::AppliedOtherAmount | Answer::InDoubtApplied | Answer::Silent(true)
+        Answer::Applied
+            | Answer::AppliedOtherAmount
+            | Answer::InDoubtApplied
+            | Answer::Silent(true)
     )
 }
 
@@ -188,7 +218,10 @@ fn confirmation(t: &Transaction, forged: bool) -> Option<Confirmation> {
             Confirmation::Paid(t.clone())
         });
     }
-    let facts = ClientFacts { merchant_id: None, live: false };
+    let facts = ClientFacts {
+        merchant_id: None,
+        live: false,
+    };
     decide(t.id()?, t.clone(), &order().or_authorised(), &facts).ok()
 }
 
@@ -202,7 +235,15 @@ fn note_action(world: &mut World, action: &Action) {
     }
 }
 
-fn send(world: &mut World, ledger: &mut Ledger, reference: String, target: String, amount: Money, kind: &str, answer: Answer) {
+fn send(
+    world: &mut World,
+    ledger: &mut Ledger,
+    reference: String,
+    target: String,
+    amount: Money,
+    kind: &str,
+    answer: Answer,
+) {
     let applies = server_applies(answer);
     let created = world.fresh_id();
     if applies {
@@ -212,10 +253,14 @@ fn send(world: &mut World, ledger: &mut Ledger, reference: String, target: Strin
             world.captures.insert(created.clone());
         }
     }
-    world.calls.insert(reference.clone(), (applies, created.clone(), answer));
+    world
+        .calls
+        .insert(reference.clone(), (applies, created.clone(), answer));
     if !matches!(answer, Answer::Silent(_)) {
         let result = result_of(answer, kind, &created, &target, amount, &reference);
-        let recorded = ledger.record_result(&reference, &result).expect("a pending call takes its result");
+        let recorded = ledger
+            .record_result(&reference, &result)
+            .expect("a pending call takes its result");
         note_action(world, &recorded.action);
     }
 }
@@ -234,23 +279,46 @@ fn run(steps: Vec<Step>) {
                     }
                 }
             }
-            Step::Refund { payment, amount, answer } => {
+            Step::Refund {
+                payment,
+                amount,
+                answer,
+            } => {
                 let payments = ledger.payments();
                 let target = payments
                     .get(payment)
                     .map_or_else(|| id(6), |p| p.transaction_id.clone()); // else: the pre-auth
                 let amount = Money::from_minor(amount, Currency::JPY).unwrap();
                 if let Ok(prepared) = ledger.prepare_refund(&target, amount) {
-                    assert_eq!(prepared.request().to_json()["notes"], json!(prepared.reference()));
+                    assert_eq!(
+                        prepared.request().to_json()["notes"],
+                        json!(prepared.reference())
+                    );
                     let reference = prepared.reference().to_string();
-                    send(&mut world, &mut ledger, reference, target, amount, "REFUND", answer);
+                    send(
+                        &mut world,
+                        &mut ledger,
+                        reference,
+                        target,
+                        amount,
+                        "REFUND",
+                        answer,
+                    );
                 }
             }
             Step::Capture { answer } => {
                 if let Ok(prepared) = ledger.prepare_capture(&id(6)) {
                     let reference = prepared.reference().to_string();
                     let amount = Money::from_minor(PRICE, Currency::JPY).unwrap();
-                    send(&mut world, &mut ledger, reference, id(6), amount, "CAPTURE", answer);
+                    send(
+                        &mut world,
+                        &mut ledger,
+                        reference,
+                        id(6),
+                        amount,
+                        "CAPTURE",
+                        answer,
+                    );
                 }
             }
             Step::Answer { answer, lost } => {
@@ -268,10 +336,20 @@ fn run(steps: Vec<Step>) {
                             (false, a @ (Answer::Refused | Answer::NotSent)) => a,
                             (false, _) => Answer::InDoubtNot,
                         };
-                        let kind = if d.operation == super::Operation::Refund { "REFUND" } else { "CAPTURE" };
-                        ledger.record_result(&d.reference, &result_of(answer, kind, &created, &d.target, d.amount, &d.reference))
+                        let kind = if d.operation == super::Operation::Refund {
+                            "REFUND"
+                        } else {
+                            "CAPTURE"
+                        };
+                        ledger.record_result(
+                            &d.reference,
+                            &result_of(answer, kind, &created, &d.target, d.amount, &d.reference),
+                        )
                     };
-                    note_action(&mut world, &recorded.expect("an unanswered call takes an answer").action);
+                    note_action(
+                        &mut world,
+                        &recorded.expect("an unanswered call takes an answer").action,
+                    );
                 }
             }
             Step::Resolve => {
@@ -282,7 +360,12 @@ fn run(steps: Vec<Step>) {
                     } else {
                         ledger.resolve_not_applied(&d.reference)
                     };
-                    note_action(&mut world, &recorded.expect("a call in doubt takes the back office's answer").action);
+                    note_action(
+                        &mut world,
+                        &recorded
+                            .expect("a call in doubt takes the back office's answer")
+                            .action,
+                    );
                 }
             }
             Step::Fulfil => {
@@ -306,7 +389,11 @@ fn run(steps: Vec<Step>) {
         // Against the truth: the server never refunded more than a payment collected.
         for p in ledger.payments() {
             let truth = world.refunded.get(&p.transaction_id).copied().unwrap_or(0);
-            assert!(truth <= p.amount.minor_units(), "{truth} refunded from {}", p.amount);
+            assert!(
+                truth <= p.amount.minor_units(),
+                "{truth} refunded from {}",
+                p.amount
+            );
             assert!(truth <= p.amount.minor_units() - p.refundable.minor_units());
         }
         // Every real refund targets a payment the ledger knows, never the pre-auth.
@@ -318,23 +405,37 @@ fn run(steps: Vec<Step>) {
 fn check(ledger: &Ledger) {
     let payments = ledger.payments();
     for p in &payments {
-        assert_eq!(p.amount, ledger.order_amount(), "a payment of another amount");
+        assert_eq!(
+            p.amount,
+            ledger.order_amount(),
+            "a payment of another amount"
+        );
         assert!(p.refundable.minor_units() >= 0);
     }
     let ids: BTreeSet<_> = payments.iter().map(|p| &p.transaction_id).collect();
     assert_eq!(ids.len(), payments.len(), "a payment recorded twice");
     let collected = ledger.collected().minor_units();
-    assert_eq!(collected, payments.iter().map(|p| p.amount.minor_units()).sum::<i64>());
+    assert_eq!(
+        collected,
+        payments.iter().map(|p| p.amount.minor_units()).sum::<i64>()
+    );
     assert!(ledger.refunded().minor_units() <= ledger.refunds_possible().minor_units());
     assert!(ledger.refunds_possible().minor_units() <= collected);
-    assert_eq!(ledger.refundable().minor_units(), collected - ledger.refunds_possible().minor_units());
+    assert_eq!(
+        ledger.refundable().minor_units(),
+        collected - ledger.refunds_possible().minor_units()
+    );
     match ledger.fulfilment() {
         Fulfilment::Unpaid => assert!(payments.is_empty()),
         Fulfilment::Due { payment } | Fulfilment::Done { payment } => {
             assert_eq!(payment, payments[0].transaction_id)
         }
     }
-    let fulfilled = ledger.facts().iter().filter(|f| matches!(f.0, super::Event::Fulfilled { .. })).count();
+    let fulfilled = ledger
+        .facts()
+        .iter()
+        .filter(|f| matches!(f.0, super::Event::Fulfilled { .. }))
+        .count();
     assert!(fulfilled <= 1);
 }
 
@@ -394,15 +495,31 @@ fn ledger_after(steps: Vec<Step>) -> Ledger {
                     let _ = ledger.record_confirmation(&c);
                 }
             }
-            Step::Refund { payment, amount, answer } => {
-                let Some(p) = ledger.payments().get(payment).cloned() else { continue };
+            Step::Refund {
+                payment,
+                amount,
+                answer,
+            } => {
+                let Some(p) = ledger.payments().get(payment).cloned() else {
+                    continue;
+                };
                 let amount = Money::from_minor(amount, Currency::JPY).unwrap();
                 if let Ok(prepared) = ledger.prepare_refund(&p.transaction_id, amount) {
                     let reference = prepared.reference().to_string();
-                    send(&mut world, &mut ledger, reference, p.transaction_id, amount, "REFUND", answer);
+                    send(
+                        &mut world,
+                        &mut ledger,
+                        reference,
+                        p.transaction_id,
+                        amount,
+                        "REFUND",
+                        answer,
+                    );
                 }
             }
-            Step::Fulfil => { let _ = ledger.record_fulfilled(); }
+            Step::Fulfil => {
+                let _ = ledger.record_fulfilled();
+            }
             _ => {}
         }
     }
@@ -431,26 +548,57 @@ fn forged_confirmations_are_refused_with_their_reason() {
 fn a_second_payment_is_given_back_never_fulfilled() {
     let pool = pool();
     let mut ledger = Ledger::new(&order());
-    let first = ledger.record_confirmation(&confirmation(&pool[0], false).unwrap()).unwrap();
+    let first = ledger
+        .record_confirmation(&confirmation(&pool[0], false).unwrap())
+        .unwrap();
     assert_eq!(first.action, Action::Fulfil { payment: id(1) });
-    let repeat = ledger.record_confirmation(&confirmation(&pool[0], false).unwrap()).unwrap();
-    assert_eq!(repeat, super::Recorded { fact: None, action: Action::None });
-    let second = ledger.record_confirmation(&confirmation(&pool[1], false).unwrap()).unwrap();
-    assert_eq!(second.action, Action::GiveBack { payment: id(2), amount: ledger.order_amount() });
+    let repeat = ledger
+        .record_confirmation(&confirmation(&pool[0], false).unwrap())
+        .unwrap();
+    assert_eq!(
+        repeat,
+        super::Recorded {
+            fact: None,
+            action: Action::None
+        }
+    );
+    let second = ledger
+        .record_confirmation(&confirmation(&pool[1], false).unwrap())
+        .unwrap();
+    assert_eq!(
+        second.action,
+        Action::GiveBack {
+            payment: id(2),
+            amount: ledger.order_amount()
+        }
+    );
     assert_eq!(ledger.to_give_back().len(), 1);
     assert_eq!(ledger.collected().minor_units(), 2 * PRICE as i64);
     ledger.record_fulfilled().unwrap();
-    assert!(matches!(ledger.record_fulfilled(), Err(LedgerError::AlreadyFulfilled { .. })));
+    assert!(matches!(
+        ledger.record_fulfilled(),
+        Err(LedgerError::AlreadyFulfilled { .. })
+    ));
 }
 
 #[test]
 fn refunds_target_the_capture_not_the_pre_auth() {
     let pool = pool();
     let mut ledger = Ledger::new(&order());
-    let auth = ledger.record_confirmation(&confirmation(&pool[5], false).unwrap()).unwrap();
-    assert_eq!(auth.action, Action::CaptureOrVoid { authorisation: id(6) });
+    let auth = ledger
+        .record_confirmation(&confirmation(&pool[5], false).unwrap())
+        .unwrap();
+    assert_eq!(
+        auth.action,
+        Action::CaptureOrVoid {
+            authorisation: id(6)
+        }
+    );
     let price = ledger.order_amount();
-    assert!(matches!(ledger.prepare_refund(&id(6), price), Err(LedgerError::NotAPayment { .. })));
+    assert!(matches!(
+        ledger.prepare_refund(&id(6), price),
+        Err(LedgerError::NotAPayment { .. })
+    ));
     let capture = ledger.prepare_capture(&id(6)).unwrap();
     let result = Ok(transaction(&id(9), "CAPTURE", ORDER, PRICE, "JPY", true));
     let applied = ledger.record_result(capture.reference(), &result).unwrap();
@@ -458,6 +606,9 @@ fn refunds_target_the_capture_not_the_pre_auth() {
     let refund = ledger.prepare_refund(&id(9), price).unwrap();
     assert_eq!(refund.request().to_json()["transactionId"], json!(id(9)));
     // One call at a time on a payment, and the one without an answer counts as applied.
-    assert!(matches!(ledger.prepare_refund(&id(9), price), Err(LedgerError::InFlight { .. })));
+    assert!(matches!(
+        ledger.prepare_refund(&id(9), price),
+        Err(LedgerError::InFlight { .. })
+    ));
     assert_eq!(ledger.refundable().minor_units(), 0);
 }
