@@ -52,6 +52,7 @@ pub mod extract;
 #[allow(clippy::all, clippy::pedantic, unused_imports, dead_code)]
 mod generated;
 mod json;
+pub mod ledger;
 pub mod link;
 pub mod money;
 pub mod money_call;
@@ -70,6 +71,7 @@ pub use error::{
     TransportErrorKind, Undecided, UndecidedReason,
 };
 pub use generated::requests;
+pub use ledger::{Action, Fact, Fulfilment, Ledger, LedgerError};
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};
 pub use money::{Currency, Money};
 pub use notification::{Notification, NotificationError, parse_notification};
