@@ -82,10 +82,10 @@ impl ExpectedPayment {
 #[non_exhaustive]
 pub enum Confirmation {
     /// An approved payment of the order, of exactly its amount: fulfil (once).
-    Paid(Transaction),
+    Paid(Confirmed),
     /// An approved pre-auth of the order, of exactly its amount (only when asked for):
     /// capture or void it; not money yet.
-    Authorised(Transaction),
+    Authorised(Confirmed),
     /// Not a payment of this order: do not fulfil.
     NotPaid(NotPaid),
 }
@@ -99,9 +99,42 @@ impl Confirmation {
     /// The transaction the decision was made on.
     pub fn transaction(&self) -> &Transaction {
         match self {
-            Self::Paid(t) | Self::Authorised(t) => t,
+            Self::Paid(t) | Self::Authorised(t) => &t.0,
             Self::NotPaid(n) => &n.transaction,
         }
+    }
+}
+
+/// A transaction the library confirmed for an order (every check of
+/// [`Client::check_payment`](crate::Client::check_payment) passed). Only the library makes one,
+/// so that whoever receives a [`Confirmation`] (the [`ledger`](crate::ledger), say) can trust
+/// it; it reads as the [`Transaction`] it wraps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirmed(pub(crate) Transaction);
+
+impl Confirmed {
+    /// The transaction.
+    pub fn transaction(&self) -> &Transaction {
+        &self.0
+    }
+
+    /// The transaction, by value.
+    pub fn into_transaction(self) -> Transaction {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Confirmed {
+    type Target = Transaction;
+
+    fn deref(&self) -> &Transaction {
+        &self.0
+    }
+}
+
+impl fmt::Display for Confirmed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -415,9 +448,9 @@ pub(crate) fn decide(
         return not_paid(NotPaidReason::OtherAmount { found }, transaction);
     }
     Ok(if authorisation {
-        Confirmation::Authorised(transaction)
+        Confirmation::Authorised(Confirmed(transaction))
     } else {
-        Confirmation::Paid(transaction)
+        Confirmation::Paid(Confirmed(transaction))
     })
 }
 

@@ -65,7 +65,7 @@ pub mod validation;
 
 pub use client::Client;
 pub use config::{ApiKey, ClientBuilder, Environment};
-pub use confirmation::{Confirmation, ExpectedPayment, NotPaid, NotPaidReason};
+pub use confirmation::{Confirmation, Confirmed, ExpectedPayment, NotPaid, NotPaidReason};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, InDoubt, InDoubtCause, Refusal, TransportError,
     TransportErrorKind, Undecided, UndecidedReason,

@@ -81,11 +81,6 @@ impl<R> Prepared<R> {
     }
 }
 
-/// A reference unique enough to find one call among a merchant's: not a secret.
-fn new_reference() -> String {
-    format!("po-{:024x}", fastrand::u128(..) >> 32)
-}
-
 fn recorded(fact: Fact, action: Action) -> Recorded {
     Recorded {
         fact: Some(fact),
@@ -205,7 +200,7 @@ impl Ledger {
         amount: Money,
     ) -> Result<Prepared<RefundRequest>, LedgerError> {
         // Built first: a request that cannot be built must leave no attempt behind.
-        let reference = new_reference();
+        let reference = crate::money_call::new_reference();
         let request = RefundRequest::builder()
             .transaction_id(payment)
             .amount(amount)
@@ -241,7 +236,7 @@ impl Ledger {
             .ok_or_else(|| LedgerError::NotAnAuthorisation {
                 transaction: authorisation.to_string(),
             })?;
-        let reference = new_reference();
+        let reference = crate::money_call::new_reference();
         let request = CaptureRequest::builder()
             .transaction_id(authorisation)
             .amount(amount)

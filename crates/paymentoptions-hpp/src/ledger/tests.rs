@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::{Action, Fact, Fulfilment, Ledger, LedgerError};
-use crate::confirmation::{ClientFacts, Confirmation, ExpectedPayment, decide};
+use crate::confirmation::{ClientFacts, Confirmation, Confirmed, ExpectedPayment, decide};
 use crate::error::{Error, InDoubt, InDoubtCause};
 use crate::money::{Currency, Money};
 use crate::money_call::Refusal;
@@ -213,9 +213,9 @@ fn confirmation(t: &Transaction, forged: bool) -> Option<Confirmation> {
     if forged {
         // What a careless caller could build by hand: the ledger must check it again.
         return Some(if t.kind().is_some_and(|k| k.as_str() == "PRE_AUTH") {
-            Confirmation::Authorised(t.clone())
+            Confirmation::Authorised(Confirmed(t.clone()))
         } else {
-            Confirmation::Paid(t.clone())
+            Confirmation::Paid(Confirmed(t.clone()))
         });
     }
     let facts = ClientFacts {
@@ -273,10 +273,10 @@ fn run(steps: Vec<Step>) {
         match step {
             Step::Confirm { pick, forged } => {
                 let t = &pool[pick];
-                if let Some(c) = confirmation(t, forged) {
-                    if let Ok(recorded) = ledger.record_confirmation(&c) {
-                        note_action(&mut world, &recorded.action);
-                    }
+                if let Some(c) = confirmation(t, forged)
+                    && let Ok(recorded) = ledger.record_confirmation(&c)
+                {
+                    note_action(&mut world, &recorded.action);
                 }
             }
             Step::Refund {
@@ -475,10 +475,10 @@ proptest! {
             }
         }
         let facts: Result<Vec<Fact>, _> = stored.into_iter().map(serde_json::from_value).collect();
-        if let Ok(facts) = facts {
-            if let Ok(loaded) = Ledger::from_facts(&order(), facts) {
-                check(&loaded);
-            }
+        if let Ok(facts) = facts
+            && let Ok(loaded) = Ledger::from_facts(&order(), facts)
+        {
+            check(&loaded);
         }
     }
 }
@@ -530,15 +530,15 @@ fn ledger_after(steps: Vec<Step>) -> Ledger {
 fn forged_confirmations_are_refused_with_their_reason() {
     let pool = pool();
     let mut ledger = Ledger::new(&order());
-    let other_order = ledger.record_confirmation(&Confirmation::Paid(pool[2].clone()));
+    let other_order = ledger.record_confirmation(&Confirmation::Paid(Confirmed(pool[2].clone())));
     assert!(matches!(other_order, Err(LedgerError::OtherOrder { .. })));
-    let other_amount = ledger.record_confirmation(&Confirmation::Paid(pool[3].clone()));
+    let other_amount = ledger.record_confirmation(&Confirmation::Paid(Confirmed(pool[3].clone())));
     assert!(matches!(other_amount, Err(LedgerError::OtherAmount { .. })));
-    let a_refund = ledger.record_confirmation(&Confirmation::Paid(pool[4].clone()));
+    let a_refund = ledger.record_confirmation(&Confirmation::Paid(Confirmed(pool[4].clone())));
     assert!(matches!(a_refund, Err(LedgerError::WrongKind { .. })));
-    let declined = ledger.record_confirmation(&Confirmation::Paid(pool[6].clone()));
+    let declined = ledger.record_confirmation(&Confirmation::Paid(Confirmed(pool[6].clone())));
     assert!(matches!(declined, Err(LedgerError::NotApproved)));
-    let usd = ledger.record_confirmation(&Confirmation::Paid(pool[7].clone()));
+    let usd = ledger.record_confirmation(&Confirmation::Paid(Confirmed(pool[7].clone())));
     assert!(matches!(usd, Err(LedgerError::OtherAmount { .. })));
     assert!(ledger.facts().is_empty());
     assert_eq!(ledger.fulfilment(), Fulfilment::Unpaid);

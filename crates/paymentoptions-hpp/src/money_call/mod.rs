@@ -90,7 +90,7 @@ fn target_param() -> Option<&'static str> {
 }
 
 /// A reference unique enough to find one call among a merchant's: not a secret.
-fn new_reference() -> String {
+pub(crate) fn new_reference() -> String {
     format!("po-{:024x}", fastrand::u128(..) >> 32)
 }
 
