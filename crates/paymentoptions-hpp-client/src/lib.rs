@@ -16,6 +16,8 @@
 
 // The generated file is formatted by prettyplease at generation time; rustfmt must not touch it,
 // or its bytes would depend on the toolchain and the drift check would flap.
+// `unknown_lints`: `mismatched_lifetime_syntaxes` is newer than the declared rust-version, which
+// would otherwise warn that it does not know the lint.
 #[rustfmt::skip]
 #[allow(
     clippy::all,
@@ -23,8 +25,6 @@
     missing_docs,
     unused_imports,
     irrefutable_let_patterns,
-    // `mismatched_lifetime_syntaxes` is newer than the declared rust-version, which would
-    // otherwise warn that it does not know the lint.
     unknown_lints,
     mismatched_lifetime_syntaxes
 )]
