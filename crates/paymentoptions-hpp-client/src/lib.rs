@@ -10,8 +10,14 @@
 //! `schemars::JsonSchema` for every model. One of `rustls` (default), `rustls-no-provider` or
 //! `native-tls` chooses the `Client`'s TLS.
 
+// On docs.rs (nightly, `--cfg docsrs`): each feature-gated item shows the feature it needs,
+// including the generated `client` items, which are never edited by hand.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // The generated file is formatted by prettyplease at generation time; rustfmt must not touch it,
 // or its bytes would depend on the toolchain and the drift check would flap.
+// `unknown_lints`: `mismatched_lifetime_syntaxes` is newer than the declared rust-version, which
+// would otherwise warn that it does not know the lint.
 #[rustfmt::skip]
 #[allow(
     clippy::all,
@@ -19,6 +25,7 @@
     missing_docs,
     unused_imports,
     irrefutable_let_patterns,
+    unknown_lints,
     mismatched_lifetime_syntaxes
 )]
 mod generated;
@@ -67,6 +74,7 @@ impl From<String> for CardNumber {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for CardNumber {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "CardNumber".into()
