@@ -44,9 +44,17 @@ impl TestPki {
         let ca_key = rcgen::KeyPair::generate().expect("a CA key");
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        // A name of its own: a client trusting another test CA then finds no issuer by name
+        // (unknown issuer), rather than a namesake whose signature does not match.
+        static SERIAL: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "paymentoptions-hpp-testkit CA {} {}",
+            std::process::id(),
+            SERIAL.fetch_add(1, Ordering::SeqCst)
+        );
         ca_params
             .distinguished_name
-            .push(rcgen::DnType::CommonName, "paymentoptions-hpp-testkit CA");
+            .push(rcgen::DnType::CommonName, name);
         ca_params.key_usages = vec![
             rcgen::KeyUsagePurpose::KeyCertSign,
             rcgen::KeyUsagePurpose::CrlSign,

@@ -59,6 +59,7 @@ pub mod notification;
 mod platform;
 pub mod redaction;
 pub mod retry;
+mod tls_roots;
 pub mod transaction;
 pub mod validation;
 
