@@ -122,7 +122,10 @@ async fn tunnel(mut client: TcpStream, seen: Arc<Mutex<Seen>>) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            seen.lock().unwrap().client_bytes.extend_from_slice(&buf[..n]);
+            seen.lock()
+                .unwrap()
+                .client_bytes
+                .extend_from_slice(&buf[..n]);
             if upstream_write.write_all(&buf[..n]).await.is_err() {
                 break;
             }

@@ -49,7 +49,8 @@ pub(crate) fn parse(pems: &[RootCertificatePem]) -> Result<Vec<reqwest::Certific
             .tls_certs_only(certs.iter().cloned())
             .build()
             .map_err(|e| {
-                let mut message = format!("{which}holds a certificate the TLS backend refuses: {e}");
+                let mut message =
+                    format!("{which}holds a certificate the TLS backend refuses: {e}");
                 let mut source = std::error::Error::source(&e);
                 while let Some(s) = source {
                     message = format!("{message}: {s}");
@@ -67,7 +68,9 @@ pub(crate) fn parse(pems: &[RootCertificatePem]) -> Result<Vec<reqwest::Certific
     not(target_arch = "wasm32"),
     not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))
 ))]
-pub(crate) fn parse(pems: &[RootCertificatePem]) -> Result<Vec<std::convert::Infallible>, ConfigError> {
+pub(crate) fn parse(
+    pems: &[RootCertificatePem],
+) -> Result<Vec<std::convert::Infallible>, ConfigError> {
     if pems.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,7 +2,9 @@
 //! issued by a CA made at test time, through whichever TLS feature this test is built with
 //! (`rustls`, `rustls-ring`, `native-tls`), directly and through an HTTP `CONNECT` proxy.
 
-use paymentoptions_hpp::{Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind};
+use paymentoptions_hpp::{
+    Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind,
+};
 use paymentoptions_hpp_testkit::{ConnectProxy, Reply, TestPki, TestServer, TlsServer};
 use serde_json::Value;
 
@@ -30,7 +32,10 @@ fn client_for(https: &TlsServer) -> ClientBuilder {
 }
 
 fn link_request() -> LinkRequest {
-    LinkRequest::builder().customer_enters_amount().build().unwrap()
+    LinkRequest::builder()
+        .customer_enters_amount()
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -81,7 +86,10 @@ async fn without_the_root_the_call_fails_naming_the_certificate_and_sends_nothin
     }
     assert!(https.accepted() >= 2, "the client connected");
     assert_eq!(https.handshakes(), 0);
-    assert!(backend.requests().is_empty(), "nothing crossed the failed handshake");
+    assert!(
+        backend.requests().is_empty(),
+        "nothing crossed the failed handshake"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +165,12 @@ async fn a_bundle_of_roots_and_several_calls_add_up() {
             .add_root_certificate(other_ca.ca_pem())
             .add_root_certificate(pki.ca_pem().as_bytes().to_vec()),
     ] {
-        client.build().unwrap().create_link(&link_request()).await.unwrap();
+        client
+            .build()
+            .unwrap()
+            .create_link(&link_request())
+            .await
+            .unwrap();
     }
     assert_eq!(https.handshakes(), 2);
 }
