@@ -163,7 +163,7 @@ async fn a_bundle_of_roots_and_several_calls_add_up() {
         client_for(&https).add_root_certificate(&bundle),
         client_for(&https)
             .add_root_certificate(other_ca.ca_pem())
-            .add_root_certificate(pki.ca_pem().as_bytes().to_vec()),
+            .add_root_certificate(pki.ca_pem().as_bytes()),
     ] {
         client
             .build()
