@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::error::ConfigError;
 
 /// The setting a bad root is reported under.

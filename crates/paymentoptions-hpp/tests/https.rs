@@ -1,6 +1,7 @@
 //! The production path end to end: HTTPS to a TLS server on 127.0.0.1 whose certificate is
 //! issued by a CA made at test time, through whichever TLS feature this test is built with
 //! (`rustls`, `rustls-ring`, `native-tls`), directly and through an HTTP `CONNECT` proxy.
+#![cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 
 use paymentoptions_hpp::{
     Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind,

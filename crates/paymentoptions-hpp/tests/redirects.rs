@@ -6,7 +6,7 @@
 
 use paymentoptions_hpp::{Client, ClientBuilder, LinkRequest, RetryPolicy};
 use paymentoptions_hpp_client::api;
-use paymentoptions_hpp_testkit::{Reply, TestPki, TestServer, TlsServer};
+use paymentoptions_hpp_testkit::{Reply, TestServer};
 
 const KEY: &str = "redirect-test-key-0815";
 const TRANSACTION_ID: &str = "f49173ce-4916-445c-a831-3c1468acf14e";
@@ -64,8 +64,11 @@ async fn over_http_a_redirect_to_another_host_is_never_followed() {
     assert!(other.requests().is_empty(), "{:?}", other.requests());
 }
 
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 #[tokio::test]
 async fn over_https_a_redirect_to_another_host_is_never_followed() {
+    use paymentoptions_hpp_testkit::{TestPki, TlsServer};
+
     let pki = TestPki::generate();
     let (first, other) = (TestServer::start().await, TestServer::start().await);
     let first_https = TlsServer::start(&pki, &first).await;
