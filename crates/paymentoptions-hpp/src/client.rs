@@ -566,7 +566,7 @@ fn native_settings(
         // connection it should never make still fails.
         http = without_root_certificates(http);
     } else {
-        http = with_extra_roots(http, roots);
+        http = crate::tls_roots::with_extra_roots(http, roots);
     }
     if let Some(proxy) = proxy {
         let proxy = reqwest::Proxy::all(proxy)
@@ -574,34 +574,6 @@ fn native_settings(
         http = http.proxy(proxy);
     }
     Ok(http)
-}
-
-/// The platform's roots and the extra ones: the extra ones widen trust, never replace it.
-#[cfg(all(
-    not(target_arch = "wasm32"),
-    any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")
-))]
-fn with_extra_roots(
-    http: reqwest::ClientBuilder,
-    roots: Vec<reqwest::Certificate>,
-) -> reqwest::ClientBuilder {
-    if roots.is_empty() {
-        return http;
-    }
-    http.tls_certs_merge(roots)
-}
-
-/// Without a TLS backend, `tls_roots::parse` refused any extra root.
-#[cfg(all(
-    not(target_arch = "wasm32"),
-    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))
-))]
-fn with_extra_roots(
-    http: reqwest::ClientBuilder,
-    roots: Vec<std::convert::Infallible>,
-) -> reqwest::ClientBuilder {
-    debug_assert!(roots.is_empty());
-    http
 }
 
 /// A client for plain `http://` to a loopback host, with no proxy, never speaks TLS: it sends

@@ -80,3 +80,31 @@ pub(crate) fn parse(
         "this build has no TLS backend: enable the `rustls`, `rustls-ring` or `native-tls` feature",
     ))
 }
+
+/// The platform's roots and the extra ones: the extra ones widen trust, never replace it.
+#[cfg(all(
+    not(target_arch = "wasm32"),
+    any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")
+))]
+pub(crate) fn with_extra_roots(
+    http: reqwest::ClientBuilder,
+    roots: Vec<reqwest::Certificate>,
+) -> reqwest::ClientBuilder {
+    if roots.is_empty() {
+        return http;
+    }
+    http.tls_certs_merge(roots)
+}
+
+/// Without a TLS backend, `tls_roots::parse` refused any extra root.
+#[cfg(all(
+    not(target_arch = "wasm32"),
+    not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))
+))]
+pub(crate) fn with_extra_roots(
+    http: reqwest::ClientBuilder,
+    roots: Vec<std::convert::Infallible>,
+) -> reqwest::ClientBuilder {
+    debug_assert!(roots.is_empty());
+    http
+}
