@@ -15,10 +15,18 @@
 //!
 //! For faults below HTTP (a connection reset mid-body, a body cut short of its
 //! `Content-Length`, exact partial writes), [`RawServer`] hands the test the TCP socket itself.
+//!
+//! For HTTPS, [`TlsServer`] puts TLS in front of either, with a certificate from a
+//! [`TestPki`] made at test time; [`ConnectProxy`] is an HTTP `CONNECT` proxy that records what
+//! crosses it.
 
+mod proxy;
 mod raw;
+mod tls;
 
+pub use proxy::ConnectProxy;
 pub use raw::{RawRequest, RawServer, reset, response_head};
+pub use tls::{TestPki, TlsServer};
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -150,9 +150,14 @@ impl Client {
             b.http2_prior_knowledge,
             b.proxy.as_deref(),
             &base_url,
+            &b.root_certificates,
         )?;
         #[cfg(target_arch = "wasm32")]
-        wasm_settings(b.proxy.is_some(), b.http2_prior_knowledge)?;
+        wasm_settings(
+            b.proxy.is_some(),
+            b.http2_prior_knowledge,
+            !b.root_certificates.is_empty(),
+        )?;
         let http = http
             .build()
             .map_err(|e| ConfigError::new("http_client", e.to_string()))?;
@@ -538,7 +543,10 @@ fn native_settings(
     http2_prior_knowledge: bool,
     proxy: Option<&str>,
     base_url: &Url,
+    root_certificates: &[crate::tls_roots::RootCertificatePem],
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
+    // Read even where unused below, so that a bad one is refused on every route.
+    let roots = crate::tls_roots::parse(root_certificates)?;
     let mut http = http
         .connect_timeout(connect_timeout)
         .timeout(timeout)
@@ -548,12 +556,17 @@ fn native_settings(
     if http2_prior_knowledge {
         http = http.http2_prior_knowledge();
     }
-    if proxy.is_none() && crate::config::is_loopback(base_url) {
+    let direct_to_loopback = proxy.is_none() && crate::config::is_loopback(base_url);
+    if direct_to_loopback {
         // HTTP(S)_PROXY from the environment must not capture a local sandbox's traffic.
         http = http.no_proxy();
-        if base_url.scheme() == "http" {
-            http = without_root_certificates(http);
-        }
+    }
+    if direct_to_loopback && base_url.scheme() == "http" {
+        // Never speaks TLS: the extra roots are not added either, so that an `https://`
+        // connection it should never make still fails.
+        http = without_root_certificates(http);
+    } else {
+        http = crate::tls_roots::with_extra_roots(http, roots);
     }
     if let Some(proxy) = proxy {
         let proxy = reqwest::Proxy::all(proxy)
@@ -577,7 +590,11 @@ fn without_root_certificates(http: reqwest::ClientBuilder) -> reqwest::ClientBui
 
 /// Refuses the settings the fetch backend cannot honour, rather than dropping them silently.
 #[cfg(target_arch = "wasm32")]
-fn wasm_settings(proxy: bool, http2_prior_knowledge: bool) -> Result<(), ConfigError> {
+fn wasm_settings(
+    proxy: bool,
+    http2_prior_knowledge: bool,
+    root_certificates: bool,
+) -> Result<(), ConfigError> {
     if proxy {
         return Err(ConfigError::new(
             "proxy",
@@ -588,6 +605,12 @@ fn wasm_settings(proxy: bool, http2_prior_knowledge: bool) -> Result<(), ConfigE
         return Err(ConfigError::new(
             "http2_prior_knowledge",
             "not supported on wasm32: the host's fetch picks the HTTP version",
+        ));
+    }
+    if root_certificates {
+        return Err(ConfigError::new(
+            crate::tls_roots::SETTING,
+            "not supported on wasm32: the host's fetch does TLS with the host's roots",
         ));
     }
     Ok(())

@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
+use crate::tls_roots::RootCertificatePem;
 
 /// An API key. It is only ever exposed to build the two auth headers, which are marked
 /// sensitive; `Debug` prints `ApiKey([redacted])`.
@@ -134,6 +135,7 @@ pub struct ClientBuilder {
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
     pub(crate) proxy: Option<String>,
+    pub(crate) root_certificates: Vec<RootCertificatePem>,
     pub(crate) merchant_id: Option<String>,
     pub(crate) merchant_email: Option<String>,
     pub(crate) retry: RetryPolicy,
@@ -153,6 +155,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             user_agent: concat!("paymentoptions-hpp-rust/", env!("CARGO_PKG_VERSION")).to_string(),
             proxy: None,
+            root_certificates: Vec::new(),
             merchant_id: None,
             merchant_email: None,
             retry: RetryPolicy::default(),
@@ -236,6 +239,35 @@ impl ClientBuilder {
     /// On wasm32, `build` refuses it: requests go through the host's `fetch`.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
+        self
+    }
+
+    /// Also trust the certificate authorities in `pem` (one or more PEM `CERTIFICATE` blocks),
+    /// besides the platform's roots: for a private root in front of the API, or a
+    /// TLS-inspecting corporate proxy (with [`proxy`](Self::proxy)) that re-signs every
+    /// connection with its own root. May be called more than once; the roots add up.
+    ///
+    /// [`build`](Self::build) reads the PEM: text without a certificate, or a certificate the
+    /// TLS backend cannot read, is a [`ConfigError`] naming the `root_certificate` setting.
+    /// Redirects stay unfollowed and hostnames stay checked: the extra root only widens which
+    /// issuers are trusted.
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("/etc/ssl/corp/inspecting-proxy-root.pem")?;
+    /// let client = paymentoptions_hpp::Client::builder()
+    ///     .api_key("my-api-key")
+    ///     .proxy("http://proxy.corp.example:3128")
+    ///     .add_root_certificate(pem)
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// On wasm32, `build` refuses it: the host's `fetch` does TLS with the host's roots. A
+    /// build without a TLS feature refuses it too, rather than drop it.
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates
+            .push(RootCertificatePem(pem.as_ref().to_vec()));
         self
     }
 

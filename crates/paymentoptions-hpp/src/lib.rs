@@ -63,6 +63,7 @@ pub mod notification;
 mod platform;
 pub mod redaction;
 pub mod retry;
+mod tls_roots;
 pub mod transaction;
 pub mod validation;
 
