@@ -563,9 +563,6 @@ pub struct CaptureTransactionArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: CaptureRequestArgs,
-    /// The amount in the target transaction's currency, or all of it.
-    #[command(flatten)]
-    pub target_amount: crate::amount::TargetAmountArgs,
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -574,6 +571,9 @@ pub struct CaptureTransactionArgs {
     /// `merchant_txn_ref`, when not given) is added only when sending.
     #[arg(long)]
     pub dry_run: bool,
+    /// The amount in the target transaction's currency, or all of it.
+    #[command(flatten)]
+    pub target_amount: crate::amount::TargetAmountArgs,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -620,9 +620,6 @@ pub struct RefundTransactionArgs {
     /// The request body's fields.
     #[command(flatten)]
     pub body: RefundRequestArgs,
-    /// The amount in the target transaction's currency, or all of it.
-    #[command(flatten)]
-    pub target_amount: crate::amount::TargetAmountArgs,
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -631,6 +628,9 @@ pub struct RefundTransactionArgs {
     /// `merchant_txn_ref`, when not given) is added only when sending.
     #[arg(long)]
     pub dry_run: bool,
+    /// The amount in the target transaction's currency, or all of it.
+    #[command(flatten)]
+    pub target_amount: crate::amount::TargetAmountArgs,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,

@@ -218,7 +218,6 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
             pub struct #args {
                 #(#params)*
                 #body
-                #whole
                 /// Print the whole response as pretty JSON instead of a summary.
                 #[arg(long)]
                 pub json: bool,
@@ -227,6 +226,7 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
                 /// `merchant_txn_ref`, when not given) is added only when sending.
                 #[arg(long)]
                 pub dry_run: bool,
+                #whole
                 /// Where and how to connect.
                 #[command(flatten)]
                 pub connection: crate::args::ConnectionArgs,
