@@ -232,7 +232,9 @@ async fn thousands_of_concurrent_creates_are_all_retrievable() {
             let client = client.clone();
             async move {
                 let request = LinkRequest::builder()
-                    .amount(Money::from_minor(100 + i64::try_from(n).unwrap(), Currency::JPY).unwrap())
+                    .amount(
+                        Money::from_minor(100 + i64::try_from(n).unwrap(), Currency::JPY).unwrap(),
+                    )
                     .merchant_txn_ref(format!("LOAD-{n}"))
                     .build()
                     .unwrap();

@@ -26,9 +26,9 @@ pub fn curl(
     let mut segments = Vec::new();
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
         if segment.starts_with('{') && segment.ends_with('}') {
-            let value = values.next().ok_or_else(|| {
-                Failure::Invalid(format!("invalid request: {segment}: missing"))
-            })?;
+            let value = values
+                .next()
+                .ok_or_else(|| Failure::Invalid(format!("invalid request: {segment}: missing")))?;
             segments.push(*value);
         } else {
             segments.push(segment);
@@ -40,11 +40,7 @@ pub fn curl(
         .map_err(|()| Failure::Invalid("invalid request: the base URL cannot have a path".into()))?
         .pop_if_empty()
         .extend(segments);
-    let mut lines = vec![format!(
-        "curl -X {} {}",
-        op.method,
-        quote(url.as_str())
-    )];
+    let mut lines = vec![format!("curl -X {} {}", op.method, quote(url.as_str()))];
     for auth in AUTH_HEADERS {
         lines.push(format!(
             "-H {}",

@@ -139,7 +139,13 @@ async fn amounts_not_plainly_written_are_refused_naming_the_flag() {
     // Zero is plainly written: the library refuses it with its own rule.
     let run = run(
         &server,
-        &["refund-transaction", "--transaction-id", TXN, "--amount", "0"],
+        &[
+            "refund-transaction",
+            "--transaction-id",
+            TXN,
+            "--amount",
+            "0",
+        ],
     )
     .await;
     assert_eq!(run.code, 4, "{}", run.stderr);
@@ -292,7 +298,12 @@ async fn dry_run_prints_the_call_and_sends_nothing() {
 
     let status = run(
         &server,
-        &["get-transaction-status", "--transaction-id", TXN, "--dry-run"],
+        &[
+            "get-transaction-status",
+            "--transaction-id",
+            TXN,
+            "--dry-run",
+        ],
     )
     .await;
     assert_eq!(status.code, 0, "{}", status.stderr);
@@ -300,7 +311,9 @@ async fn dry_run_prints_the_call_and_sends_nothing() {
         .path
         .replace("{transactionId}", TXN);
     assert!(
-        status.stdout.starts_with(&format!("curl -X GET '{base}{path}'")),
+        status
+            .stdout
+            .starts_with(&format!("curl -X GET '{base}{path}'")),
         "{}",
         status.stdout
     );
