@@ -232,7 +232,9 @@ async fn thousands_of_concurrent_creates_are_all_retrievable() {
             let client = client.clone();
             async move {
                 let request = LinkRequest::builder()
-                    .amount(Money::from_minor(100 + n as u64, Currency::JPY).unwrap())
+                    .amount(
+                        Money::from_minor(100 + i64::try_from(n).unwrap(), Currency::JPY).unwrap(),
+                    )
                     .merchant_txn_ref(format!("LOAD-{n}"))
                     .build()
                     .unwrap();
@@ -341,12 +343,12 @@ fn wrapper_and_sandbox_agree_on_the_spec_rules() {
     }
 }
 
-fn jpy(amount: u64) -> Money {
+fn jpy(amount: i64) -> Money {
     Money::from_minor(amount, Currency::JPY).unwrap()
 }
 
 /// A link for `amount` JPY whose notification goes to `receiver`.
-fn link_request(receiver: &TestServer, order: &str, amount: u64) -> LinkRequest {
+fn link_request(receiver: &TestServer, order: &str, amount: i64) -> LinkRequest {
     LinkRequest::builder()
         .amount(jpy(amount))
         .merchant_txn_ref(order)

@@ -150,6 +150,11 @@ pub struct CreateArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and exit without
+    /// sending anything.
+    #[arg(long)]
+    pub dry_run: bool,
+
     /// How to choose the amount.
     #[command(flatten)]
     pub amount: AmountArgs,

@@ -11,8 +11,8 @@ pub struct CaptureRequestArgs {
     #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
     pub transaction_id: Option<::std::string::String>,
     /// Amount to capture, in minor units of the pre-auth's currency (the body names no currency); at most the authorised amount. (`amount`: required; format `int64`; at least 1)
-    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
-    pub amount: Option<i64>,
+    #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
+    pub amount: Option<String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
@@ -21,16 +21,20 @@ pub struct CaptureRequestArgs {
     pub notes: Option<::std::string::String>,
 }
 impl CaptureRequestArgs {
-    /// Applies every given flag to `builder`.
+    /// Applies every given flag to `builder`; fails on an amount that is not plainly
+    /// written minor units.
     pub fn apply(
         self,
         mut builder: paymentoptions_hpp::requests::CaptureRequestBuilder,
-    ) -> paymentoptions_hpp::requests::CaptureRequestBuilder {
+    ) -> Result<
+        paymentoptions_hpp::requests::CaptureRequestBuilder,
+        crate::exit::Failure,
+    > {
         if let Some(v) = self.transaction_id {
             builder = builder.transaction_id(v);
         }
         if let Some(v) = self.amount {
-            builder = builder.raw_amount(v);
+            builder = builder.raw_amount(crate::amount::minor_units("--amount", &v)?);
         }
         if let Some(v) = self.merchant_id {
             builder = builder.merchant_id(v);
@@ -38,7 +42,7 @@ impl CaptureRequestArgs {
         if let Some(v) = self.notes {
             builder = builder.notes(v);
         }
-        builder
+        Ok(builder)
     }
 }
 /// One flag per field of `HppLinkRequest` that the library has a setter for, help from the spec.
@@ -122,11 +126,12 @@ pub struct HppLinkRequestArgs {
     pub shipping_postal_code: Option<::std::string::String>,
 }
 impl HppLinkRequestArgs {
-    /// Applies every given flag to `builder`.
+    /// Applies every given flag to `builder`; fails on an amount that is not plainly
+    /// written minor units.
     pub fn apply(
         self,
         mut builder: paymentoptions_hpp::LinkRequestBuilder,
-    ) -> paymentoptions_hpp::LinkRequestBuilder {
+    ) -> Result<paymentoptions_hpp::LinkRequestBuilder, crate::exit::Failure> {
         if let Some(v) = self.webhook_url {
             builder = builder.webhook_url(v);
         }
@@ -212,7 +217,7 @@ impl HppLinkRequestArgs {
             }
             builder = builder.shipping_address(nested);
         }
-        builder
+        Ok(builder)
     }
 }
 /// One flag per field of `StoredCardPaymentRequest` that the library has a setter for, help from the spec.
@@ -220,8 +225,8 @@ impl HppLinkRequestArgs {
 #[group(id = "StoredCardPaymentRequestArgs", multiple = true)]
 pub struct StoredCardPaymentRequestArgs {
     /// Amount in the currency's minor units, written as a JSON string of digits ("1000"). (`amount`: required; at most 19 characters; matches `^[0-9]+$`)
-    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
-    pub amount: Option<::std::string::String>,
+    #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
+    pub amount: Option<String>,
     /// ISO 4217 alphabetic currency code, upper case (for example `JPY`). (`currency`: required; exactly 3 characters; an ISO 4217 currency code; matches `^[A-Z]{3}$`)
     #[arg(long, help_heading = "Request fields", value_name = "CURRENCY")]
     pub currency: Option<::std::string::String>,
@@ -312,13 +317,18 @@ pub struct StoredCardPaymentRequestArgs {
     pub shipping_postal_code: Option<::std::string::String>,
 }
 impl StoredCardPaymentRequestArgs {
-    /// Applies every given flag to `builder`.
+    /// Applies every given flag to `builder`; fails on an amount that is not plainly
+    /// written minor units.
     pub fn apply(
         self,
         mut builder: paymentoptions_hpp::requests::StoredCardPaymentRequestBuilder,
-    ) -> paymentoptions_hpp::requests::StoredCardPaymentRequestBuilder {
+    ) -> Result<
+        paymentoptions_hpp::requests::StoredCardPaymentRequestBuilder,
+        crate::exit::Failure,
+    > {
         if let Some(v) = self.amount {
-            builder = builder.raw_amount(v);
+            builder = builder
+                .raw_amount(crate::amount::minor_units("--amount", &v)?.to_string());
         }
         if let Some(v) = self.currency {
             builder = builder.raw_currency(v);
@@ -414,7 +424,7 @@ impl StoredCardPaymentRequestArgs {
             }
             builder = builder.shipping_address(nested);
         }
-        builder
+        Ok(builder)
     }
 }
 /// One flag per field of `RefundRequest` that the library has a setter for, help from the spec.
@@ -425,8 +435,8 @@ pub struct RefundRequestArgs {
     #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
     pub transaction_id: Option<::std::string::String>,
     /// Amount to refund, in minor units of the original transaction's currency; at most what is left to refund. (`amount`: required; format `int64`; at least 1)
-    #[arg(long, help_heading = "Request fields", value_name = "AMOUNT")]
-    pub amount: Option<i64>,
+    #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
+    pub amount: Option<String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
@@ -435,16 +445,20 @@ pub struct RefundRequestArgs {
     pub notes: Option<::std::string::String>,
 }
 impl RefundRequestArgs {
-    /// Applies every given flag to `builder`.
+    /// Applies every given flag to `builder`; fails on an amount that is not plainly
+    /// written minor units.
     pub fn apply(
         self,
         mut builder: paymentoptions_hpp::requests::RefundRequestBuilder,
-    ) -> paymentoptions_hpp::requests::RefundRequestBuilder {
+    ) -> Result<
+        paymentoptions_hpp::requests::RefundRequestBuilder,
+        crate::exit::Failure,
+    > {
         if let Some(v) = self.transaction_id {
             builder = builder.transaction_id(v);
         }
         if let Some(v) = self.amount {
-            builder = builder.raw_amount(v);
+            builder = builder.raw_amount(crate::amount::minor_units("--amount", &v)?);
         }
         if let Some(v) = self.merchant_id {
             builder = builder.merchant_id(v);
@@ -452,7 +466,7 @@ impl RefundRequestArgs {
         if let Some(v) = self.notes {
             builder = builder.notes(v);
         }
-        builder
+        Ok(builder)
     }
 }
 /// One flag per field of `VoidRequest` that the library has a setter for, help from the spec.
@@ -467,18 +481,19 @@ pub struct VoidRequestArgs {
     pub merchant_id: Option<::std::string::String>,
 }
 impl VoidRequestArgs {
-    /// Applies every given flag to `builder`.
+    /// Applies every given flag to `builder`; fails on an amount that is not plainly
+    /// written minor units.
     pub fn apply(
         self,
         mut builder: paymentoptions_hpp::requests::VoidRequestBuilder,
-    ) -> paymentoptions_hpp::requests::VoidRequestBuilder {
+    ) -> Result<paymentoptions_hpp::requests::VoidRequestBuilder, crate::exit::Failure> {
         if let Some(v) = self.transaction_id {
             builder = builder.transaction_id(v);
         }
         if let Some(v) = self.merchant_id {
             builder = builder.merchant_id(v);
         }
-        builder
+        Ok(builder)
     }
 }
 /// The operations without a hand-written command: one subcommand each, from the spec.
@@ -551,6 +566,14 @@ pub struct CaptureTransactionArgs {
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and
+    /// exit without sending anything. A money call's reference (`notes` or
+    /// `merchant_txn_ref`, when not given) is added only when sending.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The amount in the target transaction's currency, or all of it.
+    #[command(flatten)]
+    pub target_amount: crate::amount::TargetAmountArgs,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -564,6 +587,11 @@ pub struct GetTransactionStatusArgs {
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and
+    /// exit without sending anything. A money call's reference (`notes` or
+    /// `merchant_txn_ref`, when not given) is added only when sending.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -577,6 +605,11 @@ pub struct PayWithStoredCardArgs {
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and
+    /// exit without sending anything. A money call's reference (`notes` or
+    /// `merchant_txn_ref`, when not given) is added only when sending.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -590,6 +623,14 @@ pub struct RefundTransactionArgs {
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and
+    /// exit without sending anything. A money call's reference (`notes` or
+    /// `merchant_txn_ref`, when not given) is added only when sending.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The amount in the target transaction's currency, or all of it.
+    #[command(flatten)]
+    pub target_amount: crate::amount::TargetAmountArgs,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -603,6 +644,11 @@ pub struct VoidTransactionArgs {
     /// Print the whole response as pretty JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the request as a curl command (both keys shown as `[redacted]`) and
+    /// exit without sending anything. A money call's reference (`notes` or
+    /// `merchant_txn_ref`, when not given) is added only when sending.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Where and how to connect.
     #[command(flatten)]
     pub connection: crate::args::ConnectionArgs,
@@ -628,52 +674,147 @@ impl Operation {
             Operation::VoidTransaction(ref args) => args.json,
         }
     }
-    /// Sends the request and returns the decoded response, to print.
+    /// Sends the request and returns the decoded response, to print (with `--dry-run`,
+    /// the request as a curl command, nothing sent).
     pub async fn run(
         self,
         client: &paymentoptions_hpp::Client,
-    ) -> Result<crate::output::Output, paymentoptions_hpp::Error> {
+    ) -> Result<crate::output::Output, crate::exit::Failure> {
         Ok(
             match self {
                 Operation::CaptureTransaction(args) => {
-                    let request = args
-                        .body
-                        .apply(paymentoptions_hpp::requests::CaptureRequest::builder())
+                    let args = *args;
+                    let request = {
+                        let target = args.body.transaction_id.clone();
+                        let mut builder = args
+                            .body
+                            .apply(
+                                paymentoptions_hpp::requests::CaptureRequest::builder(),
+                            )?;
+                        if let Some(money) = args
+                            .target_amount
+                            .resolve(client, target.as_deref(), args.dry_run)
+                            .await?
+                        {
+                            builder = builder.amount(money);
+                        }
+                        builder
+                    }
                         .build()?;
+                    if args.dry_run {
+                        let body = request.to_json();
+                        return Ok(
+                            crate::output::Output::DryRun(
+                                crate::dry_run::curl(
+                                    client,
+                                    &paymentoptions_hpp_client::api::CAPTURE_TRANSACTION,
+                                    &[],
+                                    Some(&body),
+                                )?,
+                            ),
+                        );
+                    }
                     crate::output::Output::from(
                         client.capture_transaction(&request).await?,
                     )
                 }
                 Operation::GetTransactionStatus(args) => {
+                    if args.dry_run {
+                        return Ok(
+                            crate::output::Output::DryRun(
+                                crate::dry_run::curl(
+                                    client,
+                                    &paymentoptions_hpp_client::api::GET_TRANSACTION_STATUS,
+                                    &[args.transaction_id.as_str()],
+                                    None,
+                                )?,
+                            ),
+                        );
+                    }
                     crate::output::Output::from(
                         client.get_transaction_status(&args.transaction_id).await?,
                     )
                 }
                 Operation::PayWithStoredCard(args) => {
+                    let args = *args;
                     let request = args
                         .body
                         .apply(
                             paymentoptions_hpp::requests::StoredCardPaymentRequest::builder(),
-                        )
+                        )?
                         .build()?;
+                    if args.dry_run {
+                        let body = request.to_json();
+                        return Ok(
+                            crate::output::Output::DryRun(
+                                crate::dry_run::curl(
+                                    client,
+                                    &paymentoptions_hpp_client::api::PAY_WITH_STORED_CARD,
+                                    &[],
+                                    Some(&body),
+                                )?,
+                            ),
+                        );
+                    }
                     crate::output::Output::from(
                         client.pay_with_stored_card(&request).await?,
                     )
                 }
                 Operation::RefundTransaction(args) => {
-                    let request = args
-                        .body
-                        .apply(paymentoptions_hpp::requests::RefundRequest::builder())
+                    let args = *args;
+                    let request = {
+                        let target = args.body.transaction_id.clone();
+                        let mut builder = args
+                            .body
+                            .apply(
+                                paymentoptions_hpp::requests::RefundRequest::builder(),
+                            )?;
+                        if let Some(money) = args
+                            .target_amount
+                            .resolve(client, target.as_deref(), args.dry_run)
+                            .await?
+                        {
+                            builder = builder.amount(money);
+                        }
+                        builder
+                    }
                         .build()?;
+                    if args.dry_run {
+                        let body = request.to_json();
+                        return Ok(
+                            crate::output::Output::DryRun(
+                                crate::dry_run::curl(
+                                    client,
+                                    &paymentoptions_hpp_client::api::REFUND_TRANSACTION,
+                                    &[],
+                                    Some(&body),
+                                )?,
+                            ),
+                        );
+                    }
                     crate::output::Output::from(
                         client.refund_transaction(&request).await?,
                     )
                 }
                 Operation::VoidTransaction(args) => {
+                    let args = *args;
                     let request = args
                         .body
-                        .apply(paymentoptions_hpp::requests::VoidRequest::builder())
+                        .apply(paymentoptions_hpp::requests::VoidRequest::builder())?
                         .build()?;
+                    if args.dry_run {
+                        let body = request.to_json();
+                        return Ok(
+                            crate::output::Output::DryRun(
+                                crate::dry_run::curl(
+                                    client,
+                                    &paymentoptions_hpp_client::api::VOID_TRANSACTION,
+                                    &[],
+                                    Some(&body),
+                                )?,
+                            ),
+                        );
+                    }
                     crate::output::Output::from(client.void_transaction(&request).await?)
                 }
             },

@@ -2,7 +2,9 @@
 //! and run a local sandbox of the API from the command line. See the crate README for examples
 //! and exit codes.
 
+mod amount;
 mod args;
+mod dry_run;
 mod exit;
 // Formatted by prettyplease when generated; rustfmt must not touch it (see the client crate).
 #[rustfmt::skip]

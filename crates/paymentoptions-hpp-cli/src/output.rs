@@ -17,6 +17,8 @@ pub enum Output {
     Json(serde_json::Value),
     /// A transaction (status, capture, refund, void, stored-card payment).
     Transaction(Box<Transaction>),
+    /// `--dry-run`: the request as a curl command, not sent.
+    DryRun(String),
 }
 
 impl Output {
@@ -32,6 +34,7 @@ impl Output {
     pub fn print(self, json: bool) -> Result<(), Failure> {
         match self {
             Self::Json(value) => print_json(&value),
+            Self::DryRun(curl) => stdio::print(&curl),
             Self::Transaction(transaction) => {
                 if json {
                     print_body(transaction.raw())?;

@@ -77,7 +77,7 @@ pub use error::{
 pub use generated::requests;
 pub use ledger::{Action, Fact, Fulfilment, Ledger, LedgerError};
 pub use link::{AddressBuilder, Amount, Link, LinkRequest, LinkRequestBuilder};
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, MoneyError};
 pub use notification::{Notification, NotificationError, parse_notification};
 pub use retry::{RetryOn, RetryPolicy};
 pub use transaction::{Outcome, Transaction, TransactionKind};

@@ -13,7 +13,19 @@ pub use iso_currency::Currency;
 
 use crate::validation::{Rule, ValidationError};
 
+mod arithmetic;
+
+pub use arithmetic::MoneyError;
+
 /// An amount of money in one currency, held as an integer number of minor units.
+///
+/// Minor units are an `i64` everywhere, in and out ([`from_minor`](Self::from_minor),
+/// [`minor_units`](Self::minor_units), the arithmetic): the API's amounts are `int64` in the
+/// spec, so the value goes to and comes from the wire without a conversion that could fail
+/// half-way through a caller's code. The API's non-negative rule is kept at construction
+/// instead: a negative amount is refused there (`Rule::Minimum { min: 0 }`), and arithmetic
+/// that would go below zero or past `i64::MAX` is refused with a [`MoneyError`]. So a
+/// `Money` always holds `0..=i64::MAX` minor units.
 ///
 /// ```
 /// use paymentoptions_hpp::{Currency, Money};
@@ -39,19 +51,31 @@ const FIELD: &str = "amount";
 impl Money {
     /// An amount already in minor units (cents for USD, yen for JPY).
     ///
-    /// Fails only when the value does not fit the API's signed 64-bit integer.
-    pub fn from_minor(minor_units: u64, currency: Currency) -> Result<Self, ValidationError> {
-        let minor_units = i64::try_from(minor_units)
-            .map_err(|_| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
+    /// Fails (naming `amount`, `Rule::Minimum { min: 0 }`) only when the value is negative:
+    /// the API has no negative amounts, a refund is its own call.
+    ///
+    /// ```
+    /// use paymentoptions_hpp::{Currency, Money, Rule};
+    ///
+    /// assert_eq!(Money::from_minor(1050, Currency::USD)?.to_string(), "10.50 USD");
+    /// assert_eq!(Money::from_minor(-1, Currency::USD).unwrap_err().rule(), &Rule::Minimum { min: 0 });
+    /// # Ok::<(), paymentoptions_hpp::ValidationError>(())
+    /// ```
+    pub fn from_minor(minor_units: i64, currency: Currency) -> Result<Self, ValidationError> {
+        if minor_units < 0 {
+            return Err(ValidationError::one(FIELD, Rule::Minimum { min: 0 }));
+        }
         Ok(Self {
             minor_units,
             currency,
         })
     }
 
-    /// A whole number of major units (dollars for USD, yen for JPY).
-    pub fn from_major(major_units: u64, currency: Currency) -> Result<Self, ValidationError> {
-        let scale = scale(currency)?;
+    /// A whole number of major units (dollars for USD, yen for JPY); negative ones are refused
+    /// as by [`from_minor`](Self::from_minor).
+    pub fn from_major(major_units: i64, currency: Currency) -> Result<Self, ValidationError> {
+        let scale = i64::try_from(scale(currency)?)
+            .map_err(|_| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
         let minor = major_units
             .checked_mul(scale)
             .ok_or_else(|| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
@@ -91,10 +115,12 @@ impl Money {
             let frac: u64 = padded.parse().map_err(|_| syntax())?;
             minor = minor.checked_add(frac).ok_or_else(too_large)?;
         }
+        let minor =
+            i64::try_from(minor).map_err(|_| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
         Self::from_minor(minor, currency)
     }
 
-    /// The amount in minor units, as sent to the API.
+    /// The amount in minor units, as sent to the API (never negative).
     pub fn minor_units(&self) -> i64 {
         self.minor_units
     }
@@ -198,13 +224,15 @@ mod tests {
         );
         assert_eq!(rule("1", Currency::XAU), Rule::CurrencyWithoutMinorUnit);
         assert_eq!(
-            Money::from_minor(u64::MAX, Currency::USD)
-                .unwrap_err()
-                .rule(),
-            &Rule::AmountTooLarge
+            Money::from_minor(-1, Currency::USD).unwrap_err().rule(),
+            &Rule::Minimum { min: 0 }
         );
         assert_eq!(
-            Money::from_major(u64::MAX / 10, Currency::USD)
+            Money::from_major(-1, Currency::JPY).unwrap_err().rule(),
+            &Rule::Minimum { min: 0 }
+        );
+        assert_eq!(
+            Money::from_major(i64::MAX / 10, Currency::USD)
                 .unwrap_err()
                 .rule(),
             &Rule::AmountTooLarge

@@ -439,9 +439,8 @@ pub(crate) fn decode_envelope(body: &[u8]) -> Result<TransactionEnvelope, (Strin
 
 pub(crate) fn money_of(envelope: &TransactionEnvelope) -> Option<Money> {
     let details = envelope.payment_details.as_ref()?;
-    let minor = u64::try_from(details.amount?).ok()?;
     let currency = money::currency(details.currency.as_deref()?).ok()?;
-    Money::from_minor(minor, currency).ok()
+    Money::from_minor(details.amount?, currency).ok()
 }
 
 pub(crate) fn merchant_txn_ref_of(envelope: &TransactionEnvelope) -> Option<&str> {

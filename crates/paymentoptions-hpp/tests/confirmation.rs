@@ -20,7 +20,7 @@ fn client_for(server: &TestServer) -> ClientBuilder {
         .retry_policy(RetryPolicy::none())
 }
 
-fn jpy(amount: u64) -> Money {
+fn jpy(amount: i64) -> Money {
     Money::from_minor(amount, Currency::JPY).unwrap()
 }
 

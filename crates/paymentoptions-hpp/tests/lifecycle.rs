@@ -35,7 +35,7 @@ fn eager() -> RetryPolicy {
         .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
 }
 
-fn jpy(amount: u64) -> Money {
+fn jpy(amount: i64) -> Money {
     Money::from_minor(amount, Currency::JPY).unwrap()
 }
 

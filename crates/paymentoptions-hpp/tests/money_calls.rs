@@ -33,7 +33,7 @@ fn client_for(server: &TestServer) -> ClientBuilder {
         )
 }
 
-fn jpy(amount: u64) -> Money {
+fn jpy(amount: i64) -> Money {
     Money::from_minor(amount, Currency::JPY).unwrap()
 }
 

@@ -15,7 +15,7 @@ use paymentoptions_hpp_mock::{
     Fault, FaultPhase, MockConfig, MockServer, OverRefundStatus, StatusAfterChange,
 };
 
-fn jpy(amount: u64) -> Money {
+fn jpy(amount: i64) -> Money {
     Money::from_minor(amount, Currency::JPY).unwrap()
 }
 
@@ -30,7 +30,7 @@ fn client(mock: &MockServer) -> Client {
 }
 
 /// Pays (or only authorises) a JPY `amount` link for `order`; the transaction id.
-async fn pay(mock: &MockServer, order: &str, amount: u64, authorise: bool) -> String {
+async fn pay(mock: &MockServer, order: &str, amount: i64, authorise: bool) -> String {
     let request = LinkRequest::builder()
         .amount(jpy(amount))
         .merchant_txn_ref(order)

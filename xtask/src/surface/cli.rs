@@ -13,6 +13,9 @@ pub(super) struct Flag {
     /// For flags of a nested builder: the member it belongs to.
     pub(super) nested: Option<String>,
     pub(super) value_name: String,
+    /// The amount of an `x-money` field: taken as text and parsed strictly by the CLI
+    /// (`crate::amount::minor_units`), whatever the field's JSON type.
+    pub(super) money_amount: bool,
 }
 
 pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
@@ -21,15 +24,26 @@ pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
     for s in setters(structs, schema) {
         match &s.kind {
             SetterKind::Money { .. } => {}
-            SetterKind::Raw(k, _) => out.push(Flag {
-                field: s.target.join("_").trim_end_matches('_').to_string(),
-                setter: s.name.clone(),
-                help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
-                heading: "Request fields".into(),
-                kind: SetterKind::Plain(*k),
-                nested: None,
-                value_name: value_name(&s.path),
-            }),
+            SetterKind::Raw(k, _) => {
+                let money_amount = parent
+                    .members
+                    .iter()
+                    .any(|m| m.ident == s.target[0] && m.money.is_some());
+                out.push(Flag {
+                    field: s.target.join("_").trim_end_matches('_').to_string(),
+                    setter: s.name.clone(),
+                    help: flag_help(&s.description, &s.path, rule_at(parent, &s.path)),
+                    heading: "Request fields".into(),
+                    kind: SetterKind::Plain(*k),
+                    nested: None,
+                    value_name: if money_amount {
+                        "MINOR_UNITS".into()
+                    } else {
+                        value_name(&s.path)
+                    },
+                    money_amount,
+                })
+            }
             SetterKind::Plain(k) => out.push(Flag {
                 field: s.name.clone(),
                 setter: s.name.clone(),
@@ -38,6 +52,7 @@ pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
                 kind: SetterKind::Plain(*k),
                 nested: None,
                 value_name: value_name(&s.path),
+                money_amount: false,
             }),
             SetterKind::Builder { .. } => {
                 let child = parent
@@ -63,6 +78,7 @@ pub(super) fn flags(structs: &[FieldsStruct], schema: &str) -> Vec<Flag> {
                             kind: SetterKind::Plain(k),
                             nested: Some(s.name.clone()),
                             value_name: value_name(&inner.path),
+                            money_amount: false,
                         });
                     }
                 }
@@ -146,8 +162,34 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
             #variant(Box<#args>),
         }
     });
+    // The body field naming the transaction an operation acts on: a path parameter of another
+    // operation (the status call's `transactionId`).
+    let param_names: Vec<&str> = ops
+        .iter()
+        .flat_map(|op| op.params.iter().map(|p| p.name.as_str()))
+        .collect();
+    // An operation whose amount has no currency field (capture, refund) also takes the amount
+    // in the target's currency: `--amount-major`, `--full` (`crate::amount::TargetAmountArgs`).
+    let target_amount = |op: &Op| -> Option<String> {
+        let schema = op.body.as_ref()?;
+        let currencyless = setters(structs, schema)
+            .iter()
+            .any(|s| matches!(s.kind, SetterKind::Raw(_, true)));
+        let target = find(structs, schema)
+            .members
+            .iter()
+            .find(|m| param_names.contains(&m.json.as_str()))?;
+        currencyless.then(|| target.ident.clone())
+    };
     let arg_structs = generated.iter().map(|op| {
         let args = format_ident!("{}Args", pascal(&op.id));
+        let whole = target_amount(op).map(|_| {
+            quote! {
+                /// The amount in the target transaction's currency, or all of it.
+                #[command(flatten)]
+                pub target_amount: crate::amount::TargetAmountArgs,
+            }
+        });
         let params = op.params.iter().map(|p| {
             let id = ident(&rust_ident(&p.name));
             let rule = RuleData::from_schema(p.name.clone(), &p.schema);
@@ -179,6 +221,12 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
                 /// Print the whole response as pretty JSON instead of a summary.
                 #[arg(long)]
                 pub json: bool,
+                /// Print the request as a curl command (both keys shown as `[redacted]`) and
+                /// exit without sending anything. A money call's reference (`notes` or
+                /// `merchant_txn_ref`, when not given) is added only when sending.
+                #[arg(long)]
+                pub dry_run: bool,
+                #whole
                 /// Where and how to connect.
                 #[command(flatten)]
                 pub connection: crate::args::ConnectionArgs,
@@ -188,6 +236,16 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
     let arms = generated.iter().map(|op| {
         let variant = format_ident!("{}", pascal(&op.id));
         let method = ident(&rust_ident(&op.id));
+        let constant = format_ident!("{}", rust_ident(&op.id).to_uppercase());
+        let api_op = quote!(&paymentoptions_hpp_client::api::#constant);
+        let values: Vec<_> = op
+            .params
+            .iter()
+            .map(|p| {
+                let id = ident(&rust_ident(&p.name));
+                quote!(args.#id.as_str())
+            })
+            .collect();
         let params: Vec<_> = op
             .params
             .iter()
@@ -215,9 +273,35 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
             Some(schema) => {
                 let req = type_ident(schema);
                 let out = output(quote!(client.#method(#(#params,)* &request).await?));
+                let builder = quote!(args.body.apply(paymentoptions_hpp::requests::#req::builder())?);
+                let builder = match target_amount(op) {
+                    Some(target) => {
+                        let target = ident(&target);
+                        quote! {{
+                            let target = args.body.#target.clone();
+                            let mut builder = #builder;
+                            if let Some(money) = args
+                                .target_amount
+                                .resolve(client, target.as_deref(), args.dry_run)
+                                .await?
+                            {
+                                builder = builder.amount(money);
+                            }
+                            builder
+                        }}
+                    }
+                    None => builder,
+                };
                 quote! {
                     Operation::#variant(args) => {
-                        let request = args.body.apply(paymentoptions_hpp::requests::#req::builder()).build()?;
+                        let args = *args;
+                        let request = #builder.build()?;
+                        if args.dry_run {
+                            let body = request.to_json();
+                            return Ok(crate::output::Output::DryRun(
+                                crate::dry_run::curl(client, #api_op, &[#(#values),*], Some(&body))?,
+                            ));
+                        }
                         #out
                     }
                 }
@@ -225,7 +309,14 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
             None => {
                 let out = output(quote!(client.#method(#(#params),*).await?));
                 quote! {
-                    Operation::#variant(args) => #out
+                    Operation::#variant(args) => {
+                        if args.dry_run {
+                            return Ok(crate::output::Output::DryRun(
+                                crate::dry_run::curl(client, #api_op, &[#(#values),*], None)?,
+                            ));
+                        }
+                        #out
+                    }
                 }
             }
         }
@@ -276,11 +367,12 @@ pub(super) fn cli_items(ops: &[Op], structs: &[FieldsStruct], settings: &Setting
                 }
             }
 
-            /// Sends the request and returns the decoded response, to print.
+            /// Sends the request and returns the decoded response, to print (with `--dry-run`,
+            /// the request as a curl command, nothing sent).
             pub async fn run(
                 self,
                 client: &paymentoptions_hpp::Client,
-            ) -> Result<crate::output::Output, paymentoptions_hpp::Error> {
+            ) -> Result<crate::output::Output, crate::exit::Failure> {
                 #run_body
             }
         }
@@ -314,6 +406,11 @@ pub(super) fn args_struct_tokens(
                 #[arg(long, help_heading = #heading, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
                 pub #id: Option<bool>,
             },
+            SetterKind::Plain(_) if f.money_amount => quote! {
+                #help
+                #[arg(long, help_heading = #heading, value_name = #value_name)]
+                pub #id: Option<String>,
+            },
             SetterKind::Plain(scalar) => {
                 let ty = scalar.rust();
                 quote! {
@@ -329,6 +426,20 @@ pub(super) fn args_struct_tokens(
     let direct = flags.iter().filter(|f| f.nested.is_none()).map(|f| {
         let id = ident(&f.field);
         let setter = ident(&f.setter);
+        if f.money_amount {
+            let flag = format!("--{}", f.field.replace('_', "-"));
+            let value = match f.kind {
+                SetterKind::Plain(Scalar::Text) => {
+                    quote!(crate::amount::minor_units(#flag, &v)?.to_string())
+                }
+                _ => quote!(crate::amount::minor_units(#flag, &v)?),
+            };
+            return quote! {
+                if let Some(v) = self.#id {
+                    builder = builder.#setter(#value);
+                }
+            };
+        }
         quote! {
             if let Some(v) = self.#id {
                 builder = builder.#setter(v);
@@ -388,11 +499,15 @@ pub(super) fn args_struct_tokens(
         }
 
         impl #name {
-            /// Applies every given flag to `builder`.
-            pub fn apply(self, mut builder: #builder_ty) -> #builder_ty {
+            /// Applies every given flag to `builder`; fails on an amount that is not plainly
+            /// written minor units.
+            pub fn apply(
+                self,
+                mut builder: #builder_ty,
+            ) -> Result<#builder_ty, crate::exit::Failure> {
                 #(#direct)*
                 #(#nested)*
-                builder
+                Ok(builder)
             }
         }
     }

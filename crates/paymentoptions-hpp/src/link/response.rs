@@ -135,7 +135,7 @@ impl Link {
     /// The echoed amount and currency, when both are present and the currency is known.
     pub fn amount(&self) -> Option<Money> {
         let currency = Currency::from_code(self.response.currency.as_deref()?)?;
-        Money::from_minor(u64::try_from(self.response.amount?).ok()?, currency).ok()
+        Money::from_minor(self.response.amount?, currency).ok()
     }
 
     /// The echoed `merchant_txn_ref`.

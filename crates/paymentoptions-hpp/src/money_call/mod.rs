@@ -162,9 +162,7 @@ pub(crate) fn check_target(
         }
     }
     let amount = match (raw_amount, target_currency) {
-        (Some(units), Some(c)) => u64::try_from(units)
-            .ok()
-            .and_then(|u| Money::from_minor(u, c).ok()),
+        (Some(units), Some(c)) => Money::from_minor(units, c).ok(),
         _ => None,
     };
     // The amount an unchanged target reads (what was authorised or captured, or what is left
