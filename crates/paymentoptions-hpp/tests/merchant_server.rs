@@ -36,7 +36,7 @@ async fn start_shop(mock: &MockServer, database: &str) -> Instance {
         client,
         db: Arc::new(Mutex::new(db::open(database).unwrap())),
         public_url: url.clone(),
-        price: Money::from_minor(PRICE as u64, Currency::JPY).unwrap(),
+        price: Money::from_minor(PRICE, Currency::JPY).unwrap(),
     };
     app::spawn_rechecker(
         shop.clone(),

@@ -186,7 +186,7 @@ fn fulfil(
 #[derive(serde::Deserialize)]
 pub struct RefundQuery {
     /// Minor units of the order's currency.
-    amount: u64,
+    amount: i64,
     /// The payment to refund; default: the one that fulfilled the order.
     payment: Option<String>,
 }

@@ -69,7 +69,7 @@ pub fn order(
         return Ok(None);
     };
     let currency = paymentoptions_hpp::money::currency(&currency)?;
-    let price = Money::from_minor(u64::try_from(amount)?, currency)?;
+    let price = Money::from_minor(amount, currency)?;
     Ok(Some((ExpectedPayment::new(reference, price), paid_by)))
 }
 

@@ -119,8 +119,7 @@ impl TryFrom<StoredMoney> for Amount {
     type Error = String;
     fn try_from(s: StoredMoney) -> Result<Self, String> {
         let currency = money::currency(&s.currency).map_err(|e| e.to_string())?;
-        let minor = u64::try_from(s.minor_units).map_err(|_| "a negative amount".to_string())?;
-        Money::from_minor(minor, currency)
+        Money::from_minor(s.minor_units, currency)
             .map(Amount)
             .map_err(|e| e.to_string())
     }
@@ -434,11 +433,8 @@ impl State {
                 let refundable = self.refundable_from(payment);
                 if amount.minor_units() > refundable {
                     return Err(LedgerError::MoreThanRefundable {
-                        refundable: Money::from_minor(
-                            refundable.max(0) as u64,
-                            payment.amount.currency(),
-                        )
-                        .expect("a non-negative amount"),
+                        refundable: Money::from_minor(refundable.max(0), payment.amount.currency())
+                            .expect("a non-negative amount"),
                         asked: amount,
                     });
                 }

@@ -180,8 +180,7 @@ impl Ledger {
 
     fn money(&self, minor: i64) -> Money {
         let currency = self.state.order_amount.currency();
-        Money::from_minor(u64::try_from(minor).unwrap_or(0), currency)
-            .expect("a sum of amounts that fit")
+        Money::from_minor(minor.max(0), currency).expect("a sum of amounts that fit")
     }
 
     /// Every payment of the order, the fulfilling one first.

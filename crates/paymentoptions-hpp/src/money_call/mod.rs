@@ -70,7 +70,7 @@ pub(crate) fn prepare(op: &MoneyOperation, body: Option<Value>) -> Result<Prepar
     let amount = match (raw_amount, body.get("currency").and_then(Value::as_str)) {
         (Some(units), Some(code)) => crate::money::currency(code)
             .ok()
-            .and_then(|c| Money::from_minor(u64::try_from(units).ok()?, c).ok()),
+            .and_then(|c| Money::from_minor(units, c).ok()),
         _ => None,
     };
     Ok(Prepared {

@@ -16,7 +16,7 @@ use crate::transaction::Transaction;
 use crate::validation::{Rule, ValidationError};
 
 const ORDER: &str = "ORDER-1";
-const PRICE: u64 = 1000;
+const PRICE: i64 = 1000;
 
 fn id(n: u32) -> String {
     format!("{n:08}-0000-4000-8000-000000000000")
@@ -30,7 +30,7 @@ fn transaction(
     id: &str,
     kind: &str,
     order: &str,
-    amount: u64,
+    amount: i64,
     currency: &str,
     ok: bool,
 ) -> Transaction {
@@ -120,7 +120,7 @@ fn a_second_payment_is_given_back_never_fulfilled() {
         }
     );
     assert_eq!(ledger.to_give_back().len(), 1);
-    assert_eq!(ledger.collected().minor_units(), 2 * PRICE as i64);
+    assert_eq!(ledger.collected().minor_units(), 2 * PRICE);
     ledger.record_fulfilled().unwrap();
     assert!(matches!(
         ledger.record_fulfilled(),

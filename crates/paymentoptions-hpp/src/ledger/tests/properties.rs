@@ -25,7 +25,7 @@ enum Step {
     },
     Refund {
         payment: usize,
-        amount: u64,
+        amount: i64,
         answer: Answer,
     },
     Capture {
@@ -101,7 +101,7 @@ fn result_of(
     } else {
         "capture_transaction"
     };
-    let units = amount.minor_units() as u64;
+    let units = amount.minor_units();
     match answer {
         Answer::Applied => Ok(transaction(created, kind, ORDER, units, "JPY", true)),
         Answer::AppliedOtherAmount => Ok(transaction(created, kind, ORDER, units + 1, "JPY", true)),
