@@ -62,6 +62,13 @@ async fn not_paid(status: Value) -> NotPaidReason {
         Ok(Confirmation::NotPaid(n)) => {
             let shown = format!("{n} {n:?}");
             assert!(!shown.contains(CANARY_CARD), "{shown}");
+            // Its message names the transaction and says why, in the reason's own words.
+            let reason = n.reason().to_string();
+            assert!(!reason.is_empty());
+            assert!(
+                n.to_string().ends_with(&format!("does not pay the order: {reason}")),
+                "{n}"
+            );
             n.reason().clone()
         }
         other => panic!("expected not paid, got {other:?}"),
@@ -72,6 +79,9 @@ async fn undecided(status: Value) -> UndecidedReason {
     match with_test_client(status).await {
         Err(Error::Undecided(u)) => {
             assert_eq!(u.transaction_id(), ID);
+            // The status was read: it is kept for whoever looks into it.
+            assert_eq!(u.transaction().and_then(|t| t.id()), Some(ID));
+            assert!(u.to_string().contains(&u.reason().to_string()), "{u}");
             u.reason().clone()
         }
         other => panic!("expected undecided, got {other:?}"),
@@ -85,6 +95,11 @@ async fn an_approved_payment_of_the_order_and_its_exact_amount_is_paid() {
     let client = client_for(&server).build().unwrap();
     let confirmation = client.confirm_payment(ID, &order()).await.unwrap();
     assert!(confirmation.is_paid());
+    let Confirmation::Paid(payment) = &confirmation else {
+        unreachable!()
+    };
+    assert_eq!(payment.to_string(), payment.transaction().to_string());
+    assert!(payment.to_string().contains(ID), "{payment}");
     assert_eq!(confirmation.transaction().amount(), Some(jpy(1000)));
     assert!(server.requests()[0].path.ends_with(ID));
 }
