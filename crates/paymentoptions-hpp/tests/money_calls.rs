@@ -106,6 +106,19 @@ async fn an_applied_refund_reads_its_target_first_and_carries_an_operation_refer
         .unwrap();
     client.refund_transaction(&with_notes).await.unwrap();
     assert_eq!(money_requests(&server)[1].1["notes"], "RMA-77");
+
+    // Empty notes are no reference: the library's own goes there.
+    server.push_reply(Reply::json(200, approved("CAPTURE", PAYMENT, 1000, "JPY")));
+    server.push_reply(Reply::json(201, approved("REFUND", NEW_ID, 100, "JPY")));
+    let empty_notes = RefundRequest::builder()
+        .transaction_id(PAYMENT)
+        .amount(jpy(100))
+        .notes("")
+        .build()
+        .unwrap();
+    client.refund_transaction(&empty_notes).await.unwrap();
+    let notes = money_requests(&server)[2].1["notes"].clone();
+    assert!(notes.as_str().unwrap().starts_with("po-"), "{notes}");
 }
 
 #[tokio::test]
