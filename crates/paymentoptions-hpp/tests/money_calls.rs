@@ -393,9 +393,12 @@ async fn a_2xx_that_is_not_a_clear_approval_of_what_was_asked_is_in_doubt() {
     unknown.as_object_mut().unwrap().remove("success");
     let mut partial = approved("REFUND", NEW_ID, 400, "JPY");
     partial["payment_details"]["response_code"] = json!(api::codes::PARTIAL_APPROVAL[0]);
+    let mut code_of_another_kind = approved("REFUND", NEW_ID, 400, "JPY");
+    code_of_another_kind["gateway_response"]["code"] = json!("INFO0000");
     let answers = [
         unknown,
         partial,
+        code_of_another_kind,
         approved("REFUND", NEW_ID, 300, "JPY"), // another amount
         approved("CAPTURE", NEW_ID, 400, "JPY"), // another kind
         approved("REFUND", NEW_ID, 400, "USD"), // another currency
