@@ -130,6 +130,64 @@ pub enum NotificationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// POST a test notification of a chosen outcome to your webhook, and print its status.
+    ///
+    /// For testing a shop's webhook locally (as `stripe trigger` does): the body is one of the
+    /// library's fixtures (`paymentoptions_hpp::fixtures`). Only this machine's addresses are
+    /// accepted unless --allow-remote. Prints `<status> <reason>` (and the start of the answer's
+    /// body on stderr); exits with 6 when the webhook answers a non-2xx status, 7 when it cannot
+    /// be reached in time, 4 when the flags make no notification (nothing is sent).
+    #[command(after_help = SEND)]
+    Send(Box<SendArgs>),
+}
+
+/// What `notification send --help` shows after the flags.
+const SEND: &str = "\
+Outcomes:
+  bare                transaction_details only, the poorest documented notification (default)
+  paid                an approved payment (CAPTURE)
+  pre-authorised      an approved PRE_AUTH
+  captured            the capture of a pre-auth (partial when --amount is less)
+  partially-approved  the documented partial-approval response code
+  declined            success false, response code 5 (the body's shape is the sandbox's assumption)
+  refunded            an approved REFUND of --amount
+  voided              an approved VOID (no amount)
+  refund-refused      ERR3019, insufficient refund balance (the sandbox's assumption)
+
+Example:
+  po-hpp notification send --url http://127.0.0.1:3000/webhooks/paymentoptions \\
+    --outcome paid --transaction-id fc565b43-26f5-4906-92ae-d849edc3c3a1 \\
+    --merchant-txn-ref ORDER-1001 --amount 1000 --currency JPY";
+
+/// Flags of `notification send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The webhook to POST to (http or https; this machine only unless --allow-remote).
+    #[arg(long)]
+    pub url: String,
+    /// What the notification says happened (see below).
+    #[arg(long, default_value = "bare")]
+    pub outcome: paymentoptions_hpp::fixtures::Scenario,
+    /// The transaction id it claims.
+    #[arg(long)]
+    pub transaction_id: String,
+    /// The merchant's reference (`merchant_txn_ref`).
+    #[arg(long)]
+    pub merchant_txn_ref: Option<String>,
+    /// The amount in minor units (an integer: 1000 JPY, 1050 for USD 10.50); needed by every
+    /// outcome but bare and voided.
+    #[arg(long, requires = "currency")]
+    pub amount: Option<String>,
+    /// ISO 4217 currency code of --amount, e.g. JPY.
+    #[arg(long, requires = "amount")]
+    pub currency: Option<String>,
+    /// How long to wait for the webhook's answer, in milliseconds.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=120_000))]
+    pub timeout_ms: u64,
+    /// Send to a host that is not this machine (a test notification to a real shop is a
+    /// forgery: only for your own test servers).
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 /// Flags of `link create`.

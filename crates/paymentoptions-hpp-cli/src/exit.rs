@@ -99,6 +99,10 @@ pub enum Failure {
     Output(io::Error),
     /// The transaction was declined; the message says which and why.
     Declined(String),
+    /// A webhook answered `notification send` with a non-2xx status.
+    Rejected(String),
+    /// A webhook could not be reached, or did not answer in time.
+    Unreachable(String),
     /// The sandbox could not start listening on `addr`.
     #[cfg(feature = "mock")]
     Listen {
@@ -137,6 +141,8 @@ impl Failure {
             Failure::Hpp(Error::InDoubt(_)) => Code::InDoubt,
             Failure::Read { .. } => Code::Read,
             Failure::Declined(_) => Code::Declined,
+            Failure::Rejected(_) => Code::Api,
+            Failure::Unreachable(_) => Code::Transport,
             #[cfg(feature = "mock")]
             Failure::Listen { .. } => Code::Listen,
             #[cfg(feature = "mock")]
@@ -169,7 +175,9 @@ impl fmt::Display for Failure {
             Failure::Invalid(message) => f.write_str(message),
             Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
             Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
-            Failure::Declined(message) => f.write_str(message),
+            Failure::Declined(message)
+            | Failure::Rejected(message)
+            | Failure::Unreachable(message) => f.write_str(message),
             #[cfg(feature = "mock")]
             Failure::Listen { addr, source } => {
                 write!(f, "the sandbox cannot listen on {addr}: {source}")?;

@@ -44,6 +44,7 @@ async fn main() -> ExitCode {
         Command::Notification(NotificationCommand::Parse { file, json }) => {
             notification::parse(&file, json)
         }
+        Command::Notification(NotificationCommand::Send(args)) => notification::send(*args).await,
         #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args, mock_flags).await,
         Command::Operation(op) => operation(op).await,

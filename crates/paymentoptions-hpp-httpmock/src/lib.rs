@@ -8,18 +8,35 @@
 //! gives the plain `httpmock` builder back, to match only part of a body or to answer
 //! something the spec does not document.
 //!
+//! Beside the generated code, hand-written helpers (`src/fixtures.rs`) take `&str` ids and
+//! [`Money`](paymentoptions_hpp::Money) amounts and answer with the library's test fixtures
+//! (`paymentoptions_hpp::fixtures`, which this crate turns on), so a test writes no JSON:
+//!
+//! - `when`: [`id`](operations::GetTransactionStatusWhen::id) on the status stub (the generated
+//!   `transaction_id` takes the spec's checked id type), `transaction_id(&str)` on the capture,
+//!   refund and void stubs, `amount(Money)` on the capture and refund stubs;
+//! - `then`: `transaction(&TransactionFixture)` on every transaction operation (its documented
+//!   success status, or the fixture's own error status: 412 for an `ERR3019` refusal),
+//!   [`link`](operations::GenerateHppLinkThen::link) on link creation, and
+//!   `error(&ErrorFixture)` on every operation.
+//!
 //! ```no_run
 //! use httpmock::MockServer;
+//! use paymentoptions_hpp::fixtures::TransactionFixture;
+//! use paymentoptions_hpp::{Currency, Money};
 //! use paymentoptions_hpp_httpmock::MockServerExt;
 //!
-//! # fn response() -> paymentoptions_hpp_client::types::HppLinkResponse { unimplemented!() }
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let id = "7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21";
+//! let paid = TransactionFixture::paid(id, Money::from_major(1000, Currency::JPY)?)?;
 //! let server = MockServer::start();
-//! let mock = server.generate_hpp_link(|when, then| {
-//!     when.into_inner().json_body_includes(r#"{"currency": "JPY"}"#);
-//!     then.ok(&response());
+//! let mock = server.get_transaction_status(|when, then| {
+//!     when.id(id);
+//!     then.transaction(&paid);
 //! });
-//! // ... point the client at server.base_url(), create a link ...
+//! // ... point the client at server.base_url(), read the status ...
 //! mock.assert_calls(1);
+//! # Ok(()) }
 //! ```
 
 // The generated file is formatted by prettyplease at generation time; rustfmt must not touch it,
@@ -28,4 +45,11 @@
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
 
+mod fixtures;
+
 pub use generated::*;
+
+/// The README's Rust examples compile and run as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
