@@ -28,7 +28,8 @@ pub(crate) fn request_span(op: &Operation, url: &Url) -> Span {
         "server.port" = url.port_or_known_default(),
         // Read by tracing-opentelemetry: a client span named as the conventions name one.
         "otel.kind" = "client",
-        "otel.name" = format!("{} {}", op.method, op.path),
+        "otel.name" = %format_args!("{} {}", op.method, op.path),
+        "otel.status_code" = Empty,
         attempts = Empty,
         duration_ms = Empty,
         "http.response.status_code" = Empty,
@@ -54,6 +55,7 @@ pub(crate) fn record_end(
                 span.record("http.response.status_code", status);
             }
             span.record("error.type", error_type(e).as_str());
+            span.record("otel.status_code", "error");
             tracing::debug!(kind = error_kind(e), "request failed");
         }
     }
