@@ -178,9 +178,7 @@ impl fmt::Display for HeaderError {
 impl HeaderError {
     fn why(&self) -> &'static str {
         match self.reason {
-            HeaderRefusal::Auth => {
-                "carries an API key: keys are set on the client, never per call"
-            }
+            HeaderRefusal::Auth => "carries an API key: keys are set on the client, never per call",
             HeaderRefusal::SetByLibrary => "is set by the library and cannot be overridden",
             HeaderRefusal::BadName => "is not a valid HTTP header name",
             HeaderRefusal::BadValue => "has a value HTTP does not allow in a header",

@@ -492,8 +492,11 @@ impl Client {
             request = request.timeout(timeout);
         }
         #[cfg(target_arch = "wasm32")]
-        let request =
-            request.timeout(options.and_then(|o| o.timeout).unwrap_or(self.inner.timeout));
+        let request = request.timeout(
+            options
+                .and_then(|o| o.timeout)
+                .unwrap_or(self.inner.timeout),
+        );
         #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
         let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();

@@ -66,7 +66,8 @@ async fn not_paid(status: Value) -> NotPaidReason {
             let reason = n.reason().to_string();
             assert!(!reason.is_empty());
             assert!(
-                n.to_string().ends_with(&format!("does not pay the order: {reason}")),
+                n.to_string()
+                    .ends_with(&format!("does not pay the order: {reason}")),
                 "{n}"
             );
             n.reason().clone()
