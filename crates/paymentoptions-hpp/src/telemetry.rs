@@ -25,7 +25,8 @@ pub(crate) fn request_span(op: &Operation, url: &Url) -> Span {
         "http.request.method" = op.method,
         "url.template" = op.path,
         "server.address" = address,
-        "server.port" = url.port_or_known_default(),
+        // Integers as `i64` throughout: tracing-opentelemetry exports a `u64` as a string.
+        "server.port" = url.port_or_known_default().map(i64::from),
         // Read by tracing-opentelemetry: a client span named as the conventions name one.
         "otel.kind" = "client",
         "otel.name" = %format_args!("{} {}", op.method, op.path),
@@ -44,15 +45,18 @@ pub(crate) fn record_end(
     duration_ms: u64,
     result: &Result<(u16, Vec<u8>), Error>,
 ) {
-    span.record("attempts", attempts);
-    span.record("duration_ms", duration_ms);
+    span.record("attempts", i64::from(attempts));
+    span.record(
+        "duration_ms",
+        i64::try_from(duration_ms).unwrap_or(i64::MAX),
+    );
     match result {
         Ok((status, _)) => {
-            span.record("http.response.status_code", status);
+            span.record("http.response.status_code", i64::from(*status));
         }
         Err(e) => {
             if let Some(status) = e.status() {
-                span.record("http.response.status_code", status);
+                span.record("http.response.status_code", i64::from(status));
             }
             span.record("error.type", error_type(e).as_str());
             span.record("otel.status_code", "error");
