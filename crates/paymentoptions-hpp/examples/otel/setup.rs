@@ -18,8 +18,11 @@ pub fn tracer_provider<E: SpanExporter + 'static>(exporter: E) -> SdkTracerProvi
 
 /// A `tracing` subscriber that turns every span into an OpenTelemetry span of `provider`'s.
 /// The library's `paymentoptions_hpp.request` span becomes a client span named
-/// `{method} {url.template}`, with the HTTP semantic-convention attributes.
+/// `{method} {url.template}`, with the HTTP semantic-convention attributes. `INFO` and above:
+/// the HTTP stack's own debug events would otherwise ride along on it.
 pub fn subscriber(provider: &SdkTracerProvider) -> impl tracing::Subscriber + Send + Sync {
     let tracer = provider.tracer("paymentoptions-hpp");
-    tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(tracer))
+    tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(tracer))
+        .with(tracing_subscriber::filter::LevelFilter::INFO)
 }
