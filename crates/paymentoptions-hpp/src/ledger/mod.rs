@@ -6,7 +6,7 @@
 //! they load back only through [`Ledger::from_facts`], which replays each one through the
 //! same checks as when it was recorded, so an edited or reordered list does not load.
 //!
-//! - A fact of a payment comes only from a [`Confirmation`] (checked again against the order:
+//! - A fact of a payment comes only from a [`Confirmation`](crate::Confirmation) (checked again against the order:
 //!   its kind, its approval, its `merchant_txn_ref`, its exact amount), or from an applied
 //!   capture of the order's authorisation.
 //! - A money call is recorded **before** it is sent ([`Ledger::prepare_refund`],
