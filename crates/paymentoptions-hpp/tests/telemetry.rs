@@ -96,6 +96,7 @@ async fn the_request_span_has_the_http_semantic_convention_names_and_nothing_sec
     let recorder = Recorder::default();
     let subscriber = tracing_subscriber::registry().with(recorder.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
 
     let server = TestServer::start().await;
     let port = server.addr().port();
