@@ -33,6 +33,7 @@ async fn the_exported_span_is_an_http_client_span_with_the_convention_attributes
     ));
     {
         let _guard = tracing::subscriber::set_default(setup::subscriber(&provider));
+        tracing::callsite::rebuild_interest_cache();
         let client = Client::builder()
             .api_key(CANARY)
             .base_url(&server.base_url())

@@ -194,6 +194,7 @@ async fn a_post_names_its_method_and_template_too() {
     let recorder = Recorder::default();
     let _guard =
         tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
+    tracing::callsite::rebuild_interest_cache();
     let server = TestServer::start().await;
     server.push_reply(Reply::json(400, json!({"message": "bad"})));
     let request = paymentoptions_hpp::LinkRequest::builder()
