@@ -15,6 +15,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use tracing::Instrument;
 use url::Url;
 
+use crate::call_options::CallOptions;
 use crate::config::{ApiKey, ClientBuilder, check_base_url};
 use crate::confirmation::{self, Confirmation, ExpectedPayment};
 use crate::error::{ApiError, ConfigError, DecodeError, Error, TransportError, TransportErrorKind};
@@ -24,6 +25,7 @@ use crate::money_call;
 use crate::platform::{self, Stopwatch};
 use crate::redaction::redact;
 use crate::retry::{RetryOn, RetryPolicy, parse_retry_after};
+use crate::telemetry;
 use crate::transaction::Transaction;
 use crate::validation::Checker;
 
@@ -49,6 +51,8 @@ const CREATE_LINK: Operation = api::GENERATE_HPP_LINK;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Set on a view made by [`Client::with_options`].
+    options: Option<Arc<CallOptions>>,
 }
 
 struct Inner {
@@ -77,6 +81,7 @@ impl fmt::Debug for Client {
             .field("api_key", &"[redacted]")
             .field("merchant_id", &self.inner.merchant_id.as_deref())
             .field("retry", &self.inner.retry)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -195,7 +200,38 @@ impl Client {
                 max_response_bytes: b.max_response_bytes,
                 keys,
             }),
+            options: None,
         })
+    }
+
+    /// A view of this client whose calls (every method, generated operations included) use
+    /// `options`: a timeout, extra headers. It shares this client's connection pool, keys and
+    /// retry policy, and costs a reference count; this client keeps its defaults. On a view,
+    /// the new options go on top of the view's (see [`CallOptions`]).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use paymentoptions_hpp::{CallOptions, Client};
+    ///
+    /// # async fn run(client: Client, id: &str) -> Result<(), paymentoptions_hpp::Error> {
+    /// let status = client
+    ///     .with_options(CallOptions::new().timeout(Duration::from_secs(2)))
+    ///     .get_transaction_status(id)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// On a money call, a timeout after sending is [`Error::InDoubt`]: a short one makes that
+    /// outcome likelier ([`call_options`](crate::call_options)).
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let options = match &self.options {
+            Some(current) => current.merged(options),
+            None => options,
+        };
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Some(Arc::new(options)),
+        }
     }
 
     /// The base URL requests go to.
@@ -396,14 +432,7 @@ impl Client {
     ) -> Result<(u16, Vec<u8>), Error> {
         let method = reqwest::Method::from_bytes(op.method.as_bytes())
             .expect("the spec's methods are HTTP methods");
-        let span = tracing::info_span!(
-            "paymentoptions_hpp.request",
-            operation = op.id,
-            method = op.method,
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
+        let span = telemetry::request_span(op, &url);
         async move {
             let started = Stopwatch::start();
             let mut attempt = 1;
@@ -427,20 +456,12 @@ impl Client {
                     None => break Err(error),
                 }
             };
-            let span = tracing::Span::current();
-            span.record("attempts", attempt);
-            span.record("duration_ms", started.elapsed_ms());
-            match &result {
-                Ok((status, _)) => {
-                    span.record("status", status);
-                }
-                Err(e) => {
-                    if let Some(status) = e.status() {
-                        span.record("status", status);
-                    }
-                    tracing::debug!(kind = error_kind(e), "request failed");
-                }
-            }
+            telemetry::record_end(
+                &tracing::Span::current(),
+                attempt,
+                started.elapsed_ms(),
+                &result,
+            );
             result.map_err(|e| with_attempts(e, attempt))
         }
         .instrument(span)
@@ -460,8 +481,22 @@ impl Client {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
+        let options = self.options.as_deref();
+        if let Some(options) = options {
+            for (name, value) in &options.headers {
+                request = request.header(name, value);
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(timeout) = options.and_then(|o| o.timeout) {
+            request = request.timeout(timeout);
+        }
         #[cfg(target_arch = "wasm32")]
-        let request = request.timeout(self.inner.timeout);
+        let request = request.timeout(
+            options
+                .and_then(|o| o.timeout)
+                .unwrap_or(self.inner.timeout),
+        );
         #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
         let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
@@ -759,18 +794,5 @@ fn with_attempts(e: Error, attempts: u32) -> Error {
             Error::Transport(t)
         }
         other => other,
-    }
-}
-
-fn error_kind(e: &Error) -> &'static str {
-    match e {
-        Error::Config(_) => "config",
-        Error::Validation(_) => "validation",
-        Error::Api(_) => "api",
-        Error::Transport(_) => "transport",
-        Error::Decode(_) => "decode",
-        Error::InDoubt(_) => "in_doubt",
-        Error::Refused(_) => "refused",
-        Error::Undecided(_) => "undecided",
     }
 }

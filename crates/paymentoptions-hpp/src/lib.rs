@@ -34,8 +34,12 @@
 //! - **Safe retries** ([`RetryPolicy`]): by default only failures where the request surely never
 //!   left this machine, because the API has no idempotency key.
 //! - **Notifications**: [`parse_notification`], and what to do with one (see [`notification`]).
+//! - **Per-call options** ([`CallOptions`], [`Client::with_options`]): a timeout and extra
+//!   headers for some calls, without a second client.
 //! - **Observability**: one `tracing` span per request (`paymentoptions_hpp.request`) with the
-//!   operation, status, attempts and duration; never keys or personal data.
+//!   operation, attempts, duration and OpenTelemetry's HTTP names (`http.request.method`,
+//!   `url.template`, `server.address`, `server.port`, `http.response.status_code`,
+//!   `error.type`); never keys, transaction ids or personal data.
 //!
 //! The generated models are re-exported as [`models`]; the crate never requires writing one of
 //! their struct literals, since those break whenever the spec gains a field.
@@ -44,6 +48,7 @@
 // On docs.rs (nightly, `--cfg docsrs`): each feature-gated item shows the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod call_options;
 pub mod client;
 pub mod config;
 pub mod confirmation;
@@ -66,10 +71,12 @@ pub mod notification;
 mod platform;
 pub mod redaction;
 pub mod retry;
+mod telemetry;
 mod tls_roots;
 pub mod transaction;
 pub mod validation;
 
+pub use call_options::{CallOptions, HeaderError, HeaderRefusal};
 pub use client::Client;
 pub use config::{ApiKey, ClientBuilder, Environment};
 pub use confirmation::{Confirmation, Confirmed, ExpectedPayment, NotPaid, NotPaidReason};

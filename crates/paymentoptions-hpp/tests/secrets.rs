@@ -76,6 +76,9 @@ async fn the_key_never_appears_in_debug_display_errors_or_traces() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A callsite first reached by a test on another thread (no subscriber) may have cached "never
+    // enabled" before this subscriber was registered.
+    tracing::callsite::rebuild_interest_cache();
 
     let server = TestServer::start().await;
     let request = LinkRequest::builder()
