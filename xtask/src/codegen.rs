@@ -345,6 +345,10 @@ fn api_facts(
         }
     }
     operations.sort();
+    let operation_names: Vec<_> = operations
+        .iter()
+        .map(|(id, _, _)| quote::format_ident!("{}", id.to_uppercase()))
+        .collect();
     let operations = operations.iter().map(|(id, method, path)| {
         let name = quote::format_ident!("{}", id.to_uppercase());
         let doc = format!("`{method} {path}` (operationId `{id}`).");
@@ -390,6 +394,10 @@ fn api_facts(
             pub const SERVERS: &[Server] = &[#(#servers),*];
 
             #(#operations)*
+
+            /// Every operation of the spec, by `operationId`: code that serves or checks each
+            /// (the sandbox's routes, its tests) reads this list rather than its own.
+            pub const OPERATIONS: &[Operation] = &[#(#operation_names),*];
 
             #surface
         }

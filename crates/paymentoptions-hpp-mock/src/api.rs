@@ -57,16 +57,6 @@ fn only(method: axum::http::Method) -> Response {
     r
 }
 
-/// The spec's operations the sandbox serves: those a [`Fault`](crate::Fault) can name.
-pub(crate) const OPERATIONS: [spec_api::Operation; 6] = [
-    spec_api::GENERATE_HPP_LINK,
-    spec_api::GET_TRANSACTION_STATUS,
-    spec_api::CAPTURE_TRANSACTION,
-    spec_api::REFUND_TRANSACTION,
-    spec_api::VOID_TRANSACTION,
-    spec_api::PAY_WITH_STORED_CARD,
-];
-
 /// What every API operation does first: the keys, then an injected fault for before
 /// `operation` (an `operationId`). Auth first: an injected fault stands for the server failing a
 /// request it accepted. `Err` is the answer to send instead.

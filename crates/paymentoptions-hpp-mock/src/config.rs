@@ -89,6 +89,11 @@ pub struct MockConfig {
     /// reads a 404 right after a payment as "not decided yet", not as forgery. Each
     /// transaction counts its own reads; the control API's reads do not count.
     pub unseen_status_reads: u32,
+    /// Whether a fresh (or reset) sandbox knows the transactions and the stored card the spec's
+    /// examples name, so that every example request in the spec succeeds as documented
+    /// (default: yes). They are listed with the others; turn them off for a sandbox that
+    /// starts empty.
+    pub spec_examples: bool,
 }
 
 impl Default for MockConfig {
@@ -110,6 +115,7 @@ impl Default for MockConfig {
             status_after_change: StatusAfterChange::default(),
             over_refund_status: OverRefundStatus::default(),
             unseen_status_reads: 0,
+            spec_examples: true,
         }
     }
 }
@@ -238,6 +244,14 @@ impl MockConfig {
         self.unseen_status_reads = unseen_status_reads;
         self
     }
+
+    /// Sets [`spec_examples`](Self::spec_examples): whether a fresh sandbox knows the spec's
+    /// example transactions and stored card.
+    #[must_use]
+    pub fn with_spec_examples(mut self, spec_examples: bool) -> Self {
+        self.spec_examples = spec_examples;
+        self
+    }
 }
 
 impl fmt::Debug for MockConfig {
@@ -262,6 +276,7 @@ impl fmt::Debug for MockConfig {
             .field("status_after_change", &self.status_after_change)
             .field("over_refund_status", &self.over_refund_status)
             .field("unseen_status_reads", &self.unseen_status_reads)
+            .field("spec_examples", &self.spec_examples)
             .finish()
     }
 }
@@ -300,6 +315,7 @@ mod tests {
             status_after_change,
             over_refund_status,
             unseen_status_reads,
+            spec_examples,
         } = config;
         let default = MockConfig::default();
         [
@@ -343,6 +359,7 @@ mod tests {
                 "unseen_status_reads",
                 *unseen_status_reads != default.unseen_status_reads,
             ),
+            ("spec_examples", *spec_examples != default.spec_examples),
         ]
         .into_iter()
         .filter_map(|(name, changed)| changed.then_some(name))
@@ -443,6 +460,11 @@ mod tests {
         assert_eq!(
             (changed_fields(&c), c.unseen_status_reads),
             (vec!["unseen_status_reads"], 2)
+        );
+        let c = default.clone().with_spec_examples(false);
+        assert_eq!(
+            (changed_fields(&c), c.spec_examples),
+            (vec!["spec_examples"], false)
         );
 
         // Chained, each sets its own field; the keys stay out of `Debug`.

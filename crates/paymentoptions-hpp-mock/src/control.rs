@@ -390,9 +390,14 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
         );
     }
     if let Some(operation) = &fault.operation
-        && !crate::api::OPERATIONS.iter().any(|o| o.id == operation)
+        && !paymentoptions_hpp_client::api::OPERATIONS
+            .iter()
+            .any(|o| o.id == operation)
     {
-        let known: Vec<&str> = crate::api::OPERATIONS.iter().map(|o| o.id).collect();
+        let known: Vec<&str> = paymentoptions_hpp_client::api::OPERATIONS
+            .iter()
+            .map(|o| o.id)
+            .collect();
         return error(
             StatusCode::BAD_REQUEST,
             "invalid_request",

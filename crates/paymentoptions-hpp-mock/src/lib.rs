@@ -53,6 +53,7 @@ mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod examples;
 mod faults;
 mod front;
 mod guard;

@@ -103,7 +103,11 @@ impl MockServer {
             in_flight,
             base_url,
             public_url,
-            store: Mutex::new(Store::new(config.max_links, config.max_transactions)),
+            store: Mutex::new(Store::new(
+                config.max_links,
+                config.max_transactions,
+                config.spec_examples,
+            )),
             http: std::sync::OnceLock::new(),
             delivery_changed: Notify::new(),
             config,

@@ -140,6 +140,22 @@ impl RequestValidator {
     }
 }
 
+/// The example of operation `operation`'s JSON request body, if the spec gives one.
+pub(crate) fn request_example(operation: api::Operation) -> Option<Value> {
+    operation_object(&embedded_spec(), operation)
+        .pointer("/requestBody/content/application~1json/example")
+        .cloned()
+}
+
+/// The example of operation `operation`'s JSON answer with `status`, if the spec gives one.
+pub(crate) fn response_example(operation: api::Operation, status: u16) -> Option<Value> {
+    operation_object(&embedded_spec(), operation)
+        .get("responses")
+        .and_then(|r| r.get(status.to_string()))
+        .and_then(|r| r.pointer("/content/application~1json/example"))
+        .cloned()
+}
+
 fn embedded_spec() -> Value {
     serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON")
 }

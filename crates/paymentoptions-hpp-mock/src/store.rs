@@ -111,11 +111,13 @@ pub(crate) struct Store {
     max_links: usize,
     max_deliveries: usize,
     max_transactions: usize,
+    /// Whether a new (or reset) store knows the spec's example transactions.
+    spec_examples: bool,
 }
 
 impl Store {
-    pub(crate) fn new(max_links: usize, max_transactions: usize) -> Self {
-        Self {
+    pub(crate) fn new(max_links: usize, max_transactions: usize, spec_examples: bool) -> Self {
+        let mut store = Self {
             links: HashMap::new(),
             tokens: HashMap::new(),
             order: VecDeque::new(),
@@ -130,7 +132,12 @@ impl Store {
             max_links: max_links.max(1),
             max_deliveries: max_links.max(1),
             max_transactions: max_transactions.max(1),
+            spec_examples,
+        };
+        if spec_examples {
+            crate::examples::seed(&mut store);
         }
+        store
     }
 
     pub(crate) fn insert_link(&mut self, link: LinkRecord) {
@@ -346,7 +353,7 @@ impl Store {
         for (_, task) in self.delivery_tasks.drain() {
             task.abort();
         }
-        *self = Store::new(self.max_links, self.max_transactions);
+        *self = Store::new(self.max_links, self.max_transactions, self.spec_examples);
     }
 }
 
@@ -369,7 +376,7 @@ mod tests {
 
     #[test]
     fn oldest_links_are_evicted_first() {
-        let mut store = Store::new(3, 3);
+        let mut store = Store::new(3, 3, false);
         for n in 1..=5 {
             store.insert_link(link(n));
         }
@@ -385,7 +392,7 @@ mod tests {
 
     #[test]
     fn a_view_shows_the_request_as_parsed() {
-        let view = link(7).snapshot(&Store::new(1, 1)).view();
+        let view = link(7).snapshot(&Store::new(1, 1, false)).view();
         assert_eq!(view.request, serde_json::json!({"amount": 7}));
         assert_eq!(view.created_at, "1970-01-01T00:00:00.000Z");
         assert_eq!(
@@ -396,7 +403,7 @@ mod tests {
 
     #[test]
     fn faults_are_used_count_times_in_order() {
-        let mut store = Store::new(1, 1);
+        let mut store = Store::new(1, 1, false);
         store.push_fault(Fault {
             count: 2,
             status: Some(503),
@@ -449,7 +456,7 @@ mod tests {
 
     #[test]
     fn faults_before_and_after_wait_in_their_own_phase() {
-        let mut store = Store::new(1, 1);
+        let mut store = Store::new(1, 1, false);
         let op = "refund_transaction";
         store.push_fault(Fault {
             status: Some(502),

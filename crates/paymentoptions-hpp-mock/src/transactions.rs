@@ -45,6 +45,13 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// The kind named `transaction_type` (one of the four the sandbox makes).
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        [Kind::PreAuth, Kind::Capture, Kind::Refund, Kind::Void]
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::PreAuth => "PRE_AUTH",
@@ -251,7 +258,11 @@ fn put(object: &mut Value, key: &str, value: Option<impl Into<Value>>) {
 impl Payment {
     /// Records the payment; its envelope; the card it stores.
     pub(crate) fn record(self, store: &mut Store) -> TransactionRecord {
-        let id = new_id();
+        self.record_as(store, new_id())
+    }
+
+    /// [`record`](Self::record) under a given id (the spec's examples name theirs).
+    pub(crate) fn record_as(self, store: &mut Store, id: String) -> TransactionRecord {
         let ref_ = store.next_ref();
         let timestamp = stamp();
         let (code, message) = match (self.approved, self.kind) {

@@ -1,7 +1,8 @@
 //! Shared by the sandbox's integration tests (each `tests/*.rs` file is its own crate).
 
-/// The sandbox's create endpoint.
-pub const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+/// The sandbox's create endpoint, from the spec.
+#[allow(dead_code)] // not every test file creates links
+pub const PATH: &str = paymentoptions_hpp_client::api::GENERATE_HPP_LINK.path;
 
 /// A plain reqwest client for talking to the sandbox as a raw HTTP peer: no proxy from the
 /// environment (the sandbox is on loopback), and redirects returned rather than followed, so
