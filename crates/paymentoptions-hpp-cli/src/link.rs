@@ -1,11 +1,9 @@
 //! `po-hpp link create`.
 
 use paymentoptions_hpp::config::env;
-use paymentoptions_hpp::{
-    Client, ClientBuilder, Error, LinkRequest, LinkRequestBuilder, Money, money,
-};
+use paymentoptions_hpp::{LinkRequest, LinkRequestBuilder, Money, money};
 
-use crate::args::{AmountArgs, ConnectionArgs, CreateArgs};
+use crate::args::{AmountArgs, CreateArgs};
 use crate::exit::Failure;
 use crate::generated::HppLinkRequestArgs;
 use crate::stdio;
@@ -28,7 +26,7 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
         Some(path) => from_body(&stdio::read(&path)?)?,
         None => from_flags(amount, currency, fields)?,
     };
-    let client = client(&connection)?;
+    let client = crate::client::build(&connection)?;
     if dry_run {
         let body = with_merchant_defaults(request.to_json());
         let curl = crate::dry_run::curl(
@@ -49,29 +47,6 @@ pub async fn create(args: CreateArgs) -> Result<(), Failure> {
         stdio::note(&format!("link id: {}", link.id()));
         Ok(())
     }
-}
-
-/// The client, from the `PAYMENTOPTIONS_*` variables with the connection flags on top.
-pub fn client(flags: &ConnectionArgs) -> Result<Client, Error> {
-    let server_flag = flags.base_url.is_some() || flags.environment.is_some();
-    let mut builder = ClientBuilder::from_env_with(|name| {
-        // A flag that picks the server replaces both variables that do; hiding them keeps a stale
-        // or conflicting value in the shell from failing a command that does not use it.
-        if server_flag && (name == env::ENVIRONMENT || name == env::BASE_URL) {
-            return None;
-        }
-        std::env::var(name).ok()
-    });
-    if let Some(url) = &flags.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(environment) = &flags.environment {
-        builder = builder.environment(environment.clone());
-    }
-    if let Some(timeout) = flags.timeout {
-        builder = builder.timeout(timeout);
-    }
-    builder.build()
 }
 
 /// The body as the client sends it: `PAYMENTOPTIONS_MERCHANT_ID` and `_EMAIL` fill the fields

@@ -4,6 +4,7 @@
 
 mod amount;
 mod args;
+mod client;
 mod dry_run;
 mod exit;
 // Formatted by prettyplease when generated; rustfmt must not touch it (see the client crate).
@@ -72,7 +73,7 @@ fn parse() -> Result<(args::Cli, ()), clap::Error> {
 /// A generated operation: sends it and prints the response (a summary, or `--json`).
 async fn operation(op: generated::Operation) -> Result<(), exit::Failure> {
     let json = op.json();
-    let client = link::client(op.connection())?;
+    let client = client::build(op.connection())?;
     op.run(&client).await?.print(json)
 }
 

@@ -30,7 +30,7 @@ mod decoded;
 mod keys;
 
 pub use cards::{mask_card_numbers, mask_card_numbers_in_json};
-pub(crate) use keys::redact;
+pub(crate) use keys::ClientKeys;
 pub use keys::redact_secrets;
 
 /// What replaces a key.

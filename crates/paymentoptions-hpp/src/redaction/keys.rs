@@ -6,10 +6,26 @@ use super::decoded::Decoded;
 use super::{MIN_KEY_LEN, REDACTED};
 use crate::config::ApiKey;
 
-/// The client's keys replaced in a response body (see [`redact_secrets`]).
-pub(crate) fn redact(body: Vec<u8>, keys: &[ApiKey]) -> Vec<u8> {
-    let keys: Vec<&[u8]> = keys.iter().map(|k| k.expose().as_bytes()).collect();
-    redact_bytes(body, &keys)
+/// A client's distinct keys, kept only to scrub them from the response bodies a server might
+/// echo them in.
+pub(crate) struct ClientKeys(Vec<ApiKey>);
+
+impl ClientKeys {
+    /// The keys of a client's two key headers.
+    pub(crate) fn new(api_key: ApiKey, x_api_key: ApiKey) -> Self {
+        // By default both headers carry the same key: scanning bodies for it once is enough.
+        let mut keys = vec![api_key];
+        if x_api_key.expose() != keys[0].expose() {
+            keys.push(x_api_key);
+        }
+        Self(keys)
+    }
+
+    /// The keys replaced in a response body (see [`redact_secrets`]).
+    pub(crate) fn redact(&self, body: Vec<u8>) -> Vec<u8> {
+        let keys: Vec<&[u8]> = self.0.iter().map(|k| k.expose().as_bytes()).collect();
+        redact_bytes(body, &keys)
+    }
 }
 
 /// Replaces every occurrence of each secret (8 bytes or longer: shorter strings are not keys,

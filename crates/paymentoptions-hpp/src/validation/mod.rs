@@ -5,10 +5,14 @@
 //! (`paymentoptions_hpp_client::api::request_rules`) that the checks here walk. What the spec
 //! can only name (`format: email`, ISO codes, absolute URLs) is checked with well-kept crates.
 
+mod pattern;
+
 use std::fmt;
 
 use paymentoptions_hpp_client::api::FieldRule;
 use serde_json::Value;
+
+use pattern::matches_pattern;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,16 +424,6 @@ fn code_problem(code: &str, len: usize, valid: impl Fn(&str) -> bool) -> Option<
         )));
     }
     Some(None)
-}
-
-/// Whether `s` matches the spec's ECMA-262 `pattern` (anywhere, as JSON Schema reads it).
-fn matches_pattern(pattern: &str, s: &str) -> bool {
-    match regress::Regex::new(pattern) {
-        Ok(re) => re.find(s).is_some(),
-        // The generated types compile the same pattern, so the spec cannot ship a broken one;
-        // should it, the generated type still refuses the value when the model is built.
-        Err(_) => true,
-    }
 }
 
 /// Checks `body` against the request schema's `rules`, then decodes it into the generated model.
