@@ -36,7 +36,9 @@ Test cards (any future expiry MM/YY, any 3-digit CVC):
 Paying creates an approved CAPTURE transaction, declining a declined one (success false,
 response code 5, gateway code ERR0005: the sandbox's assumption); cancelling creates none.
 Notifications carry the transaction envelope, which the status call answers too. Capture,
-refund, void and the stored-card payment work on these transactions.
+refund, void and the stored-card payment work on these transactions. A fresh sandbox also
+knows the transactions and the stored card the spec's examples name, so each example request
+of the spec succeeds as documented (--no-spec-examples: start empty).
 
 Control API (JSON; POSTs need Content-Type: application/json), under the base URL:
   GET  /__mock/links                     links with their state and transactions, 100 a page
@@ -314,6 +316,11 @@ pub struct MockArgs {
     /// listened on.
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+
+    /// Start empty: without the transactions and the stored card the spec's examples name
+    /// (by default the sandbox knows them, so every example request in the spec succeeds).
+    #[arg(long)]
+    pub no_spec_examples: bool,
 }
 
 /// `--host`: an IP address (`localhost` is read as 127.0.0.1; `[::1]` as ::1).

@@ -92,6 +92,7 @@ pub async fn run(args: MockArgs, undocumented: UndocumentedArgs) -> Result<(), F
         delivery_attempts,
         public_url,
         json,
+        no_spec_examples,
     } = args;
     let addr = SocketAddr::new(host, port);
     let keys = api_keys.len();
@@ -100,7 +101,8 @@ pub async fn run(args: MockArgs, undocumented: UndocumentedArgs) -> Result<(), F
         .with_api_keys(api_keys)
         .with_max_links(max_links)
         .with_max_body_bytes(max_body_bytes)
-        .with_delivery(DeliveryPolicy::default().with_max_attempts(delivery_attempts));
+        .with_delivery(DeliveryPolicy::default().with_max_attempts(delivery_attempts))
+        .with_spec_examples(!no_spec_examples);
     let mut config = undocumented.apply(config);
     if let Some(url) = &public_url {
         config = config.with_public_url(url.as_str());
