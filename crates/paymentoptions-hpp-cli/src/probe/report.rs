@@ -47,7 +47,11 @@ pub fn print(probe: &Probe, dir: &Path, json: bool) -> Result<(), Failure> {
             finding.observed
         ));
     }
+    let any_setting = findings
+        .iter()
+        .any(|f| matches!(f.verdict, Verdict::Setting(_)));
     lines.push(match replay {
+        Ok(_) if !any_setting => "replay: no setting was answered".into(),
         Ok(flags) if flags.is_empty() => "replay: the sandbox's defaults".into(),
         Ok(flags) => format!("replay: po-hpp mock {}", flags.join(" ")),
         Err(e) => format!("replay: none: {e}"),
