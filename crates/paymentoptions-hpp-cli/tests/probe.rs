@@ -305,3 +305,73 @@ async fn anything_but_a_test_environment_is_refused_before_sending() {
         );
     }
 }
+
+#[tokio::test]
+async fn waiting_prints_links_and_reads_their_ids_after_payment() {
+    let mock = std::sync::Arc::new(MockServer::start().await.unwrap());
+    let dir = out_dir("wait");
+    let dir_arg = dir.display().to_string();
+    // Pays each link as soon as the probe has created it, as a person in a browser would.
+    let payer = {
+        let mock = mock.clone();
+        tokio::spawn(async move {
+            let mut paid = Vec::new();
+            while paid.len() < 2 {
+                for link in mock.links() {
+                    if !paid.contains(&link.id)
+                        && mock
+                            .complete(link.id, paymentoptions_hpp_mock::Outcome::Pay)
+                            .is_ok()
+                    {
+                        paid.push(link.id);
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let run = probe(
+        &[
+            "--out",
+            &dir_arg,
+            "--base-url",
+            mock.base_url(),
+            "--wait",
+            "1",
+            "--json",
+        ],
+        &[],
+    )
+    .await;
+    payer.await.unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Without a paid transaction, two links (one per refund question), each printed.
+    assert_eq!(
+        run.stderr
+            .matches("pay in a browser within 1 s: http://")
+            .count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr
+            .matches("was not read as a transaction within --wait")
+            .count(),
+        2
+    );
+    // In the sandbox a link's id never reads as a transaction, paid or not: read at once and
+    // once more after the wait, each time like an unknown id.
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(verdict(&report, "link-id-as-transaction").0, "sandbox");
+    let reads = saved_files(&dir)
+        .iter()
+        .filter(|(p, _)| {
+            p.display()
+                .to_string()
+                .ends_with("link-id-as-transaction-read.json")
+        })
+        .count();
+    assert_eq!(reads, 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
