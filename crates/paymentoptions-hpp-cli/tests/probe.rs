@@ -277,7 +277,9 @@ async fn without_transactions_the_money_questions_say_why() {
 
 #[tokio::test]
 async fn anything_but_a_test_environment_is_refused_before_sending() {
-    let cases: [(&[&str], &[(&str, &str)]); 5] = [
+    /// Flags, and `PAYMENTOPTIONS_*` variables.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: [Case; 5] = [
         (&["--environment", "production"], &[]),
         (&[], &[("PAYMENTOPTIONS_ENVIRONMENT", "production")]),
         (&["--base-url", "https://api.paymentoptions.com"], &[]),

@@ -9,7 +9,7 @@
 //!
 //! - [`Probe::load`] reads it back;
 //! - [`Probe::findings`] says, per [`Question`], which sandbox setting the answers match
-//!   ([`Verdict`]), with the rule in one place ([`matching`](self#matching));
+//!   ([`Verdict`]), by one rule, which the CLI's report applies too;
 //! - [`Probe::config`] turns the findings into the [`MockConfig`](crate::MockConfig) that
 //!   reproduces them, so a test suite runs against what the real API did.
 //!
