@@ -377,3 +377,79 @@ async fn waiting_prints_links_and_reads_their_ids_after_payment() {
     assert_eq!(reads, 4);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// [`KEY`] base64-encoded (`printf '%s' probe-canary-key-4b1d9e07 | base64`), as a server
+/// echoing `Authorization` might send it back.
+const KEY_BASE64: &str = "cHJvYmUtY2FuYXJ5LWtleS00YjFkOWUwNw==";
+
+/// A full card number, as the published samples show it.
+const CARD: &str = "5200000000001005";
+
+#[tokio::test]
+async fn a_live_transaction_stops_the_probe_and_echoed_secrets_are_not_saved() {
+    use paymentoptions_hpp_testkit::{Reply, TestServer};
+
+    let server = TestServer::start().await;
+    let id = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
+    // The unknown id: a 404 whose body echoes the key, plainly and base64-encoded.
+    server.push_reply(Reply::json(
+        404,
+        serde_json::json!({"message": format!("no such id; you sent {KEY} / Basic {KEY_BASE64}")}),
+    ));
+    // The transaction given: a live one, with a full card number.
+    server.push_reply(Reply::json(
+        200,
+        serde_json::json!({
+            "success": true, "is_live": true, "transaction_type": "CAPTURE",
+            "gateway_response": {"type": "INFO", "code": "INFO0000"},
+            "payment_details": {"amount": 1000, "currency": "JPY", "response_code": 0,
+                                "card": {"number": CARD}},
+            "transaction_details": {"id": id}
+        }),
+    ));
+    let dir = out_dir("live");
+    let dir_arg = dir.display().to_string();
+    let base_url = server.base_url();
+    let run = probe(
+        &[
+            "--out",
+            &dir_arg,
+            "--base-url",
+            &base_url,
+            "--transaction-id",
+            id,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, 14, "{}", run.stderr);
+    assert!(run.stderr.contains("says is_live: true"), "{}", run.stderr);
+    // It stopped there: no link, no refund, no void was sent.
+    let sent: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent.iter().all(|r| r.starts_with("GET ")), "{sent:?}");
+    // What was answered is saved, without the key or the card number.
+    let files = saved_files(&dir);
+    assert_eq!(files.len(), 3, "two answers and the manifest: {files:?}");
+    for (path, text) in &files {
+        for secret in [KEY, KEY_BASE64, CARD] {
+            assert!(
+                !text.contains(secret),
+                "{} holds {secret}: {text}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        files.iter().any(|(_, text)| text.contains("1005")),
+        "the last four digits are kept"
+    );
+    for secret in [KEY, KEY_BASE64, CARD] {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
