@@ -30,8 +30,15 @@ const MAX_PAUSE: Duration = Duration::from_secs(4);
 /// The paid test transactions the money questions act on.
 #[derive(Default)]
 struct Pool {
-    captures: Vec<Transaction>,
-    pre_auths: Vec<Transaction>,
+    captures: Vec<Paid>,
+    pre_auths: Vec<Paid>,
+}
+
+/// A paid test transaction: its own id (the one its status names, else the id it was read
+/// by) and its status.
+struct Paid {
+    id: String,
+    status: Transaction,
 }
 
 /// Asks every question it can; returns only when the server cannot be reached at all, or
@@ -103,9 +110,13 @@ impl Pool {
             stdio::note(&format!("not used: {id} is {}", t.outcome()));
             return Ok(());
         }
+        let paid = |status: Transaction| Paid {
+            id: status.id().unwrap_or(id).to_string(),
+            status,
+        };
         match t.kind() {
-            Some(TransactionKind::Capture) => self.captures.push(t),
-            Some(TransactionKind::PreAuth) => self.pre_auths.push(t),
+            Some(TransactionKind::Capture) => self.captures.push(paid(t)),
+            Some(TransactionKind::PreAuth) => self.pre_auths.push(paid(t)),
             other => {
                 let kind = other.map_or("no kind".to_string(), |k| k.as_str().to_string());
                 stdio::note(&format!(
@@ -188,7 +199,16 @@ async fn links(
             request: Some(request.to_json()),
         };
         rec.record(call, &created, |link| (None, link.raw()))?;
-        let link = created?;
+        // Without a link, the other questions can still be asked.
+        let link = match created {
+            Ok(link) => link,
+            Err(e) => {
+                let reason = format!("the link could not be created: {e}");
+                stdio::note(&reason);
+                rec.skip(Question::LinkIdAsTransaction, reason);
+                break;
+            }
+        };
         let id = link.id().to_string();
         let first = client.get_transaction_status(&id).await;
         rec.record(
@@ -242,8 +262,8 @@ async fn links(
 }
 
 /// Before, the void, after.
-async fn void(rec: &mut Recorder, client: &Client, pre_auth: &Transaction) -> Result<(), Failure> {
-    let id = pre_auth.id().unwrap_or_default();
+async fn void(rec: &mut Recorder, client: &Client, pre_auth: &Paid) -> Result<(), Failure> {
+    let id = pre_auth.id.as_str();
     let q = Question::StatusAfterVoid;
     let before = client.get_transaction_status(id).await;
     rec.record(status_call(q, step::BEFORE, id), &before, transaction)?;
@@ -262,10 +282,10 @@ async fn void(rec: &mut Recorder, client: &Client, pre_auth: &Transaction) -> Re
 async fn partial_then_over(
     rec: &mut Recorder,
     client: &Client,
-    capture: &Transaction,
+    capture: &Paid,
 ) -> Result<(), Failure> {
-    let id = capture.id().unwrap_or_default();
-    let Some(paid) = capture.amount().filter(|m| m.minor_units() >= 2) else {
+    let id = capture.id.as_str();
+    let Some(paid) = capture.status.amount().filter(|m| m.minor_units() >= 2) else {
         rec.skip(
             Question::StatusAfterPartialRefund,
             format!("{id} has no amount of at least 2 minor units"),
@@ -295,13 +315,9 @@ async fn partial_then_over(
 }
 
 /// A full refund, then the same again.
-async fn full_twice(
-    rec: &mut Recorder,
-    client: &Client,
-    capture: &Transaction,
-) -> Result<(), Failure> {
-    let id = capture.id().unwrap_or_default();
-    let Some(paid) = capture.amount() else {
+async fn full_twice(rec: &mut Recorder, client: &Client, capture: &Paid) -> Result<(), Failure> {
+    let id = capture.id.as_str();
+    let Some(paid) = capture.status.amount() else {
         rec.skip(
             Question::RepeatedFullRefund,
             format!("{id} names no amount"),
