@@ -186,6 +186,32 @@ async fn probe_names_and_replays(config: MockConfig, json: bool) {
     assert_eq!(replayed.over_refund_status, expected.over_refund_status);
     assert_eq!(replayed.unseen_status_reads, expected.unseen_status_reads);
 
+    // Each saved transaction answer is a fixture the library reads as PaymentOptions' answer.
+    let probe_dir = Probe::load(&dir).unwrap();
+    let mut read = 0;
+    for answer in probe_dir
+        .answers
+        .iter()
+        .filter(|a| a.operation != paymentoptions_hpp_client::api::GENERATE_HPP_LINK.id)
+    {
+        if let (Some(status), Some(body), true) = (answer.status, &answer.body, answer.is_success())
+        {
+            let bytes = serde_json::to_vec(body).unwrap();
+            let transaction =
+                paymentoptions_hpp::Transaction::from_response(status, bytes).unwrap();
+            assert_eq!(
+                transaction
+                    .kind()
+                    .map(|k| k.as_str().to_string())
+                    .as_deref(),
+                answer.transaction_type(),
+                "{answer:?}"
+            );
+            read += 1;
+        }
+    }
+    assert!(read >= 8, "{read} transaction answers");
+
     let files = saved_files(&dir);
     // The manifest, and per answer one file: at least the seven questions' operations.
     assert!(files.len() > 12, "{} files", files.len());

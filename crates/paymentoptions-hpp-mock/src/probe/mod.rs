@@ -153,7 +153,8 @@ pub struct Answer {
     /// The request body sent, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
-    /// The HTTP status; `None` when no answer arrived or nothing was sent ([`error`](Self::error)).
+    /// The HTTP status; `None` when no answer arrived or nothing was sent ([`error`](Self::error)),
+    /// and for a link's creation, whose status the library does not keep (its body is saved).
     #[serde(default)]
     pub status: Option<u16>,
     /// The body, when it is JSON.
