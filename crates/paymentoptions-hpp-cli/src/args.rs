@@ -85,6 +85,16 @@ pub enum Command {
     #[cfg(feature = "mock")]
     #[command(after_help = mock_help())]
     Mock(MockArgs),
+    /// Ask PaymentOptions' dev environment what it does not document, and save every answer
+    /// as a fixture the sandbox replays (test environments only).
+    ///
+    /// Creates payment links, and voids and refunds the already-paid test transactions given
+    /// with --transaction-id (two CAPTUREs and one PRE_AUTH answer every question): run it
+    /// with a test key against dev or staging only; a production environment, URL or live
+    /// client is refused before anything is sent (exit 14).
+    #[cfg(feature = "mock")]
+    #[command(after_help = probe_help())]
+    Probe(Box<ProbeArgs>),
     /// The API's other operations, one subcommand each, generated from the spec.
     #[command(flatten)]
     Operation(Operation),
@@ -94,6 +104,16 @@ pub enum Command {
     #[cfg(not(feature = "mock"))]
     #[command(hide = true, disable_help_flag = true)]
     Mock {
+        /// Whatever was given, so that the message below is shown rather than a flag error.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Not in this build of po-hpp (built without the `mock` feature).
+    ///
+    /// Reinstall with the default features to get the probe (it replays into the sandbox).
+    #[cfg(not(feature = "mock"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Probe {
         /// Whatever was given, so that the message below is shown rather than a flag error.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -323,6 +343,63 @@ pub struct MockArgs {
     pub no_spec_examples: bool,
 }
 
+/// Flags of `probe`.
+#[cfg(feature = "mock")]
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Directory to save the answers in (created; one that already holds a probe is refused).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// An already-paid test transaction to act on (repeat it): a CAPTURE is refunded in part
+    /// then beyond what is left, another CAPTURE refunded in full twice, a PRE_AUTH voided.
+    #[arg(long = "transaction-id", value_name = "ID")]
+    pub transaction_ids: Vec<String>,
+
+    /// Wait up to this many seconds for the printed links to be paid in a browser (polling
+    /// each link's id as a transaction id); 0 reads each link once, unpaid.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub wait: u64,
+
+    /// Amount of the links created, in minor units.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(i64).range(2..))]
+    pub amount: i64,
+
+    /// Currency of the links created (ISO 4217).
+    #[arg(long, value_name = "CODE", default_value = "JPY")]
+    pub currency: String,
+
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Which server, and the timeout.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// What `probe --help` says after the flags.
+#[cfg(feature = "mock")]
+const PROBE: &str = "\
+What it asks (each answer is saved under --out as one JSON file, with manifest.json):
+  unknown-id                   what the status call answers for an id no transaction has
+  link-id-as-transaction       whether a link's id reads as a transaction (before and after payment)
+  first-status-reads           how many first status reads of a transaction answer 404
+  status-after-void            how a PRE_AUTH's status reads after a void
+  status-after-partial-refund  how a CAPTURE's status reads after a partial refund
+  over-refund-status           which HTTP status carries ERR3019 (refund beyond what is left)
+  repeated-full-refund         what a full refund sent a second time answers
+
+The report says, per question, which `po-hpp mock` setting the answers match, or that they
+match none. API keys are never saved (replaced by [redacted]), card numbers are masked.
+Replay in tests: paymentoptions_hpp_mock::probe::Probe::load(DIR)?.config(MockConfig::default()).
+
+Example (dev, a human pays in a browser):
+  export PAYMENTOPTIONS_API_KEY=<test key> PAYMENTOPTIONS_ENVIRONMENT=dev
+  po-hpp probe --out probe-answers --wait 600          # prints the links to pay
+  po-hpp probe --out probe-2 --transaction-id <CAPTURE> --transaction-id <CAPTURE> \\
+    --transaction-id <PRE_AUTH>";
+
 /// `--host`: an IP address (`localhost` is read as 127.0.0.1; `[::1]` as ::1).
 #[cfg(feature = "mock")]
 fn parse_host(host: &str) -> Result<IpAddr, String> {
@@ -371,6 +448,12 @@ fn parse_timeout(seconds: &str) -> Result<Duration, String> {
 /// The `link create` epilogue: environment variables, then the exit codes.
 fn link_create_help() -> String {
     format!("{ENVIRONMENT}\n\n{TABLE}")
+}
+
+/// The `probe` epilogue: the questions, environment variables, then the exit codes.
+#[cfg(feature = "mock")]
+fn probe_help() -> String {
+    format!("{PROBE}\n\n{ENVIRONMENT}\n\n{TABLE}")
 }
 
 /// The `mock` epilogue: the test cards, the control API, then the exit codes.

@@ -54,6 +54,11 @@ pub enum Code {
     /// A money call is in doubt: it may have moved money (a 5xx, a lost connection, an
     /// unclear answer). Do not run it again; the message says what can be done.
     InDoubt = 13,
+    /// `po-hpp probe` refused to run: the environment, the base URL or the client is not a
+    /// test one (production, a live client, a URL that is neither dev, staging nor this
+    /// machine), or a transaction it was given says it is live. Nothing more was sent.
+    #[cfg_attr(not(feature = "mock"), allow(dead_code))]
+    NotTest = 14,
 }
 
 impl From<Code> for ExitCode {
@@ -74,11 +79,12 @@ Exit codes:
   6  API error: any other non-2xx answer (the status is in the message)
   7  network: could not connect, timeout, connection lost
   8  unexpected response body from PaymentOptions
-  9  a file (or stdin) could not be read
+  9  a file (or stdin) could not be read (or, for probe, written)
   10 mock: the sandbox could not listen on --host/--port (e.g. the port is in use)
   11 declined: the transaction (or notification) says declined; it is still printed
   12 refused: a capture, refund, void or payment was refused; nothing moved
-  13 in doubt: a capture, refund, void or payment may have moved money; do not re-run it";
+  13 in doubt: a capture, refund, void or payment may have moved money; do not re-run it
+  14 probe: not a test environment (production, a live client or transaction); refused";
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -97,6 +103,17 @@ pub enum Failure {
     },
     /// Writing the result to stdout failed.
     Output(io::Error),
+    /// An output file could not be written.
+    #[cfg(feature = "mock")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why it could not be written.
+        source: io::Error,
+    },
+    /// `po-hpp probe` refuses anything but a test environment; the message says what it saw.
+    #[cfg(feature = "mock")]
+    NotTest(String),
     /// The transaction was declined; the message says which and why.
     Declined(String),
     /// A webhook answered `notification send` with a non-2xx status.
@@ -114,7 +131,7 @@ pub enum Failure {
     /// Ctrl-C could not be watched for, so the sandbox could not be stopped gracefully.
     #[cfg(feature = "mock")]
     Signal(io::Error),
-    /// The command exists, but this build was made without the cargo feature of that name.
+    /// The command exists, but this build was made without the `mock` feature, which it needs.
     #[cfg(not(feature = "mock"))]
     NotBuilt(&'static str),
 }
@@ -140,6 +157,10 @@ impl Failure {
             Failure::Hpp(Error::Refused(_)) => Code::Refused,
             Failure::Hpp(Error::InDoubt(_)) => Code::InDoubt,
             Failure::Read { .. } => Code::Read,
+            #[cfg(feature = "mock")]
+            Failure::Write { .. } => Code::Read,
+            #[cfg(feature = "mock")]
+            Failure::NotTest(_) => Code::NotTest,
             Failure::Declined(_) => Code::Declined,
             Failure::Rejected(_) => Code::Api,
             Failure::Unreachable(_) => Code::Transport,
@@ -175,6 +196,14 @@ impl fmt::Display for Failure {
             Failure::Invalid(message) => f.write_str(message),
             Failure::Read { path, source } => write!(f, "cannot read `{path}`: {source}"),
             Failure::Output(e) => write!(f, "cannot write to stdout: {e}"),
+            #[cfg(feature = "mock")]
+            Failure::Write { path, source } => write!(f, "cannot write `{path}`: {source}"),
+            #[cfg(feature = "mock")]
+            Failure::NotTest(message) => write!(
+                f,
+                "probe refused, nothing sent: {message} (the probe runs against a test \
+                 environment only: --environment dev or staging, or a sandbox on this machine)"
+            ),
             Failure::Declined(message)
             | Failure::Rejected(message)
             | Failure::Unreachable(message) => f.write_str(message),
@@ -194,10 +223,10 @@ impl fmt::Display for Failure {
             #[cfg(feature = "mock")]
             Failure::Signal(e) => write!(f, "cannot watch for Ctrl-C: {e}"),
             #[cfg(not(feature = "mock"))]
-            Failure::NotBuilt(feature) => write!(
+            Failure::NotBuilt(command) => write!(
                 f,
-                "this po-hpp was built without the `{feature}` feature: reinstall it with the \
-                 default features to get `po-hpp {feature}`"
+                "this po-hpp was built without the `mock` feature: reinstall it with the \
+                 default features to get `po-hpp {command}`"
             ),
         }
     }
@@ -254,6 +283,7 @@ mod tests {
             Code::Declined,
             Code::Refused,
             Code::InDoubt,
+            Code::NotTest,
         ];
         let rows: Vec<&str> = TABLE.lines().skip(1).collect();
         assert_eq!(rows.len(), codes.len());

@@ -16,6 +16,8 @@ mod link;
 mod mock;
 mod notification;
 mod output;
+#[cfg(feature = "mock")]
+mod probe;
 mod stdio;
 
 use std::process::ExitCode;
@@ -49,8 +51,12 @@ async fn main() -> ExitCode {
         #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args, mock_flags).await,
         Command::Operation(op) => operation(op).await,
+        #[cfg(feature = "mock")]
+        Command::Probe(args) => probe::run(*args).await,
         #[cfg(not(feature = "mock"))]
         Command::Mock { .. } => Err(exit::Failure::NotBuilt("mock")),
+        #[cfg(not(feature = "mock"))]
+        Command::Probe { .. } => Err(exit::Failure::NotBuilt("probe")),
     };
     match result {
         Ok(()) => Code::Ok.into(),

@@ -891,7 +891,7 @@ async fn help_and_readme_show_the_same_exit_codes() {
         .skip_while(|l| *l != "Exit codes:")
         .skip(1)
         .collect();
-    assert_eq!(table.len(), 14, "{}", help.stdout);
+    assert_eq!(table.len(), 15, "{}", help.stdout);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for row in table {
@@ -917,10 +917,16 @@ async fn a_build_without_the_mock_feature_says_how_to_get_it() {
         &["mock"][..],
         &["mock", "--port", "8080"],
         &["mock", "--help"],
+        &["probe", "--out", "probe-answers"],
     ] {
-        run(args, &[], None)
-            .await
-            .assert_failed(2, &["without the `mock` feature", "default features"]);
+        run(args, &[], None).await.assert_failed(
+            2,
+            &[
+                "without the `mock` feature",
+                "default features",
+                &format!("`po-hpp {}`", args[0]),
+            ],
+        );
     }
     // The command list does not offer it.
     let help = run(&["--help"], &[], None).await;

@@ -62,6 +62,7 @@ pub mod money;
 mod operations;
 mod overload;
 mod page;
+pub mod probe;
 mod redelivery;
 mod server;
 pub mod spec;

@@ -38,6 +38,11 @@ static VALIDATORS: LazyLock<Validators> = LazyLock::new(|| Validators {
     payment: RequestValidator::for_operation(spec_api::PAY_WITH_STORED_CARD),
 });
 
+/// The status of an answer about an id the sandbox does not know (never made, evicted, or
+/// not seen yet): the documented "not found", PaymentOptions' own choice being undocumented.
+/// `po-hpp probe` compares the real API's answer with it.
+pub(crate) const UNKNOWN_ID: StatusCode = StatusCode::NOT_FOUND;
+
 /// `body` as a JSON answer with `status`.
 fn json_answer(status: StatusCode, body: &Value) -> Response {
     (
@@ -56,7 +61,7 @@ fn json_answer(status: StatusCode, body: &Value) -> Response {
 fn answer(result: Result<Value, Refusal>) -> Response {
     match result {
         Ok(envelope) => json_answer(StatusCode::CREATED, &envelope),
-        Err(Refusal::NotFound(message)) => error(StatusCode::NOT_FOUND, "not_found", message, None),
+        Err(Refusal::NotFound(message)) => error(UNKNOWN_ID, "not_found", message, None),
         Err(Refusal::UnknownCard(message)) => error(
             StatusCode::NOT_ACCEPTABLE,
             "invalid_card",
@@ -107,7 +112,7 @@ pub(crate) async fn status(
     let answer = match envelope {
         Some(envelope) => json_answer(StatusCode::OK, &envelope),
         None => error(
-            StatusCode::NOT_FOUND,
+            UNKNOWN_ID,
             "not_found",
             format!("no transaction {id}"),
             None,
