@@ -19,7 +19,7 @@ pub fn test_client(flags: &ConnectionArgs) -> Result<Client, Failure> {
     if flags.environment == Some(Environment::Production) {
         return Err(Failure::NotTest("--environment production".into()));
     }
-    let client = crate::link::client(flags)?;
+    let client = crate::client::build(flags)?;
     check(&client)?;
     Ok(client)
 }
