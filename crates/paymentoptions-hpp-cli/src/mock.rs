@@ -68,7 +68,19 @@ impl UndocumentedArgs {
 /// beside the sandbox code they configure): the command, and for `mock`, those flags (their
 /// defaults for other commands).
 pub fn parse() -> Result<(Cli, UndocumentedArgs), clap::Error> {
-    let mut command = Cli::command().mut_subcommand("mock", UndocumentedArgs::augment_args);
+    // `augment_args` also sets the subcommand's description from `UndocumentedArgs`' doc
+    // comment: put `mock`'s own back, so `po-hpp --help` says what `mock` is.
+    let mut command = Cli::command().mut_subcommand("mock", |mock| {
+        let (about, long_about) = (mock.get_about().cloned(), mock.get_long_about().cloned());
+        let mut mock = UndocumentedArgs::augment_args(mock);
+        if let Some(about) = about {
+            mock = mock.about(about);
+        }
+        if let Some(long_about) = long_about {
+            mock = mock.long_about(long_about);
+        }
+        mock
+    });
     let matches = command.try_get_matches_from_mut(std::env::args_os())?;
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
     let undocumented = matches

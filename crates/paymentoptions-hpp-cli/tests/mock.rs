@@ -349,3 +349,40 @@ async fn mock_help_names_the_undocumented_settings() {
         assert!(help.stdout.contains(flag), "{flag}: {}", help.stdout);
     }
 }
+
+#[tokio::test]
+async fn the_command_list_says_what_mock_is_not_what_its_extra_flags_are() {
+    // The flags for undocumented behaviour are added to `mock` with their own doc comment,
+    // which once replaced `mock`'s description in `po-hpp --help`.
+    let help = run(&["--help"], &[]).await;
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    let line = help
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("mock "))
+        .unwrap_or_else(|| panic!("no mock line: {}", help.stdout));
+    assert!(line.contains("Run a local sandbox of the API"), "{line}");
+    let own = run(&["mock", "--help"], &[]).await;
+    assert!(
+        own.stdout.starts_with("Run a local sandbox of the API"),
+        "{}",
+        own.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_fresh_sandbox_knows_the_spec_examples_unless_told_not_to() {
+    let spec: Value = serde_json::from_str(paymentoptions_hpp_client::api::OPENAPI_JSON).unwrap();
+    let status = paymentoptions_hpp_client::api::GET_TRANSACTION_STATUS;
+    let id = spec["paths"][status.path]["get"]["parameters"][0]["example"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (flags, known) in [(&[][..], true), (&["--no-spec-examples"][..], false)] {
+        let sandbox = Sandbox::start(flags).await;
+        let url = format!("{}/__mock/transactions/{id}", sandbox.base_url);
+        let answer = http().get(url).send().await.unwrap().status();
+        assert_eq!(answer.is_success(), known, "{flags:?}: {answer}");
+        drop(sandbox);
+    }
+}
