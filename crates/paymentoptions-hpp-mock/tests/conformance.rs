@@ -36,16 +36,7 @@ async fn send(
         request = request.body(body);
     }
     let response = request.send().await.unwrap();
-    Answer {
-        what: what.to_string(),
-        operation: api::GENERATE_HPP_LINK,
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string()),
-        body: response.bytes().await.unwrap().to_vec(),
-    }
+    Answer::read(what.to_string(), api::GENERATE_HPP_LINK, response).await
 }
 
 /// What is sent: a description, the headers, the body.
@@ -228,16 +219,7 @@ async fn call(
         request = request.body(body);
     }
     let response = request.send().await.unwrap();
-    Answer {
-        what: format!("{}: {what}", operation.id),
-        operation,
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string()),
-        body: response.bytes().await.unwrap().to_vec(),
-    }
+    Answer::read(format!("{}: {what}", operation.id), operation, response).await
 }
 
 /// A request whose body never arrives whole: the sandbox's answer, read from the socket.

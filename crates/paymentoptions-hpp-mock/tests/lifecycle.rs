@@ -67,20 +67,12 @@ async fn send(
         request = request.body(body);
     }
     let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string());
-    let bytes = response.bytes().await.unwrap().to_vec();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    answers.lock().unwrap().push(Answer {
-        what: what.to_string(),
-        operation,
-        status,
-        content_type,
-        body: bytes,
-    });
+    let answer = Answer::read(what.to_string(), operation, response).await;
+    let (status, json) = (
+        answer.status,
+        serde_json::from_slice(&answer.body).unwrap_or(Value::Null),
+    );
+    answers.lock().unwrap().push(answer);
     (status, json)
 }
 

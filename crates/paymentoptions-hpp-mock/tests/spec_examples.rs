@@ -71,16 +71,7 @@ async fn call(
         request = request.json(body);
     }
     let response = request.send().await.unwrap();
-    Answer {
-        what: format!("{} {path}", operation.id),
-        operation,
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string()),
-        body: response.bytes().await.unwrap().to_vec(),
-    }
+    Answer::read(format!("{} {path}", operation.id), operation, response).await
 }
 
 /// What an answer means, as opposed to what differs between two transactions (ids, refs,

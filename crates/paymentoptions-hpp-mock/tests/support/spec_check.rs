@@ -16,6 +16,26 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
+impl Answer {
+    /// The answer `response` gave to a call of `operation` (`what`: what was sent).
+    pub async fn read(
+        what: String,
+        operation: api::Operation,
+        response: reqwest::Response,
+    ) -> Self {
+        Answer {
+            what,
+            operation,
+            status: response.status().as_u16(),
+            content_type: response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string()),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
+    }
+}
+
 /// The spec's declared responses of `operation`: status -> component schema name.
 pub fn declared(operation: api::Operation) -> Vec<(u16, String)> {
     let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
