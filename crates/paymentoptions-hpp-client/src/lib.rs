@@ -33,6 +33,8 @@ mod generated;
 
 pub use generated::*;
 
+pub mod formats;
+
 /// A card number as a transaction reports it (the spec's `CardNumber`): kept exactly as sent,
 /// but `Debug` and `Display` show only the last four digits, so a logged model never carries
 /// a full card number. [`CardNumber::expose`] gives the value to code that must have it.

@@ -6,7 +6,7 @@
 //! that differ (`nullable`, `$ref` targets, annotation-only keywords) and `jsonschema` does the
 //! validation.
 
-use paymentoptions_hpp_client::api;
+use paymentoptions_hpp_client::{api, formats};
 use serde_json::{Map, Value, json};
 
 /// One rule a request body breaks.
@@ -89,11 +89,17 @@ impl RequestValidator {
         let mut root = to_json_schema(&schema);
         root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
         root["definitions"] = Value::Object(definitions);
-        let validator = jsonschema::options()
+        // The spec's formats mean what `formats` says, for the client and this sandbox alike:
+        // `jsonschema` would ignore the ISO ones and read `uri` and `email` its own way.
+        let mut options = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
-            .should_validate_formats(true)
-            .build(&root)
-            .expect("the spec's schemas compile");
+            .should_validate_formats(true);
+        for &format in formats::FORMATS {
+            options = options.with_format(format, move |value| {
+                formats::is_valid(format, value) == Some(true)
+            });
+        }
+        let validator = options.build(&root).expect("the spec's schemas compile");
         Self { validator, root }
     }
 
@@ -480,7 +486,30 @@ mod tests {
             fields(json!({"amount": 9223372036854775807_i64})),
             Vec::<String>::new()
         );
-        assert_eq!(fields(json!({"currency": "jpy"})), ["currency"]);
+        // Its pattern and its format each say so.
+        assert_eq!(fields(json!({"currency": "jpy"})), ["currency", "currency"]);
+        // The formats are the shared definitions (`formats`), not `jsonschema`'s or none.
+        for (body, field) in [
+            (json!({"currency": "XYZ"}), "currency"),
+            (
+                json!({"billing_address": {"country": "UK"}}),
+                "billing_address.country",
+            ),
+            (
+                json!({"shipping_address": {"country": "ZZ"}}),
+                "shipping_address.country",
+            ),
+            (
+                json!({"return_url": {"success_url": "https://"}}),
+                "return_url.success_url",
+            ),
+            (
+                json!({"return_url": {"success_url": "https://shop.example:99999/"}}),
+                "return_url.success_url",
+            ),
+        ] {
+            assert!(fields(body.clone()).contains(&field.to_string()), "{body}");
+        }
         assert_eq!(
             fields(json!({"merchant_email": "nope"})),
             ["merchant_email"]
@@ -500,9 +529,10 @@ mod tests {
             fields(json!({"return_url": {"success_url": "not a uri"}})),
             ["return_url.success_url", "return_url.success_url"]
         );
+        // A URI, but not http(s): the pattern and the shared `uri` format both refuse it.
         assert_eq!(
             fields(json!({"return_url": {"success_url": "javascript:alert(1)"}})),
-            ["return_url.success_url"]
+            ["return_url.success_url", "return_url.success_url"]
         );
         assert_eq!(fields(json!([1, 2])), [""]);
     }

@@ -3,13 +3,15 @@
 //! The rules themselves live in the OpenAPI spec; `cargo xtask generate` turns each request
 //! field's keywords (`maxLength`, `pattern`, `format`, `minimum`, `enum`...) into a table
 //! (`paymentoptions_hpp_client::api::request_rules`) that the checks here walk. What the spec
-//! can only name (`format: email`, ISO codes, absolute URLs) is checked with well-kept crates.
+//! can only name (`format: email`, ISO codes, URLs) is defined once, in
+//! `paymentoptions_hpp_client::formats`, which the sandbox's validation calls too.
 
 mod pattern;
 
 use std::fmt;
 
 use paymentoptions_hpp_client::api::FieldRule;
+use paymentoptions_hpp_client::formats::{self, EmailProblem, UrlProblem};
 use serde_json::Value;
 
 use pattern::matches_pattern;
@@ -91,6 +93,11 @@ pub enum Rule {
     Email,
     /// Not an absolute `http` or `https` URL.
     AbsoluteHttpUrl,
+    /// A URL with characters RFC 3986 does not allow as written (a space, `|`, a non-ASCII
+    /// letter, a `%` that starts no escape): the spec's `uri` format. The hint gives the
+    /// percent-encoded URL to send instead, when there is one; the library never encodes it
+    /// itself, so the redirect stays what the merchant wrote.
+    UrlNotEncoded,
     /// A decimal amount that is not a plain number like `10.50`.
     AmountSyntax,
     /// More decimal places than the currency's ISO 4217 exponent allows (USD: 2, JPY: 0).
@@ -149,6 +156,9 @@ impl fmt::Display for Rule {
             }
             Rule::Email => f.write_str("not a well-formed e-mail address"),
             Rule::AbsoluteHttpUrl => f.write_str("not an absolute http:// or https:// URL"),
+            Rule::UrlNotEncoded => f.write_str(
+                "has characters a URL cannot carry as written (RFC 3986): percent-encode them",
+            ),
             Rule::AmountSyntax => f.write_str("not a decimal amount like 10.50"),
             Rule::AmountPrecision { exponent: 0 } => {
                 f.write_str("the currency has no minor unit: no decimal places allowed")
@@ -336,19 +346,16 @@ impl Checker {
     fn check_str(&mut self, field: &str, s: &str, rule: &FieldRule) {
         // An ISO code is checked as a whole first: `us` or `USA` is one mistake, reported
         // once, with the fix, rather than as a broken pattern or length.
+        // What each format admits is `formats`' (shared with the sandbox); the hints are ours.
         match rule.format {
-            Some("iso3166-alpha2") => {
-                if let Some(hint) =
-                    code_problem(s, 2, |c| c.parse::<iso_currency::Country>().is_ok())
-                {
+            Some(formats::ISO3166_ALPHA2) => {
+                if let Some(hint) = code_problem(s, 2, formats::iso3166_alpha2) {
                     self.push_hint(field, Rule::Iso3166Alpha2Country, hint);
                     return;
                 }
             }
-            Some("iso4217") => {
-                if let Some(hint) =
-                    code_problem(s, 3, |c| iso_currency::Currency::from_code(c).is_some())
-                {
+            Some(formats::ISO4217) => {
+                if let Some(hint) = code_problem(s, 3, formats::iso4217) {
                     self.push_hint(field, Rule::Iso4217Currency, hint);
                     return;
                 }
@@ -372,14 +379,36 @@ impl Checker {
         // A value that is not of the field's format is one mistake: its pattern (which only
         // approximates the format, like `^https?://`) is not reported again.
         let format_ok = match rule.format {
-            Some("email") if !email_address::EmailAddress::is_valid(s) => {
-                self.push(field, Rule::Email);
-                false
-            }
-            Some("uri") if !is_absolute_http_url(s) => {
-                self.push(field, Rule::AbsoluteHttpUrl);
-                false
-            }
+            Some(formats::EMAIL) => match formats::email(s) {
+                Ok(()) => true,
+                Err(EmailProblem::Invalid) => {
+                    self.push(field, Rule::Email);
+                    false
+                }
+                Err(EmailProblem::NotAscii { ascii }) => {
+                    let hint = match ascii {
+                        Some(ascii) => format!("write the domain in ASCII: {ascii}"),
+                        None => "an address in ASCII only".to_string(),
+                    };
+                    self.push_hint(field, Rule::Email, Some(hint));
+                    false
+                }
+            },
+            Some(formats::URI) => match formats::http_url(s) {
+                Ok(()) => true,
+                Err(UrlProblem::NotAbsoluteHttp) => {
+                    self.push(field, Rule::AbsoluteHttpUrl);
+                    false
+                }
+                Err(UrlProblem::NotEncoded { encoded }) => {
+                    let hint = match encoded {
+                        Some(encoded) => format!("send {encoded}"),
+                        None => "a `%` starts no escape: write it as %25".to_string(),
+                    };
+                    self.push_hint(field, Rule::UrlNotEncoded, Some(hint));
+                    false
+                }
+            },
             _ => true,
         };
         if let Some(pattern) = rule.pattern
@@ -451,12 +480,4 @@ pub(crate) fn decode_model<M: serde::de::DeserializeOwned>(
         let field = if field == "." { String::new() } else { field };
         ValidationError::one(field, Rule::Json(e.into_inner().to_string()))
     })
-}
-
-/// `true` for `http://host/...` and `https://host/...` with a host.
-pub(crate) fn is_absolute_http_url(value: &str) -> bool {
-    match url::Url::parse(value) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
 }
