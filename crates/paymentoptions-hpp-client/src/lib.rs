@@ -33,6 +33,7 @@ mod generated;
 
 pub use generated::*;
 
+pub mod amounts;
 pub mod formats;
 
 /// A card number as a transaction reports it (the spec's `CardNumber`): kept exactly as sent,

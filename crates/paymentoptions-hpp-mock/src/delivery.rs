@@ -87,10 +87,9 @@ impl DeliveryPolicy {
         self
     }
 
-    /// The wait after `failed_attempts`; public (hidden) for the cross-crate test that holds it
-    /// to the same properties as the library's retries.
-    #[doc(hidden)]
-    pub fn backoff(&self, failed_attempts: u32) -> Duration {
+    /// The wait after `failed_attempts`: the sandbox's picture of how PaymentOptions spaces
+    /// re-deliveries (not documented), a fact of its own, unrelated to the client's retries.
+    pub(crate) fn backoff(&self, failed_attempts: u32) -> Duration {
         let step = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(failed_attempts.saturating_sub(1)))
@@ -235,11 +234,20 @@ mod tests {
             .with_max_backoff(Duration::from_millis(400))
             .with_timeout(Duration::from_secs(1));
         for _ in 0..100 {
-            for (failed, step) in [(1, 100), (2, 200), (3, 400), (9, 400)] {
+            for (failed, step) in [(1, 100), (2, 200), (3, 400), (9, 400), (u32::MAX, 400)] {
                 let d = p.backoff(failed);
                 assert!(d >= Duration::from_millis(step / 2) && d <= Duration::from_millis(step));
             }
         }
+        // A first wait above the cap is capped; the largest settings do not overflow.
+        let capped = DeliveryPolicy::default()
+            .with_initial_backoff(Duration::from_secs(7))
+            .with_max_backoff(Duration::from_secs(1));
+        assert!(capped.backoff(1) <= Duration::from_secs(1));
+        let huge = DeliveryPolicy::default()
+            .with_initial_backoff(Duration::MAX)
+            .with_max_backoff(Duration::MAX);
+        assert!(huge.backoff(u32::MAX) >= Duration::MAX / 2);
     }
 
     #[test]

@@ -57,8 +57,7 @@ mod examples;
 mod faults;
 mod front;
 mod guard;
-#[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
-pub mod money;
+mod money;
 mod operations;
 mod overload;
 mod page;

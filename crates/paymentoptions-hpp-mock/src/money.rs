@@ -1,36 +1,38 @@
 //! Amounts on the hosted page: minor units <-> what a customer reads and types.
 //!
-//! Like the client, the sandbox reads `amount` as minor units of the currency (ISO 4217
-//! exponent): JPY 1000 is shown as `1,000 JPY`, USD 1050 as `10.50 USD`.
+//! The conversion is the client crate's (`amounts`, the one the library's `Money` uses, for
+//! the ISO 4217 exponent `formats::currency_exponent` gives): JPY 1000 is `1000`, USD 1050
+//! `10.50`. What is the page's own is presentation: thousands grouped (`1,000 JPY`), what a
+//! customer types cleaned of blanks and grouping commas, a zero refused, messages for people.
+
+use paymentoptions_hpp_client::amounts::{self, AmountProblem};
+use paymentoptions_hpp_client::formats;
 
 /// The ISO 4217 exponent of `code` (0 for unknown codes and codes without a minor unit).
-pub fn exponent(code: &str) -> u32 {
-    iso_currency::Currency::from_code(code)
-        .and_then(|c| c.exponent())
-        .map(u32::from)
-        .unwrap_or(0)
+pub(crate) fn exponent(code: &str) -> u32 {
+    formats::currency_exponent(code).unwrap_or(0)
 }
 
-/// `1,000 JPY`, `10.50 USD`, `1.234 BHD`.
-pub fn format(minor: i64, code: &str) -> String {
-    let exp = exponent(code);
-    let scale = 10u64.pow(exp);
-    let abs = minor.unsigned_abs();
-    let sign = if minor < 0 { "-" } else { "" };
-    let major = group(abs / scale);
-    if exp == 0 {
-        format!("{sign}{major} {code}")
-    } else {
-        format!(
-            "{sign}{major}.{:0width$} {code}",
-            abs % scale,
-            width = exp as usize
-        )
+/// `1,000 JPY`, `10.50 USD`, `1,234.567 BHD`.
+pub(crate) fn format(minor: i64, code: &str) -> String {
+    let major = amounts::format_major(minor, exponent(code));
+    let (sign, unsigned) = match major.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", major.as_str()),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let mut out = format!("{sign}{}", group(whole));
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
     }
+    format!("{out} {code}")
 }
 
-fn group(n: u64) -> String {
-    let digits = n.to_string();
+fn group(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -42,39 +44,21 @@ fn group(n: u64) -> String {
 }
 
 /// Parses what a customer typed (`1000`, `10.50`, `1,000`) into minor units of `code`.
-pub fn parse(input: &str, code: &str) -> Result<i64, String> {
-    let exp = exponent(code) as usize;
+pub(crate) fn parse(input: &str, code: &str) -> Result<i64, String> {
+    let exp = exponent(code);
     let cleaned: String = input
         .trim()
         .chars()
         .filter(|c| *c != ',' && *c != ' ')
         .collect();
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || (cleaned.contains('.') && !digits(fraction)) {
-        return Err("Enter the amount as a number, like 10.50.".into());
-    }
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.len() > exp {
-        return Err(if exp == 0 {
-            format!("{code} has no decimal places.")
-        } else {
-            format!("{code} has at most {exp} decimal places.")
-        });
-    }
-    let too_large = || "That amount is too large.".to_string();
-    let whole: i64 = whole.parse().map_err(|_| too_large())?;
-    let frac: i64 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<exp$}")
-            .parse()
-            .map_err(|_| too_large())?
-    };
-    let minor = whole
-        .checked_mul(10i64.pow(exp as u32))
-        .and_then(|m| m.checked_add(frac))
-        .ok_or_else(too_large)?;
+    let minor = amounts::parse_major(&cleaned, exp).map_err(|problem| match problem {
+        AmountProblem::Syntax => "Enter the amount as a number, like 10.50.".to_string(),
+        AmountProblem::TooPrecise { exponent: 0 } => format!("{code} has no decimal places."),
+        AmountProblem::TooPrecise { exponent } => {
+            format!("{code} has at most {exponent} decimal places.")
+        }
+        AmountProblem::TooLarge => "That amount is too large.".to_string(),
+    })?;
     if minor == 0 {
         return Err("The amount must be more than zero.".into());
     }

@@ -12,6 +12,7 @@ use std::fmt;
 pub use iso_currency::Currency;
 
 use crate::validation::{Rule, ValidationError};
+use paymentoptions_hpp_client::amounts::{self, AmountProblem};
 
 mod arithmetic;
 
@@ -86,37 +87,17 @@ impl Money {
     /// when it has more decimal places than the currency allows (`"10.505"` USD, `"1.5"` JPY).
     /// Trailing zeros beyond the exponent are accepted (`"10.500"` USD is 1050).
     pub fn parse_major(amount: &str, currency: Currency) -> Result<Self, ValidationError> {
-        let exponent = exponent(currency)?;
-        let syntax = || ValidationError::one(FIELD, Rule::AmountSyntax);
-        let (whole, fraction) = match amount.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (amount, ""),
-        };
-        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty()
-            || !digits(whole)
-            || !digits(fraction)
-            || (amount.contains('.') && fraction.is_empty())
-        {
-            return Err(syntax());
-        }
-        let significant = fraction.trim_end_matches('0');
-        if significant.len() > usize::from(exponent) {
-            return Err(ValidationError::one(
-                FIELD,
-                Rule::AmountPrecision { exponent },
-            ));
-        }
-        let too_large = || ValidationError::one(FIELD, Rule::AmountTooLarge);
-        let whole: u64 = whole.parse().map_err(|_| too_large())?;
-        let mut minor = whole.checked_mul(scale(currency)?).ok_or_else(too_large)?;
-        if !significant.is_empty() {
-            let padded = format!("{significant:0<width$}", width = usize::from(exponent));
-            let frac: u64 = padded.parse().map_err(|_| syntax())?;
-            minor = minor.checked_add(frac).ok_or_else(too_large)?;
-        }
-        let minor =
-            i64::try_from(minor).map_err(|_| ValidationError::one(FIELD, Rule::AmountTooLarge))?;
+        let exponent = u32::from(exponent(currency)?);
+        let minor = amounts::parse_major(amount, exponent).map_err(|problem| {
+            let rule = match problem {
+                AmountProblem::Syntax => Rule::AmountSyntax,
+                AmountProblem::TooPrecise { exponent } => Rule::AmountPrecision {
+                    exponent: u16::try_from(exponent).unwrap_or(u16::MAX),
+                },
+                AmountProblem::TooLarge => Rule::AmountTooLarge,
+            };
+            ValidationError::one(FIELD, rule)
+        })?;
         Self::from_minor(minor, currency)
     }
 
@@ -134,21 +115,9 @@ impl Money {
 impl fmt::Display for Money {
     /// `10.50 USD`, `1000 JPY`: major units with the currency's decimal places.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.currency.exponent() {
-            Some(exp) if exp > 0 => {
-                let scale = 10u64.pow(u32::from(exp));
-                let minor = self.minor_units.unsigned_abs();
-                write!(
-                    f,
-                    "{}.{:0width$} {}",
-                    minor / scale,
-                    minor % scale,
-                    self.currency.code(),
-                    width = usize::from(exp)
-                )
-            }
-            _ => write!(f, "{} {}", self.minor_units, self.currency.code()),
-        }
+        let exponent = self.currency.exponent().map_or(0, u32::from);
+        let major = amounts::format_major(self.minor_units, exponent);
+        write!(f, "{major} {}", self.currency.code())
     }
 }
 

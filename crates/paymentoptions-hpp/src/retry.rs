@@ -131,11 +131,7 @@ impl RetryPolicy {
 
     /// The wait before retry number `retry` (1-based) when the server asked for none: the
     /// exponential step, capped, then jittered between half and all of it.
-    ///
-    /// Public only so that a cross-crate test can hold it to the same properties as the
-    /// sandbox's notification retries; not part of the API.
-    #[doc(hidden)]
-    pub fn backoff(&self, retry: u32) -> Duration {
+    fn backoff(&self, retry: u32) -> Duration {
         let step = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
@@ -246,6 +242,16 @@ mod tests {
                 assert!(d >= Duration::from_millis(step / 2), "{retry}: {d:?}");
                 assert!(d <= Duration::from_millis(step), "{retry}: {d:?}");
             }
+        }
+        // The largest settings and retry counts do not overflow, and stay capped.
+        let huge = RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX);
+        assert!(huge.backoff(u32::MAX) >= Duration::MAX / 2);
+        // A cap below the first wait is raised to it (`with_backoff`).
+        let raised =
+            RetryPolicy::default().with_backoff(Duration::from_secs(7), Duration::from_secs(1));
+        for retry in [1, 2, 30] {
+            let d = raised.backoff(retry);
+            assert!(d >= Duration::from_millis(3500) && d <= Duration::from_secs(7));
         }
     }
 

@@ -106,7 +106,7 @@ pub(crate) fn read_payment(
         Some(c) => c.to_string(),
         None => {
             let c = get("currency").to_ascii_uppercase();
-            if iso_currency::Currency::from_code(&c).is_none() {
+            if !paymentoptions_hpp_client::formats::iso4217(&c) {
                 errors.push((
                     "currency",
                     "Enter a 3-letter currency code, like JPY or USD.".into(),
