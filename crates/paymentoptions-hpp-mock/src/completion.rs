@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::delivery;
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::store::{DeliveryState, DeliveryView, LinkState, Outcome, Transaction};
 use crate::transactions::{CardFacts, Kind, Payment};
 

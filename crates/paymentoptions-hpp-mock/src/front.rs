@@ -1,7 +1,7 @@
 //! The front door every request goes through before the router, in this order: the
 //! [`guard`] (who may ask), the [`body`] reader (bounded in size and time), then a slot of the
-//! concurrency limit ([`overload`]). Then the router gets the request, with its sandbox in the
-//! request's extensions (the handlers' `Extension<Arc<Shared>>`).
+//! concurrency limit ([`overload`]). Then the router gets the request: the sandbox's own,
+//! which gives its handlers the sandbox through axum's `State`.
 //!
 //! Plain function calls rather than three tower middlewares: under load, axum's `from_fn`
 //! layers (a boxed future, a router clone and a `Next` per layer and request) cost more than
@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::response::Response;
 use tower_service::Service;
 
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::{body, guard, overload};
 
 /// Answers `request`, which reached `shared`'s sandbox.
@@ -30,13 +30,12 @@ pub(crate) async fn handle(
     }
     // The body is read before a slot is taken: a slow sender holds a connection, bounded by
     // `max_connections` and `body_read_timeout`, but no handler.
-    let mut request = match body::read_whole(&shared, request).await {
+    let request = match body::read_whole(&shared, request).await {
         Ok(request) => request,
         Err(answer) => return Ok(answer),
     };
     let Some(_slot) = overload::slot(&shared) else {
         return Ok(overload::overloaded(&shared, request.uri().path()));
     };
-    request.extensions_mut().insert(shared.clone());
     app.call(request).await
 }

@@ -44,7 +44,8 @@
 
 #![deny(missing_docs)]
 
-mod api;
+mod addresses;
+mod admission;
 mod body;
 mod codes;
 mod completion;
@@ -53,10 +54,13 @@ mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod errors;
 mod examples;
 mod faults;
 mod front;
 mod guard;
+mod ids;
+mod link;
 #[doc(hidden)] // For the cross-crate test that it reads amounts like the library; not an API.
 pub mod money;
 mod operations;
@@ -64,8 +68,10 @@ mod overload;
 mod page;
 pub mod probe;
 mod redelivery;
+mod routes;
 mod server;
 pub mod spec;
+mod state;
 mod store;
 mod transactions;
 mod undocumented;

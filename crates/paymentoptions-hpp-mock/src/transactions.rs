@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::codes;
+use crate::errors::ErrorCode;
 use crate::store::Store;
 use crate::undocumented::{OverRefundStatus, StatusAfterChange};
 
@@ -367,8 +368,8 @@ pub(crate) enum Refusal {
     NotFound(String),
     /// No such stored card: 406.
     UnknownCard(String),
-    /// The transaction's state does not allow it: 412, with a code and a message.
-    State(&'static str, String),
+    /// The transaction's state does not allow it: 412, with its code and a message.
+    State(ErrorCode, String),
     /// More than is left to refund: the envelope, with `status` (see [`OverRefundStatus`]).
     OverRefund { status: u16, envelope: Value },
 }
@@ -438,7 +439,7 @@ fn open_pre_auth(t: &TransactionRecord, what: &str) -> Result<(), Refusal> {
     let refuse = |code, message: String| Err(Refusal::State(code, message));
     if t.kind != Kind::PreAuth {
         return refuse(
-            "not_a_pre_auth",
+            ErrorCode::NotAPreAuth,
             format!(
                 "transaction {} is a {}: only a PRE_AUTH can be {what}",
                 t.id,
@@ -448,16 +449,16 @@ fn open_pre_auth(t: &TransactionRecord, what: &str) -> Result<(), Refusal> {
     }
     if !t.approved {
         return refuse(
-            "declined",
+            ErrorCode::Declined,
             format!("pre-auth {} was declined: nothing to {what}", t.id),
         );
     }
     if t.voided {
-        return refuse("voided", format!("pre-auth {} was voided", t.id));
+        return refuse(ErrorCode::Voided, format!("pre-auth {} was voided", t.id));
     }
     if t.captured > 0 {
         return refuse(
-            "already_captured",
+            ErrorCode::AlreadyCaptured,
             format!(
                 "pre-auth {} was already captured ({} of {}; the rest was released)",
                 t.id,
@@ -497,7 +498,7 @@ pub(crate) fn capture(
     let authorised = original.amount.unwrap_or(0);
     if amount > authorised {
         return Err(Refusal::State(
-            "amount_exceeds_authorisation",
+            ErrorCode::AmountExceedsAuthorisation,
             format!("cannot capture {amount}: pre-auth {id} authorised {authorised}"),
         ));
     }
@@ -560,7 +561,7 @@ pub(crate) fn refund(
             "declined payment"
         };
         return Err(Refusal::State(
-            "not_refundable",
+            ErrorCode::NotRefundable,
             format!("transaction {id} is a {what}: only an approved CAPTURE can be refunded{hint}"),
         ));
     }
