@@ -25,8 +25,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
-use axum::extract::{Path, Query};
+
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -36,7 +36,7 @@ use uuid::Uuid;
 
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
-use crate::errors::ErrorCode;
+use crate::errors::{ErrorCode, PathParam};
 use crate::faults::FaultPhase;
 use crate::redelivery::RedeliverError;
 use crate::state::Shared;
@@ -172,7 +172,7 @@ fn no_such_link() -> Response {
     ErrorCode::NotFound.answer("no such link", None)
 }
 
-async fn link(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn link(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return no_such_link();
     };
@@ -196,7 +196,7 @@ struct CompleteBody {
 
 async fn complete_link(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     body: axum::body::Bytes,
 ) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
@@ -258,7 +258,7 @@ async fn transactions(
     .await
 }
 
-async fn transaction(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn transaction(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let record = shared
         .store
         .lock()
@@ -285,7 +285,7 @@ async fn deliveries(
     .await
 }
 
-async fn redeliver(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn redeliver(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let started = match id.parse::<Uuid>() {
         Ok(id) => crate::redelivery::begin(&mut shared.store.lock().expect("store lock"), &id)
             .map(|()| id),

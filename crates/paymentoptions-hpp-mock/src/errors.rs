@@ -5,6 +5,8 @@
 //! These are the sandbox's codes, not PaymentOptions' gateway codes (those are read from the
 //! spec, see [`codes`](crate::codes)).
 
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -164,4 +166,31 @@ pub(crate) fn method_not_allowed(allowed: &Method) -> Response {
         r.headers_mut().insert(header::ALLOW, allow);
     }
     r
+}
+
+/// The answer to a method a path does not accept, on the routes without their own (the
+/// control API, the hosted page); axum adds the `Allow` header.
+pub(crate) async fn wrong_method(method: Method) -> Response {
+    ErrorCode::MethodNotAllowed.answer(
+        format!("this endpoint does not accept {method} (see the Allow header)"),
+        None,
+    )
+}
+
+/// A route's one path parameter, percent-decoded. Malformed (`%FF`, not UTF-8), it is refused
+/// with a JSON 400 `invalid_request`, where axum's own `Path` answers plain text.
+pub(crate) struct PathParam(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ErrorCode::InvalidRequest.answer(
+                format!("the path is not valid: {}", rejection.body_text()),
+                None,
+            )),
+        }
+    }
 }

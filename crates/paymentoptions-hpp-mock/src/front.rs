@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::response::Response;
 use tower_service::Service;
 
+use crate::errors::ErrorCode;
 use crate::state::Shared;
 use crate::{body, guard, overload};
 
@@ -25,6 +26,9 @@ pub(crate) async fn handle(
     request: hyper::Request<hyper::body::Incoming>,
 ) -> Result<Response, Infallible> {
     let request = request.map(Body::new);
+    if let Some(refusal) = too_long(&request) {
+        return Ok(refusal);
+    }
     if let Some(refusal) = guard::refusal(&shared, &request) {
         return Ok(refusal);
     }
@@ -38,4 +42,22 @@ pub(crate) async fn handle(
         return Ok(overload::overloaded(&shared, request.uri().path()));
     };
     app.call(request).await
+}
+
+/// The longest request target (path and query) the sandbox reads; hyper refuses longer than
+/// 64 KiB itself, with a bodiless 414.
+const MAX_TARGET_BYTES: usize = 8 * 1024;
+
+/// The 414 answer to a request whose target is longer than [`MAX_TARGET_BYTES`].
+fn too_long(request: &axum::extract::Request) -> Option<Response> {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |t| t.as_str().len());
+    (target > MAX_TARGET_BYTES).then(|| {
+        ErrorCode::UriTooLong.answer(
+            format!("the request target is {target} bytes long, more than {MAX_TARGET_BYTES}"),
+            None,
+        )
+    })
 }

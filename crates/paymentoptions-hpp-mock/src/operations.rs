@@ -5,15 +5,14 @@
 
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::State;
-use axum::extract::{Path, Request};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 
 use crate::admission::{admit, answered, invalid, json_body};
-use crate::errors::ErrorCode;
+use crate::errors::{ErrorCode, PathParam};
 use crate::spec::{FieldError, RequestValidator};
 use crate::state::Shared;
 use crate::transactions::{self, Refusal};
@@ -79,7 +78,7 @@ fn answer(result: Result<Value, Refusal>) -> Response {
 /// reads of each.
 pub(crate) async fn status(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     request: Request,
 ) -> Response {
     if let Err(answer) = admit(

@@ -81,7 +81,9 @@ fn build() -> Result<Router<Arc<Shared>>, RoutesError> {
                 .layer(axum::middleware::map_response(page::security_headers)),
         )
         .nest("/__mock", control::router())
-        .fallback(errors::not_found))
+        .fallback(errors::not_found)
+        // After every route: it applies to the routes there are.
+        .method_not_allowed_fallback(errors::wrong_method))
 }
 
 /// A route per operation of `operations`, answered by its handler in `handlers`; every other
