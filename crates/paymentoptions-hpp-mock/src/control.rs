@@ -40,7 +40,7 @@ use crate::errors::{ErrorCode, PathParam};
 use crate::faults::FaultPhase;
 use crate::redelivery::RedeliverError;
 use crate::state::Shared;
-use crate::store::{Fault, Outcome, Store};
+use crate::store::{CustomerAction, Fault, Store};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;
@@ -189,7 +189,7 @@ async fn link(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Re
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompleteBody {
-    outcome: Outcome,
+    outcome: CustomerAction,
     /// `false`: authorise only (`PRE_AUTH`); absent: as the configuration says.
     capture: Option<bool>,
 }

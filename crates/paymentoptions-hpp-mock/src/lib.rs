@@ -87,8 +87,19 @@ pub use server::MockServer;
 pub use transactions::TransactionView;
 pub use undocumented::{InvalidOverRefundStatus, OverRefundStatus, StatusAfterChange};
 pub use views::{
-    Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
+    Attempt, CustomerAction, DeliveryState, DeliveryView, Fault, LinkCompletion, LinkState,
+    LinkView,
 };
+
+/// The customer's action on the hosted page, under its former name (which the library's
+/// verdict, `paymentoptions_hpp::Outcome`, also has).
+#[deprecated(note = "renamed `CustomerAction`")]
+pub type Outcome = CustomerAction;
+
+/// How a link was completed, under its former name (it is not one of the transactions the
+/// sandbox keeps: those are [`TransactionView`]s).
+#[deprecated(note = "renamed `LinkCompletion`")]
+pub type Transaction = LinkCompletion;
 
 /// Now, as `yyyy-mm-ddThh:mm:ss.000Z` (the notification's timestamp format).
 pub(crate) fn now() -> String {

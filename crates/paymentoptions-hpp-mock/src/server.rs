@@ -12,7 +12,9 @@ use crate::addresses::OwnAddresses;
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
 use crate::redelivery::{self, RedeliverError};
 use crate::state::Shared;
-use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
+use crate::store::{
+    CustomerAction, DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Store,
+};
 use crate::transactions::TransactionRecord;
 use crate::{MockConfig, TransactionView, connections, delivery, overload, routes};
 
@@ -154,7 +156,7 @@ impl MockServer {
     /// amount, the customer's amount defaults to 1000 minor units). Paying captures at once
     /// (`CAPTURE`), or only authorises (`PRE_AUTH`) when
     /// [`MockConfig::authorise_only`] is set.
-    pub fn complete(&self, id: Uuid, outcome: Outcome) -> Result<Completion, CompleteError> {
+    pub fn complete(&self, id: Uuid, outcome: CustomerAction) -> Result<Completion, CompleteError> {
         let authorise_only = self.shared.config.authorise_only;
         completion::complete(
             &self.shared,
@@ -172,7 +174,7 @@ impl MockServer {
         completion::complete(
             &self.shared,
             id,
-            Outcome::Pay,
+            CustomerAction::Pay,
             CustomerInput::default(),
             true,
         )

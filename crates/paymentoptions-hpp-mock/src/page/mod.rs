@@ -28,7 +28,7 @@ pub use cards::{APPROVED_CARD, DECLINED_CARD};
 
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::state::Shared;
-use crate::store::{LinkSnapshot, LinkState, LinkView, Outcome};
+use crate::store::{CustomerAction, LinkSnapshot, LinkState, LinkView};
 use html::Page;
 
 pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {
@@ -57,7 +57,7 @@ pub(crate) async fn submit(
         return respond(StatusCode::CONFLICT, &html::finished(&view), None);
     }
     let (outcome, input) = if form.get("action").map(String::as_str) == Some("cancel") {
-        (Outcome::Cancel, CustomerInput::default())
+        (CustomerAction::Cancel, CustomerInput::default())
     } else {
         match form::read_payment(&view, &form) {
             Ok(ok) => ok,
