@@ -9,10 +9,10 @@
 //! What PaymentOptions documents is followed (`transaction_type`, `gateway_response` codes
 //! `INFO0000`-`INFO0003` and `ERR3019`, response code 0 and -8019). What it does not document is
 //! this sandbox's assumption, written in the spec's descriptions: a declined payment answers
-//! `success: false`, response code 5 and gateway code [`DECLINED_GATEWAY_CODE`]; an unknown id
-//! answers 404, an unknown card token 406, a state that does not allow the operation 412 (an
-//! over-refund with the envelope and `ERR3019`, or another status: see
-//! [`OverRefundStatus`](crate::OverRefundStatus)). How the status of a transaction reads after
+//! `success: false`, response code 5 and the gateway code the spec names for it
+//! (`codes::declined`); an unknown id answers 404, an unknown card token 406, a state that
+//! does not allow the operation 412 (an over-refund with the envelope and `ERR3019`, or
+//! another status: see [`OverRefundStatus`](crate::OverRefundStatus)). How the status of a transaction reads after
 //! an operation acted on it is a setting too ([`StatusAfterChange`](crate::StatusAfterChange)).
 //! The operations' rules are in `rules.rs`.
 
@@ -29,11 +29,6 @@ mod rules;
 
 pub(crate) use rules::{Refusal, capture, pay_with_stored_card, refund, void};
 
-/// The gateway code of a declined payment: PaymentOptions documents none, this is the
-/// sandbox's choice (an `ERR` code, like the documented risk-rule errors).
-pub(crate) const DECLINED_GATEWAY_CODE: &str = "ERR0005";
-/// The response code of a declined payment (documented: "do not honour").
-const DO_NOT_HONOUR: i64 = 5;
 /// The merchant every sandbox transaction belongs to.
 pub(crate) const LEGAL_NAME: &str = "PaymentOptions HPP sandbox";
 
@@ -270,7 +265,7 @@ impl Payment {
         let ref_ = store.next_ref();
         let timestamp = stamp();
         let (code, message) = match (self.approved, self.kind) {
-            (false, _) => (DECLINED_GATEWAY_CODE, "Payment Declined."),
+            (false, _) => (codes::declined(), "Payment Declined."),
             (true, Kind::PreAuth) => (codes::gateway(codes::PAID), "Payment Authorised."),
             (true, _) => (codes::gateway(codes::PAID), "Payment Successful."),
         };
@@ -283,7 +278,7 @@ impl Payment {
         );
         let mut payment = json!({
             "amount": self.amount,
-            "response_code": if self.approved { 0 } else { DO_NOT_HONOUR },
+            "response_code": if self.approved { 0 } else { codes::response(codes::DO_NOT_HONOUR) },
             "responseDescription": if self.approved {
                 "The transaction was completed successfully."
             } else {
