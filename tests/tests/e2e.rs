@@ -16,7 +16,7 @@ use paymentoptions_hpp::{
     TransactionKind, TransportErrorKind, parse_notification,
 };
 use paymentoptions_hpp_mock::{
-    DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
+    CustomerAction, DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer,
 };
 use paymentoptions_hpp_testkit::TestServer;
 
@@ -61,9 +61,9 @@ async fn pay_decline_and_cancel_end_to_end() {
     let client = client(&mock);
 
     for (n, (outcome, landing, header)) in [
-        (Outcome::Pay, "/paid", "paid"),
-        (Outcome::Decline, "/declined", "declined"),
-        (Outcome::Cancel, "/cancelled", "cancelled"),
+        (CustomerAction::Pay, "/paid", "paid"),
+        (CustomerAction::Decline, "/declined", "declined"),
+        (CustomerAction::Cancel, "/cancelled", "cancelled"),
     ]
     .into_iter()
     .enumerate()
@@ -108,7 +108,7 @@ async fn pay_decline_and_cancel_end_to_end() {
         // Only a successful payment stores the card.
         assert_eq!(
             details.stored_payment_method_id.is_some(),
-            outcome == Outcome::Pay
+            outcome == CustomerAction::Pay
         );
         assert_eq!(mock.link(link.id()).unwrap().state, outcome.state());
     }
@@ -397,7 +397,7 @@ async fn pay_confirm_refund_in_parts_and_charge_the_stored_card() {
         .create_link(&link_request(&receiver, "ORDER-1", 1000))
         .await
         .unwrap();
-    mock.complete(link.id(), Outcome::Pay).unwrap();
+    mock.complete(link.id(), CustomerAction::Pay).unwrap();
     let paid = notification(&mock, &receiver, 1).await;
     assert_eq!(paid.outcome(), PaymentOutcome::Approved);
     assert_eq!(paid.merchant_txn_ref(), Some("ORDER-1"));
@@ -491,7 +491,7 @@ async fn a_declined_payment_is_never_confirmed() {
         .create_link(&link_request(&receiver, "ORDER-2", 1000))
         .await
         .unwrap();
-    mock.complete(link.id(), Outcome::Decline).unwrap();
+    mock.complete(link.id(), CustomerAction::Decline).unwrap();
     let declined = notification(&mock, &receiver, 1).await;
     let PaymentOutcome::Declined {
         response_code,

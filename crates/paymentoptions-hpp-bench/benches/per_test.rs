@@ -25,7 +25,7 @@ use paymentoptions_hpp_bench::{
     API_KEY, CREATE_PATH, RESPONSE_FIXTURE, interleaved, measuring, print_criterion_ratios,
     profile_request,
 };
-use paymentoptions_hpp_mock::Outcome;
+use paymentoptions_hpp_mock::CustomerAction;
 use tokio::runtime::Runtime;
 
 /// A link as a merchant's test creates one: an amount, a reference, where to send the customer
@@ -76,7 +76,7 @@ async fn sandbox_test(request: &LinkRequest) -> paymentoptions_hpp::Link {
         .await
         .expect("the sandbox creates the link");
     let paid = mock
-        .complete(link.id(), Outcome::Pay)
+        .complete(link.id(), CustomerAction::Pay)
         .expect("the link is paid");
     black_box(paid);
     link

@@ -76,7 +76,7 @@ async fn paid(mock: &MockServer, authorise: bool) -> String {
     let completion = if authorise {
         mock.authorise(link.id())
     } else {
-        mock.complete(link.id(), paymentoptions_hpp_mock::Outcome::Pay)
+        mock.complete(link.id(), paymentoptions_hpp_mock::CustomerAction::Pay)
     };
     completion.unwrap().transaction.id
 }
@@ -348,7 +348,7 @@ async fn waiting_prints_links_and_reads_their_ids_after_payment() {
                 for link in mock.links() {
                     if !paid.contains(&link.id)
                         && mock
-                            .complete(link.id, paymentoptions_hpp_mock::Outcome::Pay)
+                            .complete(link.id, paymentoptions_hpp_mock::CustomerAction::Pay)
                             .is_ok()
                     {
                         paid.push(link.id);

@@ -74,6 +74,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_acceptable(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -106,6 +115,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -231,6 +249,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn request_timeout(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -245,6 +272,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -349,6 +385,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_acceptable(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -381,6 +426,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -494,6 +548,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_acceptable(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -526,6 +589,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -639,6 +711,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_acceptable(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -671,6 +752,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -784,6 +874,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn method_not_allowed(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(405u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn not_acceptable(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -816,6 +915,15 @@ pub mod operations {
                 self
                     .0
                     .status(413u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn uri_too_long(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(414u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -4,11 +4,11 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 
-use crate::api::error;
-use crate::server::Shared;
+use crate::errors::ErrorCode;
+use crate::state::Shared;
 
 /// `request` with its streamed body replaced by the bytes read, or the 408/413 answer.
 pub(crate) async fn read_whole(shared: &Shared, request: Request) -> Result<Request, Response> {
@@ -18,17 +18,13 @@ pub(crate) async fn read_whole(shared: &Shared, request: Request) -> Result<Requ
     let bytes = match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(_)) => {
-            return Err(closing(error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body is larger than {limit} bytes"),
-                None,
-            )));
+            return Err(closing(
+                ErrorCode::PayloadTooLarge
+                    .answer(format!("the body is larger than {limit} bytes"), None),
+            ));
         }
         Err(_) => {
-            return Err(closing(error(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
+            return Err(closing(ErrorCode::RequestTimeout.answer(
                 format!(
                     "the body did not arrive within {} ms (body_read_timeout)",
                     timeout.as_millis()

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::delivery;
-use crate::server::Shared;
-use crate::store::{DeliveryState, DeliveryView, LinkState, Outcome, Transaction};
+use crate::state::Shared;
+use crate::store::{CustomerAction, DeliveryState, DeliveryView, LinkCompletion, LinkState};
 use crate::transactions::{CardFacts, Kind, Payment};
 
 /// Where a completed link sends the customer, and the transaction it produced.
@@ -18,7 +18,7 @@ pub struct Completion {
     /// The return URL (`success_url`, `decline_url` or `cancel_url`), if the request gave one.
     pub redirect: Option<String>,
     /// The transaction.
-    pub transaction: Transaction,
+    pub transaction: LinkCompletion,
     /// The notification delivery, if the request gave a `webhook_url`.
     pub delivery_id: Option<Uuid>,
 }
@@ -68,7 +68,7 @@ pub(crate) struct CustomerInput {
 pub(crate) fn complete(
     shared: &Arc<Shared>,
     id: Uuid,
-    outcome: Outcome,
+    outcome: CustomerAction,
     input: CustomerInput,
     authorise_only: bool,
 ) -> Result<Completion, CompleteError> {
@@ -96,12 +96,12 @@ pub(crate) fn complete(
         let currency = text("/currency").or(input.currency);
         let merchant_txn_ref = text("/merchant_txn_ref");
         let stored_payment_method_id =
-            (outcome == Outcome::Pay && store_card).then(|| Uuid::new_v4().to_string());
-        let (transaction, body) = if outcome == Outcome::Cancel {
+            (outcome == CustomerAction::Pay && store_card).then(|| Uuid::new_v4().to_string());
+        let (transaction, body) = if outcome == CustomerAction::Cancel {
             // No payment was attempted: no transaction the API knows, and a notification with
             // only the link page's `transaction_details` (no outcome signal in it).
             let ref_ = store.next_ref();
-            let transaction = Transaction {
+            let transaction = LinkCompletion {
                 id: Uuid::new_v4().to_string(),
                 ref_,
                 timestamp: crate::now(),
@@ -123,7 +123,7 @@ pub(crate) fn complete(
             (transaction, json!({"transaction_details": details}))
         } else {
             let card = input.card.unwrap_or_else(|| {
-                let number = if outcome == Outcome::Pay {
+                let number = if outcome == CustomerAction::Pay {
                     crate::APPROVED_CARD
                 } else {
                     crate::DECLINED_CARD
@@ -150,7 +150,7 @@ pub(crate) fn complete(
             };
             let record = Payment {
                 kind,
-                approved: outcome == Outcome::Pay,
+                approved: outcome == CustomerAction::Pay,
                 amount,
                 currency: currency.clone(),
                 link_id: Some(id),
@@ -162,7 +162,7 @@ pub(crate) fn complete(
                 server_to_server: None,
             }
             .record(&mut store);
-            let transaction = Transaction {
+            let transaction = LinkCompletion {
                 id: record.id.clone(),
                 ref_: record.ref_,
                 timestamp: record.timestamp.clone(),

@@ -24,9 +24,9 @@
 
 use std::sync::Arc;
 
-use axum::Extension;
 use axum::Router;
-use axum::extract::{Path, Query};
+
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,13 +34,13 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::api::error;
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
+use crate::errors::{ErrorCode, PathParam};
 use crate::faults::FaultPhase;
 use crate::redelivery::RedeliverError;
-use crate::server::Shared;
-use crate::store::{Fault, Outcome, Store};
+use crate::state::Shared;
+use crate::store::{CustomerAction, Fault, Store};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;
@@ -104,15 +104,13 @@ fn page_response(
 
 /// A refused listing query.
 fn bad_query(message: impl std::fmt::Display) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
+    ErrorCode::InvalidRequest.answer(
         format!("expected ?offset=<n>&limit=<1..={MAX_PAGE}>: {message}"),
         None,
     )
 }
 
-pub(crate) fn router() -> Router {
+pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/links", get(links))
         .route("/links/{id}", get(link))
@@ -141,27 +139,17 @@ async fn listing<T: Send + 'static>(
         Err(m) => return bad_query(m),
     };
     let Ok(_turn) = shared.listing.acquire().await else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "stopping",
-            "the sandbox is stopping",
-            None,
-        );
+        return ErrorCode::Stopping.answer("the sandbox is stopping", None);
     };
     let (total, items) = take(&shared.store.lock().expect("store lock"), offset, limit);
     match tokio::task::spawn_blocking(move || write(items)).await {
         Ok(Ok(raw)) => page_response(name, raw, offset, limit, total),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the listing could not be written",
-            None,
-        ),
+        _ => ErrorCode::Internal.answer("the listing could not be written", None),
     }
 }
 
 async fn links(
-    Extension(shared): Extension<Arc<Shared>>,
+    State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -181,10 +169,10 @@ async fn links(
 }
 
 fn no_such_link() -> Response {
-    error(StatusCode::NOT_FOUND, "not_found", "no such link", None)
+    ErrorCode::NotFound.answer("no such link", None)
 }
 
-async fn link(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn link(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return no_such_link();
     };
@@ -201,14 +189,14 @@ async fn link(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>)
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompleteBody {
-    outcome: Outcome,
+    outcome: CustomerAction,
     /// `false`: authorise only (`PRE_AUTH`); absent: as the configuration says.
     capture: Option<bool>,
 }
 
 async fn complete_link(
-    Extension(shared): Extension<Arc<Shared>>,
-    Path(id): Path<String>,
+    State(shared): State<Arc<Shared>>,
+    PathParam(id): PathParam,
     body: axum::body::Bytes,
 ) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
@@ -217,9 +205,7 @@ async fn complete_link(
     let body: CompleteBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
+            return ErrorCode::InvalidRequest.answer(
                 format!(
                     "expected {{\"outcome\": \"pay\" | \"decline\" | \"cancel\", \
                      \"capture\": true | false}}: {e}"
@@ -239,26 +225,16 @@ async fn complete_link(
         authorise_only,
     ) {
         Ok(c) => axum::Json(c).into_response(),
-        Err(CompleteError::NotFound) => {
-            error(StatusCode::NOT_FOUND, "not_found", "no such link", None)
+        Err(CompleteError::NotFound) => ErrorCode::NotFound.answer("no such link", None),
+        Err(e @ CompleteError::AlreadyCompleted(_)) => {
+            ErrorCode::AlreadyCompleted.answer(e.to_string(), None)
         }
-        Err(e @ CompleteError::AlreadyCompleted(_)) => error(
-            StatusCode::CONFLICT,
-            "already_completed",
-            e.to_string(),
-            None,
-        ),
-        Err(e @ CompleteError::Invalid(_)) => error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            e.to_string(),
-            None,
-        ),
+        Err(e @ CompleteError::Invalid(_)) => ErrorCode::InvalidRequest.answer(e.to_string(), None),
     }
 }
 
 async fn transactions(
-    Extension(shared): Extension<Arc<Shared>>,
+    State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -282,10 +258,7 @@ async fn transactions(
     .await
 }
 
-async fn transaction(
-    Extension(shared): Extension<Arc<Shared>>,
-    Path(id): Path<String>,
-) -> Response {
+async fn transaction(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let record = shared
         .store
         .lock()
@@ -294,17 +267,12 @@ async fn transaction(
         .cloned();
     match record {
         Some(r) => axum::Json(r.view()).into_response(),
-        None => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such transaction",
-            None,
-        ),
+        None => ErrorCode::NotFound.answer("no such transaction", None),
     }
 }
 
 async fn deliveries(
-    Extension(shared): Extension<Arc<Shared>>,
+    State(shared): State<Arc<Shared>>,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     listing(
@@ -317,7 +285,7 @@ async fn deliveries(
     .await
 }
 
-async fn redeliver(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn redeliver(State(shared): State<Arc<Shared>>, PathParam(id): PathParam) -> Response {
     let started = match id.parse::<Uuid>() {
         Ok(id) => crate::redelivery::begin(&mut shared.store.lock().expect("store lock"), &id)
             .map(|()| id),
@@ -332,27 +300,21 @@ async fn redeliver(Extension(shared): Extension<Arc<Shared>>, Path(id): Path<Str
             )
                 .into_response()
         }
-        Err(e @ RedeliverError::NotFound) => {
-            error(StatusCode::NOT_FOUND, "not_found", e.to_string(), None)
-        }
-        Err(e @ RedeliverError::Pending) => {
-            error(StatusCode::CONFLICT, "pending", e.to_string(), None)
-        }
+        Err(e @ RedeliverError::NotFound) => ErrorCode::NotFound.answer(e.to_string(), None),
+        Err(e @ RedeliverError::Pending) => ErrorCode::Pending.answer(e.to_string(), None),
     }
 }
 
-async fn faults(Extension(shared): Extension<Arc<Shared>>) -> Response {
+async fn faults(State(shared): State<Arc<Shared>>) -> Response {
     axum::Json(shared.store.lock().expect("store lock").faults()).into_response()
 }
 
-async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
     // Whole numbers only, named: `{"count": 1.0}` is refused like `5.0` as an amount is.
     if let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(&body)
         && let Some((name, value)) = members.iter().find(|(_, v)| v.is_f64())
     {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
+        return ErrorCode::InvalidRequest.answer(
             format!("{name}: {value} is not an integer: write it without a fraction or exponent"),
             Some(name),
         );
@@ -361,9 +323,7 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
         && let Some(when) = members.get("when")
         && serde_json::from_value::<FaultPhase>(when.clone()).is_err()
     {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
+        return ErrorCode::InvalidRequest.answer(
             format!("when: {when} is not \"before\" (the default) or \"after\""),
             Some("when"),
         );
@@ -371,9 +331,7 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
     let fault: Fault = match serde_json::from_slice(&body) {
         Ok(f) => f,
         Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
+            return ErrorCode::InvalidRequest.answer(
                 format!("expected a fault like {{\"count\": 1, \"status\": 503}}: {e}"),
                 None,
             );
@@ -382,12 +340,7 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
     if let Some(status) = fault.status
         && !(200..=599).contains(&status)
     {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "status must be 200..=599",
-            Some("status"),
-        );
+        return ErrorCode::InvalidRequest.answer("status must be 200..=599", Some("status"));
     }
     if let Some(operation) = &fault.operation
         && !paymentoptions_hpp_client::api::OPERATIONS
@@ -398,9 +351,7 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
             .iter()
             .map(|o| o.id)
             .collect();
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
+        return ErrorCode::InvalidRequest.answer(
             format!(
                 "operation {operation:?} is not one of the API's: {}",
                 known.join(", ")
@@ -409,18 +360,11 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
         );
     }
     if fault.count == 0 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "count must be at least 1",
-            Some("count"),
-        );
+        return ErrorCode::InvalidRequest.answer("count must be at least 1", Some("count"));
     }
     let mut store = shared.store.lock().expect("store lock");
     if store.faults().len() >= MAX_PENDING_FAULTS {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_faults",
+        return ErrorCode::TooManyFaults.answer(
             format!(
                 "at most {MAX_PENDING_FAULTS} faults can be pending; DELETE /__mock/faults first"
             ),
@@ -432,12 +376,12 @@ async fn add_fault(Extension(shared): Extension<Arc<Shared>>, body: axum::body::
     (StatusCode::CREATED, axum::Json(fault)).into_response()
 }
 
-async fn clear_faults(Extension(shared): Extension<Arc<Shared>>) -> StatusCode {
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.store.lock().expect("store lock").clear_faults();
     StatusCode::NO_CONTENT
 }
 
-async fn reset(Extension(shared): Extension<Arc<Shared>>) -> StatusCode {
+async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.store.lock().expect("store lock").reset();
     StatusCode::NO_CONTENT
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::server::Shared;
+use crate::state::Shared;
 use crate::views::{Attempt, DeliveryState};
 
 /// How notifications are retried.

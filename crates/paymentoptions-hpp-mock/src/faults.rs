@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
+use crate::errors::ErrorCode;
 use crate::views::Fault;
 
 /// When an injected [`Fault`] strikes: written `"before"` (the default) or `"after"` in the
@@ -50,12 +51,7 @@ pub(crate) async fn strike(fault: &Fault) -> Option<Response> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // The same answer in both phases: a client cannot tell whether the call took effect, which
     // is what these faults exist to test.
-    Some(crate::api::error(
-        status,
-        "injected_fault",
-        "fault injected through /__mock/faults",
-        None,
-    ))
+    Some(ErrorCode::InjectedFault(status).answer("fault injected through /__mock/faults", None))
 }
 
 /// `answer`, unless a fault for after the operation strikes it.

@@ -44,7 +44,8 @@
 
 #![deny(missing_docs)]
 
-mod api;
+mod addresses;
+mod admission;
 mod body;
 mod codes;
 mod completion;
@@ -53,18 +54,23 @@ mod connections;
 pub mod control;
 mod delivery;
 mod echo;
+mod errors;
 mod examples;
 mod faults;
 mod front;
 mod guard;
+mod ids;
+mod link;
 mod money;
 mod operations;
 mod overload;
 mod page;
 pub mod probe;
 mod redelivery;
+mod routes;
 mod server;
 pub mod spec;
+mod state;
 mod store;
 mod transactions;
 mod undocumented;
@@ -80,8 +86,19 @@ pub use server::MockServer;
 pub use transactions::TransactionView;
 pub use undocumented::{InvalidOverRefundStatus, OverRefundStatus, StatusAfterChange};
 pub use views::{
-    Attempt, DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
+    Attempt, CustomerAction, DeliveryState, DeliveryView, Fault, LinkCompletion, LinkState,
+    LinkView,
 };
+
+/// The customer's action on the hosted page, under its former name (which the library's
+/// verdict, `paymentoptions_hpp::Outcome`, also has).
+#[deprecated(note = "renamed `CustomerAction`")]
+pub type Outcome = CustomerAction;
+
+/// How a link was completed, under its former name (it is not one of the transactions the
+/// sandbox keeps: those are [`TransactionView`]s).
+#[deprecated(note = "renamed `LinkCompletion`")]
+pub type Transaction = LinkCompletion;
 
 /// Now, as `yyyy-mm-ddThh:mm:ss.000Z` (the notification's timestamp format).
 pub(crate) fn now() -> String {

@@ -5,16 +5,16 @@
 
 use std::sync::{Arc, LazyLock};
 
-use axum::Extension;
-use axum::extract::{Path, Request};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
 use serde_json::{Value, json};
 
-use crate::api::{admit, answered, error, invalid, json_body};
-use crate::server::Shared;
+use crate::admission::{admit, answered, invalid, json_body};
+use crate::errors::{ErrorCode, PathParam};
 use crate::spec::{FieldError, RequestValidator};
+use crate::state::Shared;
 use crate::transactions::{self, Refusal};
 
 /// The validators of the operations, compiled once per process: they only read the embedded
@@ -41,7 +41,7 @@ static VALIDATORS: LazyLock<Validators> = LazyLock::new(|| Validators {
 /// The status of an answer about an id the sandbox does not know (never made, evicted, or
 /// not seen yet): the documented "not found", PaymentOptions' own choice being undocumented.
 /// `po-hpp probe` compares the real API's answer with it.
-pub(crate) const UNKNOWN_ID: StatusCode = StatusCode::NOT_FOUND;
+pub(crate) const UNKNOWN_ID: StatusCode = ErrorCode::NotFound.status();
 
 /// `body` as a JSON answer with `status`.
 fn json_answer(status: StatusCode, body: &Value) -> Response {
@@ -61,16 +61,11 @@ fn json_answer(status: StatusCode, body: &Value) -> Response {
 fn answer(result: Result<Value, Refusal>) -> Response {
     match result {
         Ok(envelope) => json_answer(StatusCode::CREATED, &envelope),
-        Err(Refusal::NotFound(message)) => error(UNKNOWN_ID, "not_found", message, None),
-        Err(Refusal::UnknownCard(message)) => error(
-            StatusCode::NOT_ACCEPTABLE,
-            "invalid_card",
-            message,
-            Some("payment_method.stored_payment_method_id"),
-        ),
-        Err(Refusal::State(code, message)) => {
-            error(StatusCode::PRECONDITION_FAILED, code, message, None)
+        Err(Refusal::NotFound(message)) => ErrorCode::NotFound.answer(message, None),
+        Err(Refusal::UnknownCard(message)) => {
+            ErrorCode::InvalidCard.answer(message, Some("payment_method.stored_payment_method_id"))
         }
+        Err(Refusal::State(code, message)) => code.answer(message, None),
         Err(Refusal::OverRefund { status, envelope }) => json_answer(
             StatusCode::from_u16(status).unwrap_or(StatusCode::PRECONDITION_FAILED),
             &envelope,
@@ -82,8 +77,8 @@ fn answer(result: Result<Value, Refusal>) -> Response {
 /// one, and for the first [`MockConfig::unseen_status_reads`](crate::MockConfig::unseen_status_reads)
 /// reads of each.
 pub(crate) async fn status(
-    Extension(shared): Extension<Arc<Shared>>,
-    Path(id): Path<String>,
+    State(shared): State<Arc<Shared>>,
+    PathParam(id): PathParam,
     request: Request,
 ) -> Response {
     if let Err(answer) = admit(
@@ -111,12 +106,7 @@ pub(crate) async fn status(
         });
     let answer = match envelope {
         Some(envelope) => json_answer(StatusCode::OK, &envelope),
-        None => error(
-            UNKNOWN_ID,
-            "not_found",
-            format!("no transaction {id}"),
-            None,
-        ),
+        None => ErrorCode::NotFound.answer(format!("no transaction {id}"), None),
     };
     answered(&shared, spec_api::GET_TRANSACTION_STATUS.id, answer).await
 }
@@ -130,10 +120,7 @@ fn id_and_amount(body: &Value) -> (&str, Option<i64>) {
 }
 
 /// `POST .../capture`.
-pub(crate) async fn capture(
-    Extension(shared): Extension<Arc<Shared>>,
-    request: Request,
-) -> Response {
+pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::CAPTURE_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.capture).await {
         Ok((body, _)) => body,
@@ -149,10 +136,7 @@ pub(crate) async fn capture(
 }
 
 /// `POST .../refund`.
-pub(crate) async fn refund(
-    Extension(shared): Extension<Arc<Shared>>,
-    request: Request,
-) -> Response {
+pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::REFUND_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.refund).await {
         Ok((body, _)) => body,
@@ -171,7 +155,7 @@ pub(crate) async fn refund(
 }
 
 /// `POST .../void`.
-pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Request) -> Response {
+pub(crate) async fn void(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::VOID_TRANSACTION.id;
     let body = match json_body(&shared, request, operation, &VALIDATORS.void).await {
         Ok((body, _)) => body,
@@ -187,7 +171,7 @@ pub(crate) async fn void(Extension(shared): Extension<Arc<Shared>>, request: Req
 
 /// `POST .../payment` (the stored-card form).
 pub(crate) async fn pay_with_stored_card(
-    Extension(shared): Extension<Arc<Shared>>,
+    State(shared): State<Arc<Shared>>,
     request: Request,
 ) -> Response {
     let operation = spec_api::PAY_WITH_STORED_CARD.id;

@@ -10,11 +10,12 @@
 //! by `max_connections` and `body_read_timeout`), not a slot; idle keep-alive connections hold
 //! neither.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::server::Shared;
+use crate::errors::ErrorCode;
+use crate::state::Shared;
 
 /// The semaphore behind the limit, sized from the configuration (at least 1).
 pub(crate) fn semaphore(max_concurrent_requests: usize) -> Semaphore {
@@ -30,9 +31,7 @@ pub(crate) fn slot(shared: &Shared) -> Option<SemaphorePermit<'_>> {
 /// The 503 answer to a request to `path` that found no free slot.
 pub(crate) fn overloaded(shared: &Shared, path: &str) -> Response {
     tracing::debug!(path, "overloaded: request refused");
-    let mut response = crate::api::error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "overloaded",
+    let mut response = ErrorCode::Overloaded.answer(
         format!(
             "the sandbox is already handling {} requests (max_concurrent_requests); \
              try again shortly",

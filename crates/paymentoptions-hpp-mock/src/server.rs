@@ -1,73 +1,22 @@
-//! The running sandbox: [`MockServer`], the state its handlers share, and its routes.
+//! The running sandbox: [`MockServer`], its public handle.
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::routing::{get, post};
-use paymentoptions_hpp_client::api as spec_api;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use crate::addresses::OwnAddresses;
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
 use crate::redelivery::{self, RedeliverError};
-use crate::store::{DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Outcome, Store};
-use crate::transactions::TransactionRecord;
-use crate::{
-    MockConfig, TransactionView, api, connections, control, delivery, guard, operations, overload,
-    page,
+use crate::state::Shared;
+use crate::store::{
+    CustomerAction, DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Store,
 };
-
-/// State shared by every handler.
-pub(crate) struct Shared {
-    pub(crate) config: MockConfig,
-    /// Where this server listens, as a URL.
-    pub(crate) base_url: String,
-    /// The base of hosted page URLs.
-    pub(crate) public_url: String,
-    pub(crate) store: Mutex<Store>,
-    /// The notifications' HTTP client, built on the first delivery: building one loads the
-    /// platform's root certificates, the largest part of a start-up that most tests (no
-    /// webhook) never need.
-    http: std::sync::OnceLock<Result<reqwest::Client, String>>,
-    pub(crate) delivery_changed: Notify,
-    /// One permit per request being handled (see [`overload`](crate::overload)).
-    pub(crate) in_flight: tokio::sync::Semaphore,
-    /// The permits `in_flight` started with.
-    pub(crate) max_in_flight: usize,
-    /// Listings are built one at a time (see [`control`](crate::control)).
-    pub(crate) listing: tokio::sync::Semaphore,
-    /// The addresses this sandbox answers as (see [`guard`](crate::guard)).
-    pub(crate) own: guard::OwnAddresses,
-    /// A random value its notifications carry in [`guard::SENDER_HEADER`], so that one that
-    /// reaches the sandbox itself is recognised and refused.
-    pub(crate) sender_id: String,
-    /// The open connections (see [`connections`]).
-    pub(crate) connections: connections::Connections,
-}
-
-impl Shared {
-    /// The notifications' HTTP client (built on first use), or why it could not be built.
-    pub(crate) fn http(&self) -> Result<&reqwest::Client, &str> {
-        self.http
-            .get_or_init(|| {
-                reqwest::Client::builder()
-                    .no_proxy()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| format!("the sandbox's HTTP client could not be built: {e}"))
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-
-    /// Why a notification to `url` would reach this sandbox, if it would.
-    pub(crate) fn own_address(&self, url: &str) -> Option<String> {
-        self.own.own_url(url)
-    }
-}
+use crate::transactions::TransactionRecord;
+use crate::{MockConfig, TransactionView, connections, delivery, overload, routes};
 
 /// A running sandbox. It stops when dropped (or with [`shutdown`](Self::shutdown)).
 pub struct MockServer {
@@ -95,7 +44,7 @@ impl MockServer {
             .unwrap_or_else(|| base_url.clone());
         let in_flight = overload::semaphore(config.max_concurrent_requests);
         let shared = Arc::new(Shared {
-            own: guard::OwnAddresses::new(addr, config.public_url.as_deref()),
+            own: OwnAddresses::new(addr, config.public_url.as_deref()),
             sender_id: format!("{:032x}", fastrand::u128(..)),
             listing: tokio::sync::Semaphore::new(1),
             connections: connections::Connections::new(config.max_connections),
@@ -112,7 +61,7 @@ impl MockServer {
             delivery_changed: Notify::new(),
             config,
         });
-        let app = router();
+        let app = routes::router().with_state(shared.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(connections::serve(listener, app, shared.clone(), stopped));
         tracing::info!(base_url = %shared.base_url, "PaymentOptions HPP sandbox listening");
@@ -207,7 +156,7 @@ impl MockServer {
     /// amount, the customer's amount defaults to 1000 minor units). Paying captures at once
     /// (`CAPTURE`), or only authorises (`PRE_AUTH`) when
     /// [`MockConfig::authorise_only`] is set.
-    pub fn complete(&self, id: Uuid, outcome: Outcome) -> Result<Completion, CompleteError> {
+    pub fn complete(&self, id: Uuid, outcome: CustomerAction) -> Result<Completion, CompleteError> {
         let authorise_only = self.shared.config.authorise_only;
         completion::complete(
             &self.shared,
@@ -225,7 +174,7 @@ impl MockServer {
         completion::complete(
             &self.shared,
             id,
-            Outcome::Pay,
+            CustomerAction::Pay,
             CustomerInput::default(),
             true,
         )
@@ -301,52 +250,4 @@ impl fmt::Debug for MockServer {
             .field("base_url", &self.shared.base_url)
             .finish_non_exhaustive()
     }
-}
-
-/// The router: the API (link creation and the transaction operations), the hosted page, the
-/// control API, and JSON 404/405 everywhere else. Requests reach it through the
-/// [`front`](crate::front) door (guard, body reader, concurrency limit).
-///
-/// It holds no sandbox: its handlers find theirs in the request's extensions, where the front
-/// door put it. So it is built once per process and every sandbox serves a clone: building it
-/// was most of what starting one cost once the validators were shared.
-pub(crate) fn router() -> Router {
-    static ROUTER: LazyLock<Router> = LazyLock::new(build_router);
-    ROUTER.clone()
-}
-
-fn build_router() -> Router {
-    Router::new()
-        .route(
-            spec_api::GENERATE_HPP_LINK.path,
-            post(api::create_link).fallback(api::method_not_allowed),
-        )
-        .route(
-            spec_api::GET_TRANSACTION_STATUS.path,
-            get(operations::status).fallback(api::method_not_allowed_get),
-        )
-        .route(
-            spec_api::CAPTURE_TRANSACTION.path,
-            post(operations::capture).fallback(api::method_not_allowed),
-        )
-        .route(
-            spec_api::REFUND_TRANSACTION.path,
-            post(operations::refund).fallback(api::method_not_allowed),
-        )
-        .route(
-            spec_api::VOID_TRANSACTION.path,
-            post(operations::void).fallback(api::method_not_allowed),
-        )
-        .route(
-            spec_api::PAY_WITH_STORED_CARD.path,
-            post(operations::pay_with_stored_card).fallback(api::method_not_allowed),
-        )
-        .route(
-            "/HostedPaymentPage/{token}",
-            get(page::show)
-                .post(page::submit)
-                .layer(axum::middleware::map_response(page::security_headers)),
-        )
-        .nest("/__mock", control::router())
-        .fallback(api::not_found)
 }

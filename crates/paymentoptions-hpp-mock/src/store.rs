@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::faults::FaultPhase;
 pub(crate) use crate::transactions::{StoredCard, TransactionRecord};
 pub(crate) use crate::views::{
-    DeliveryState, DeliveryView, Fault, LinkState, LinkView, Outcome, Transaction,
+    CustomerAction, DeliveryState, DeliveryView, Fault, LinkCompletion, LinkState, LinkView,
 };
 
 /// A stored link. It keeps the request body as received rather than the `Value` parsed from
@@ -33,7 +33,7 @@ pub(crate) struct LinkRecord {
     /// Parsed, and valid, when it was received. Shared, so that a listing copies it out of
     /// the lock for the price of a counter and parses it after releasing the lock.
     pub(crate) body: Arc<[u8]>,
-    pub(crate) transaction: Option<Box<Transaction>>,
+    pub(crate) transaction: Option<Box<LinkCompletion>>,
     /// The ids of the transactions of this link (its payment, then captures, refunds, voids),
     /// oldest first; an evicted transaction leaves the list.
     pub(crate) transactions: Vec<String>,
@@ -46,7 +46,7 @@ pub(crate) struct LinkSnapshot {
     state: LinkState,
     created_at: DateTime<Utc>,
     body: Arc<[u8]>,
-    transaction: Option<Transaction>,
+    transaction: Option<LinkCompletion>,
     transactions: Vec<TransactionRecord>,
 }
 

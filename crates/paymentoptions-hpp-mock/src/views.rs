@@ -30,7 +30,7 @@ pub enum LinkState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum CustomerAction {
     /// Pay (approved).
     #[serde(alias = "paid")]
     Pay,
@@ -54,22 +54,22 @@ impl LinkState {
     }
 }
 
-impl Outcome {
+impl CustomerAction {
     /// The state a link ends in.
     pub fn state(self) -> LinkState {
         match self {
-            Outcome::Pay => LinkState::Paid,
-            Outcome::Decline => LinkState::Declined,
-            Outcome::Cancel => LinkState::Cancelled,
+            CustomerAction::Pay => LinkState::Paid,
+            CustomerAction::Decline => LinkState::Declined,
+            CustomerAction::Cancel => LinkState::Cancelled,
         }
     }
 
     /// The request's return URL this outcome redirects to.
     pub fn return_url_field(self) -> &'static str {
         match self {
-            Outcome::Pay => "success_url",
-            Outcome::Decline => "decline_url",
-            Outcome::Cancel => "cancel_url",
+            CustomerAction::Pay => "success_url",
+            CustomerAction::Decline => "decline_url",
+            CustomerAction::Cancel => "cancel_url",
         }
     }
 }
@@ -78,7 +78,7 @@ impl Outcome {
 /// a cancelled link, the record its notification carries. A cancelled link creates no
 /// transaction: the status call answers 404 for its id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Transaction {
+pub struct LinkCompletion {
     /// Transaction id (de-duplication key of notifications; the status call's
     /// `transactionId` when paid or declined).
     pub id: String,
@@ -88,7 +88,7 @@ pub struct Transaction {
     /// `yyyy-mm-ddThh:mm:ss.000Z`.
     pub timestamp: String,
     /// The outcome.
-    pub outcome: Outcome,
+    pub outcome: CustomerAction,
     /// The amount charged, in minor units (the request's, or what the customer typed).
     pub amount: Option<i64>,
     /// The currency.
@@ -118,7 +118,7 @@ pub struct LinkView {
     /// The request body as received.
     pub request: Value,
     /// How it was completed, once it is.
-    pub transaction: Option<Transaction>,
+    pub transaction: Option<LinkCompletion>,
     /// Its transactions, oldest first: the payment (none when cancelled), then the captures,
     /// refunds and voids made on it.
     #[serde(default)]
@@ -163,7 +163,7 @@ pub struct DeliveryView {
     /// The receiver (`return_url.webhook_url`).
     pub url: String,
     /// The outcome, also sent as the `X-Mock-Outcome` header.
-    pub outcome: Outcome,
+    pub outcome: CustomerAction,
     /// The body POSTed (a `TransactionNotification`).
     pub body: Value,
     /// Where the delivery stands.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::http::StatusCode as AxumStatus;
 use paymentoptions_hpp_mock::{
-    DeliveryPolicy, DeliveryState, Fault, MockConfig, MockServer, Outcome,
+    CustomerAction, DeliveryPolicy, DeliveryState, Fault, MockConfig, MockServer,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -389,7 +389,11 @@ async fn a_flaky_receiver_gets_every_notification_unaltered() {
         assert_eq!(status, StatusCode::OK, "{link}");
         let id: uuid::Uuid = link["id"].as_str().unwrap().parse().unwrap();
         link_numbers.insert(id, n);
-        let outcome = [Outcome::Pay, Outcome::Decline, Outcome::Cancel][n % 3];
+        let outcome = [
+            CustomerAction::Pay,
+            CustomerAction::Decline,
+            CustomerAction::Cancel,
+        ][n % 3];
         mock.complete(id, outcome).unwrap();
     }
 

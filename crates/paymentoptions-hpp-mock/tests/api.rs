@@ -8,7 +8,7 @@ use common::{PATH, http};
 use std::time::Duration;
 
 use paymentoptions_hpp_mock::{
-    DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
+    CustomerAction, DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer,
 };
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 use reqwest::StatusCode;
@@ -412,7 +412,7 @@ async fn notifications_are_retried_until_acknowledged() {
     )
     .await;
     let id = link["id"].as_str().unwrap().parse().unwrap();
-    mock.complete(id, Outcome::Decline).unwrap();
+    mock.complete(id, CustomerAction::Decline).unwrap();
 
     let d = &mock.wait_for_deliveries(1, Duration::from_secs(5)).await[0];
     assert_eq!(d.state, DeliveryState::Delivered);
@@ -438,7 +438,7 @@ async fn undeliverable_notifications_are_kept_as_failed_and_can_be_redelivered()
     let hook = format!("{}/hook", receiver.base_url());
     let link = create(&mock, &json!({"return_url": {"webhook_url": hook}})).await;
     let id = link["id"].as_str().unwrap().parse().unwrap();
-    mock.complete(id, Outcome::Cancel).unwrap();
+    mock.complete(id, CustomerAction::Cancel).unwrap();
     let d = mock
         .wait_for_deliveries(1, Duration::from_secs(5))
         .await
@@ -470,7 +470,7 @@ async fn undeliverable_notifications_are_kept_as_failed_and_can_be_redelivered()
     let gone = format!("http://127.0.0.1:{port}/hook");
     let link = create(&mock, &json!({"return_url": {"webhook_url": gone}})).await;
     let id = link["id"].as_str().unwrap().parse().unwrap();
-    mock.complete(id, Outcome::Pay).unwrap();
+    mock.complete(id, CustomerAction::Pay).unwrap();
     let all = mock.wait_for_deliveries(2, Duration::from_secs(5)).await;
     let d = all.iter().find(|d| d.link_id == id).unwrap();
     assert_eq!(d.state, DeliveryState::Failed);

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use paymentoptions_hpp_mock::{
-    DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer, Outcome,
+    CustomerAction, DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -147,7 +147,7 @@ async fn pending_deliveries_are_bounded_like_links() {
     .unwrap();
     for _ in 0..3 * MAX {
         let link = create(&mock, json!({"return_url": {"webhook_url": hook}})).await;
-        mock.complete(id_of(&link), Outcome::Pay).unwrap();
+        mock.complete(id_of(&link), CustomerAction::Pay).unwrap();
     }
     let deliveries = mock.deliveries();
     assert_eq!(deliveries.len(), MAX);
@@ -186,7 +186,7 @@ async fn the_sandbox_never_notifies_itself() {
         format!("http://0.0.0.0:{port}/__mock/reset"),
     ] {
         let link = create(&mock, json!({"return_url": {"webhook_url": hook}})).await;
-        let completion = mock.complete(id_of(&link), Outcome::Pay).unwrap();
+        let completion = mock.complete(id_of(&link), CustomerAction::Pay).unwrap();
         let id = completion.delivery_id.unwrap();
         let delivery = mock
             .wait_for_deliveries(mock.deliveries().len(), Duration::from_secs(5))

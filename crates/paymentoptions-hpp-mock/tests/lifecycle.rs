@@ -499,7 +499,7 @@ async fn a_voided_pre_auth_cannot_be_captured() {
     let link = sandbox.link("ORDER-VOID", false).await;
     let completion = sandbox
         .mock
-        .complete(link, paymentoptions_hpp_mock::Outcome::Pay)
+        .complete(link, paymentoptions_hpp_mock::CustomerAction::Pay)
         .unwrap();
     assert_eq!(
         completion.transaction.transaction_type.as_deref(),

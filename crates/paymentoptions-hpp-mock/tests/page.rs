@@ -5,7 +5,7 @@ mod common;
 
 use common::{PATH, http};
 
-use paymentoptions_hpp_mock::{LinkState, MockServer, Outcome};
+use paymentoptions_hpp_mock::{CustomerAction, LinkState, MockServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -194,7 +194,7 @@ async fn decline_and_cancel_go_to_their_urls() {
 
     // No return URL: the customer stays on the sandbox's result page.
     let (id, url) = create(&mock, json!({"amount": 1, "currency": "JPY"})).await;
-    let completion = mock.complete(id, Outcome::Pay).unwrap();
+    let completion = mock.complete(id, CustomerAction::Pay).unwrap();
     assert_eq!(completion.redirect, None);
     let (status, html) = page(&url).await;
     assert_eq!(status, StatusCode::OK);

@@ -31,7 +31,7 @@ use paymentoptions_hpp::requests::{RefundRequest, StoredCardPaymentRequest};
 use paymentoptions_hpp::{
     Client, Confirmation, Currency, ExpectedPayment, LinkRequest, Money, parse_notification,
 };
-use paymentoptions_hpp_mock::{DeliveryState, MockServer, Outcome};
+use paymentoptions_hpp_mock::{CustomerAction, DeliveryState, MockServer};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -80,7 +80,7 @@ async fn run() -> Result<(), Error> {
 
     // 4. The customer pays on the hosted page.
     let completion = mock
-        .complete(link.id(), Outcome::Pay)
+        .complete(link.id(), CustomerAction::Pay)
         .map_err(|e| format!("paying: {e}"))?;
     let redirect = completion.redirect.ok_or("the sandbox did not redirect")?;
     println!("customer sent to {redirect}");

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use paymentoptions_hpp::{Client, Currency, Money};
-use paymentoptions_hpp_mock::{Fault, FaultPhase, MockServer, Outcome};
+use paymentoptions_hpp_mock::{CustomerAction, Fault, FaultPhase, MockServer};
 use serde_json::{Value, json};
 
 const PRICE: i64 = 1000;
@@ -154,7 +154,7 @@ async fn two_servers_one_database_pay_fulfil_and_refund_once() {
         operation: Some("get_transaction_status".into()),
         ..Fault::default()
     });
-    mock.complete(link, Outcome::Pay).unwrap();
+    mock.complete(link, CustomerAction::Pay).unwrap();
     let v = wait_for(&a, &order_1, |v| v["shipments"] == 1).await;
     assert_eq!(v["collected"], PRICE);
     let payment_1 = v["payments"][0].as_str().unwrap().to_string();
@@ -180,8 +180,8 @@ async fn two_servers_one_database_pay_fulfil_and_refund_once() {
     )
     .await;
     assert_eq!(again, order_2);
-    mock.complete(link_1, Outcome::Pay).unwrap();
-    mock.complete(link_2, Outcome::Pay).unwrap();
+    mock.complete(link_1, CustomerAction::Pay).unwrap();
+    mock.complete(link_2, CustomerAction::Pay).unwrap();
     let v = wait_for(&b, &order_2, |v| {
         v["payments"].as_array().unwrap().len() == 2
     })

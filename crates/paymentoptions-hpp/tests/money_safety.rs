@@ -40,7 +40,7 @@ async fn pay(mock: &MockServer, order: &str, amount: i64, authorise: bool) -> St
     let completion = if authorise {
         mock.authorise(link.id())
     } else {
-        mock.complete(link.id(), paymentoptions_hpp_mock::Outcome::Pay)
+        mock.complete(link.id(), paymentoptions_hpp_mock::CustomerAction::Pay)
     };
     completion.unwrap().transaction.id
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use paymentoptions_hpp::models::TransactionRef;
 use paymentoptions_hpp::{Client, Currency, Link, LinkRequest, Money, parse_notification};
-use paymentoptions_hpp_mock::{DeliveryState, LinkState, MockServer, Outcome};
+use paymentoptions_hpp_mock::{CustomerAction, DeliveryState, LinkState, MockServer};
 use paymentoptions_hpp_testkit::{Recorded, TestServer};
 
 const PAID: &str = "https://shop.example/paid";
@@ -78,7 +78,7 @@ async fn pay_then_the_notification_parses() {
     let link = create(&mock, &webhook, "ORDER-1001").await;
     assert_eq!(mock.link(link.id()).unwrap().state, LinkState::Open);
 
-    let completion = mock.complete(link.id(), Outcome::Pay).unwrap();
+    let completion = mock.complete(link.id(), CustomerAction::Pay).unwrap();
     assert_eq!(completion.redirect.as_deref(), Some(PAID));
     assert_eq!(completion.transaction.amount, Some(1000));
     assert_eq!(completion.transaction.currency.as_deref(), Some("JPY"));
@@ -106,9 +106,9 @@ async fn pay_then_the_notification_parses() {
 async fn each_outcome_lands_on_its_url_and_is_notified() {
     let (mock, webhook) = start().await;
     let cases = [
-        (Outcome::Pay, PAID, LinkState::Paid),
-        (Outcome::Decline, DECLINED, LinkState::Declined),
-        (Outcome::Cancel, CANCELLED, LinkState::Cancelled),
+        (CustomerAction::Pay, PAID, LinkState::Paid),
+        (CustomerAction::Decline, DECLINED, LinkState::Declined),
+        (CustomerAction::Cancel, CANCELLED, LinkState::Cancelled),
     ];
     let mut transactions = Vec::new();
     for (i, (outcome, url, state)) in cases.into_iter().enumerate() {

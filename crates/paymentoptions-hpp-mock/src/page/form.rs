@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::cards::{self, DECLINED_CARD};
 use crate::completion::CustomerInput;
 use crate::money;
-use crate::store::{LinkView, Outcome};
+use crate::store::{CustomerAction, LinkView};
 use crate::transactions::CardFacts;
 
 /// A customer detail the page asks for when the link's billing address lacks it.
@@ -92,7 +92,7 @@ pub(crate) fn link_amount(request: &Value) -> Option<i64> {
 pub(crate) fn read_payment(
     view: &LinkView,
     form: &Form,
-) -> Result<(Outcome, CustomerInput), FieldErrors> {
+) -> Result<(CustomerAction, CustomerInput), FieldErrors> {
     let get = |k: &str| {
         form.get(k)
             .map(|v| v.trim().to_string())
@@ -146,9 +146,9 @@ pub(crate) fn read_payment(
     match card {
         Some(card) if errors.is_empty() => {
             let outcome = if card == DECLINED_CARD {
-                Outcome::Decline
+                CustomerAction::Decline
             } else {
-                Outcome::Pay
+                CustomerAction::Pay
             };
             let expiry = get("expiry");
             let expiry = expiry

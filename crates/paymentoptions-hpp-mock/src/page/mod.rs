@@ -17,9 +17,9 @@ mod html;
 
 use std::sync::Arc;
 
-use axum::Extension;
 use axum::Form;
 use axum::extract::Path;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -27,14 +27,11 @@ use serde_json::Value;
 pub use cards::{APPROVED_CARD, DECLINED_CARD};
 
 use crate::completion::{CompleteError, CustomerInput, complete};
-use crate::server::Shared;
-use crate::store::{LinkSnapshot, LinkState, LinkView, Outcome};
+use crate::state::Shared;
+use crate::store::{CustomerAction, LinkSnapshot, LinkState, LinkView};
 use html::Page;
 
-pub(crate) async fn show(
-    Extension(shared): Extension<Arc<Shared>>,
-    Path(token): Path<String>,
-) -> Response {
+pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {
     match find(&shared, &token) {
         None => respond(StatusCode::NOT_FOUND, &html::not_found(), None),
         Some(view) if view.state != LinkState::Open => {
@@ -49,7 +46,7 @@ pub(crate) async fn show(
 }
 
 pub(crate) async fn submit(
-    Extension(shared): Extension<Arc<Shared>>,
+    State(shared): State<Arc<Shared>>,
     Path(token): Path<String>,
     Form(form): Form<form::Form>,
 ) -> Response {
@@ -60,7 +57,7 @@ pub(crate) async fn submit(
         return respond(StatusCode::CONFLICT, &html::finished(&view), None);
     }
     let (outcome, input) = if form.get("action").map(String::as_str) == Some("cancel") {
-        (Outcome::Cancel, CustomerInput::default())
+        (CustomerAction::Cancel, CustomerInput::default())
     } else {
         match form::read_payment(&view, &form) {
             Ok(ok) => ok,

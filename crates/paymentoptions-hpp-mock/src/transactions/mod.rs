@@ -9,29 +9,28 @@
 //! What PaymentOptions documents is followed (`transaction_type`, `gateway_response` codes
 //! `INFO0000`-`INFO0003` and `ERR3019`, response code 0 and -8019). What it does not document is
 //! this sandbox's assumption, written in the spec's descriptions: a declined payment answers
-//! `success: false`, response code 5 and gateway code [`DECLINED_GATEWAY_CODE`]; an unknown id
-//! answers 404, an unknown card token 406, a state that does not allow the operation 412 (an
-//! over-refund with the envelope and `ERR3019`, or another status: see
-//! [`OverRefundStatus`]). How the status of a transaction reads after an operation acted on it
-//! is a setting too ([`StatusAfterChange`]).
+//! `success: false`, response code 5 and the gateway code the spec names for it
+//! (`codes::declined`); an unknown id answers 404, an unknown card token 406, a state that
+//! does not allow the operation 412 (an over-refund with the envelope and `ERR3019`, or
+//! another status: see [`OverRefundStatus`](crate::OverRefundStatus)). How the status of a transaction reads after
+//! an operation acted on it is a setting too ([`StatusAfterChange`](crate::StatusAfterChange)).
+//! The operations' rules are in `rules.rs`.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::codes;
 use crate::store::Store;
-use crate::undocumented::{OverRefundStatus, StatusAfterChange};
 
-/// The gateway code of a declined payment: PaymentOptions documents none, this is the
-/// sandbox's choice (an `ERR` code, like the documented risk-rule errors).
-pub(crate) const DECLINED_GATEWAY_CODE: &str = "ERR0005";
-/// The response code of a declined payment (documented: "do not honour").
-const DO_NOT_HONOUR: i64 = 5;
+mod rules;
+
+pub(crate) use rules::{Refusal, capture, pay_with_stored_card, refund, void};
+
 /// The merchant every sandbox transaction belongs to.
-const LEGAL_NAME: &str = "PaymentOptions HPP sandbox";
+pub(crate) const LEGAL_NAME: &str = "PaymentOptions HPP sandbox";
 
 /// What a transaction is (`transaction_type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,16 +229,16 @@ pub(crate) struct Payment {
 
 /// Now, as the documented `yyyy-mm-ddThh:mm:ss.000Z`: transactions are stamped to the second,
 /// like every published sample.
-fn stamp() -> String {
+pub(crate) fn stamp() -> String {
     let now = chrono::Utc::now();
     crate::timestamp(now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos())))
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     Uuid::new_v4().to_string()
 }
 
-fn gateway(approved: bool, code: &str, message: &str) -> Value {
+pub(crate) fn gateway(approved: bool, code: &str, message: &str) -> Value {
     json!({
         "version": "1",
         "type": if approved { "INFO" } else { "ERROR" },
@@ -249,7 +248,7 @@ fn gateway(approved: bool, code: &str, message: &str) -> Value {
 }
 
 /// Members of `object` set only when `value` is some.
-fn put(object: &mut Value, key: &str, value: Option<impl Into<Value>>) {
+pub(crate) fn put(object: &mut Value, key: &str, value: Option<impl Into<Value>>) {
     if let Some(v) = value {
         object[key] = v.into();
     }
@@ -266,7 +265,7 @@ impl Payment {
         let ref_ = store.next_ref();
         let timestamp = stamp();
         let (code, message) = match (self.approved, self.kind) {
-            (false, _) => (DECLINED_GATEWAY_CODE, "Payment Declined."),
+            (false, _) => (codes::declined(), "Payment Declined."),
             (true, Kind::PreAuth) => (codes::gateway(codes::PAID), "Payment Authorised."),
             (true, _) => (codes::gateway(codes::PAID), "Payment Successful."),
         };
@@ -279,7 +278,7 @@ impl Payment {
         );
         let mut payment = json!({
             "amount": self.amount,
-            "response_code": if self.approved { 0 } else { DO_NOT_HONOUR },
+            "response_code": if self.approved { 0 } else { codes::response(codes::DO_NOT_HONOUR) },
             "responseDescription": if self.approved {
                 "The transaction was completed successfully."
             } else {
@@ -358,305 +357,6 @@ impl Payment {
         store.insert_transaction(record.clone(), card);
         record
     }
-}
-
-/// Why an operation was refused.
-#[derive(Debug)]
-pub(crate) enum Refusal {
-    /// No such transaction (or it was evicted): 404.
-    NotFound(String),
-    /// No such stored card: 406.
-    UnknownCard(String),
-    /// The transaction's state does not allow it: 412, with a code and a message.
-    State(&'static str, String),
-    /// More than is left to refund: the envelope, with `status` (see [`OverRefundStatus`]).
-    OverRefund { status: u16, envelope: Value },
-}
-
-/// A capture, refund or void: the record it acts on, checked and updated in one step.
-fn derived(
-    store: &mut Store,
-    original: &TransactionRecord,
-    kind: Kind,
-    amount: Option<i64>,
-    (meaning, message): (&str, &str),
-) -> TransactionRecord {
-    let code = codes::gateway(meaning);
-    let id = new_id();
-    let ref_ = store.next_ref();
-    let timestamp = stamp();
-    let mut details = json!({"id": id, "ref": ref_, "timestamp": timestamp});
-    put(
-        &mut details,
-        "merchant_txn_ref",
-        original.merchant_txn_ref.clone(),
-    );
-    let mut envelope = json!({
-        "success": true,
-        "status_code": 200,
-        "is_live": false,
-        "transaction_type": kind.as_str(),
-        "gateway_response": gateway(true, code, message),
-        "merchant_details": {"legal_name": LEGAL_NAME},
-        "transaction_details": details,
-    });
-    if let Some(amount) = amount {
-        let mut payment = json!({"amount": amount, "response_code": 0});
-        put(&mut payment, "currency", original.currency.clone());
-        envelope["payment_details"] = payment;
-    }
-    let record = TransactionRecord {
-        id,
-        ref_,
-        timestamp,
-        kind,
-        approved: true,
-        amount,
-        currency: original.currency.clone(),
-        link_id: original.link_id,
-        original_id: Some(original.id.clone()),
-        merchant_txn_ref: original.merchant_txn_ref.clone(),
-        stored_payment_method_id: None,
-        captured: 0,
-        refunded: 0,
-        voided: false,
-        status_reads: 0,
-        envelope: Arc::new(envelope),
-    };
-    store.insert_transaction(record.clone(), None);
-    record
-}
-
-fn found<'a>(store: &'a Store, id: &str) -> Result<&'a TransactionRecord, Refusal> {
-    store
-        .transaction(id)
-        .ok_or_else(|| Refusal::NotFound(format!("no transaction {id}")))
-}
-
-/// A pre-auth that can still be captured or voided, or why not.
-fn open_pre_auth(t: &TransactionRecord, what: &str) -> Result<(), Refusal> {
-    let refuse = |code, message: String| Err(Refusal::State(code, message));
-    if t.kind != Kind::PreAuth {
-        return refuse(
-            "not_a_pre_auth",
-            format!(
-                "transaction {} is a {}: only a PRE_AUTH can be {what}",
-                t.id,
-                t.kind.as_str()
-            ),
-        );
-    }
-    if !t.approved {
-        return refuse(
-            "declined",
-            format!("pre-auth {} was declined: nothing to {what}", t.id),
-        );
-    }
-    if t.voided {
-        return refuse("voided", format!("pre-auth {} was voided", t.id));
-    }
-    if t.captured > 0 {
-        return refuse(
-            "already_captured",
-            format!(
-                "pre-auth {} was already captured ({} of {}; the rest was released)",
-                t.id,
-                t.captured,
-                t.amount.unwrap_or(0)
-            ),
-        );
-    }
-    Ok(())
-}
-
-/// Changes `original`'s status after `operation` acted on it, when `after` says so.
-fn status_after(
-    original: &mut TransactionRecord,
-    operation: &TransactionRecord,
-    after: StatusAfterChange,
-) {
-    let changed = after.after(
-        &original.envelope,
-        operation.kind.as_str(),
-        &operation.envelope["gateway_response"],
-    );
-    if let Some(changed) = changed {
-        original.envelope = Arc::new(changed);
-    }
-}
-
-/// `capture_transaction`: at most the authorised amount, once; the rest is released.
-pub(crate) fn capture(
-    store: &mut Store,
-    id: &str,
-    amount: i64,
-    after: StatusAfterChange,
-) -> Result<Value, Refusal> {
-    let original = found(store, id)?;
-    open_pre_auth(original, "captured")?;
-    let authorised = original.amount.unwrap_or(0);
-    if amount > authorised {
-        return Err(Refusal::State(
-            "amount_exceeds_authorisation",
-            format!("cannot capture {amount}: pre-auth {id} authorised {authorised}"),
-        ));
-    }
-    let original = original.clone();
-    let capture = derived(
-        store,
-        &original,
-        Kind::Capture,
-        Some(amount),
-        (codes::CAPTURED, "Payment Captured."),
-    );
-    if let Some(t) = store.transaction_mut(id) {
-        t.captured = amount;
-        status_after(t, &capture, after);
-    }
-    Ok(capture.created_answer())
-}
-
-/// `void_transaction`: a pre-auth not captured.
-pub(crate) fn void(
-    store: &mut Store,
-    id: &str,
-    after: StatusAfterChange,
-) -> Result<Value, Refusal> {
-    let original = found(store, id)?;
-    open_pre_auth(original, "voided")?;
-    let original = original.clone();
-    let void = derived(
-        store,
-        &original,
-        Kind::Void,
-        None,
-        (codes::VOIDED, "Authorization Cancelled."),
-    );
-    if let Some(t) = store.transaction_mut(id) {
-        t.voided = true;
-        status_after(t, &void, after);
-    }
-    Ok(void.created_answer())
-}
-
-/// `refund_transaction`: up to what an approved capture (or payment) holds, in as many parts
-/// as wanted.
-pub(crate) fn refund(
-    store: &mut Store,
-    id: &str,
-    amount: i64,
-    (after, refusal): (StatusAfterChange, OverRefundStatus),
-) -> Result<Value, Refusal> {
-    let original = found(store, id)?;
-    if original.kind != Kind::Capture || !original.approved {
-        let hint = if original.kind == Kind::PreAuth && original.captured > 0 {
-            ": refund its capture's transaction instead"
-        } else {
-            ""
-        };
-        let what = if original.approved {
-            original.kind.as_str()
-        } else {
-            "declined payment"
-        };
-        return Err(Refusal::State(
-            "not_refundable",
-            format!("transaction {id} is a {what}: only an approved CAPTURE can be refunded{hint}"),
-        ));
-    }
-    let left = original.amount.unwrap_or(0) - original.refunded;
-    if amount > left {
-        let message =
-            format!("Insufficient refund balance: {amount} asked, {left} left to refund on {id}.");
-        let meaning = codes::INSUFFICIENT_REFUND_BALANCE;
-        let mut payment = json!({
-            "amount": amount,
-            "response_code": codes::response(meaning),
-            "responseDescription": "Insufficient refund balance.",
-        });
-        put(&mut payment, "currency", original.currency.clone());
-        let mut details = Map::new();
-        if let Some(r) = &original.merchant_txn_ref {
-            details.insert("merchant_txn_ref".into(), json!(r));
-        }
-        let code = codes::gateway(meaning);
-        let mut envelope = json!({
-            "success": false,
-            "status_code": refusal.get(),
-            "is_live": false,
-            "transaction_type": Kind::Refund.as_str(),
-            "gateway_response": gateway(false, code, "Insufficient refund balance."),
-            "payment_details": payment,
-            "transaction_details": details,
-        });
-        if !refusal.is_success() {
-            // An error status: the error body's members too, for clients that read only those.
-            envelope["code"] = json!(code);
-            envelope["message"] = json!(message);
-        }
-        return Err(Refusal::OverRefund {
-            status: refusal.get(),
-            envelope,
-        });
-    }
-    let original = original.clone();
-    let refund = derived(
-        store,
-        &original,
-        Kind::Refund,
-        Some(amount),
-        (codes::REFUNDED, "Payment Refunded."),
-    );
-    if let Some(t) = store.transaction_mut(id) {
-        t.refunded += amount;
-        status_after(t, &refund, after);
-    }
-    Ok(refund.created_answer())
-}
-
-/// `pay_with_stored_card`: an approved `CAPTURE` of the stored card, for the amount and
-/// currency sent.
-pub(crate) fn pay_with_stored_card(store: &mut Store, request: &Value) -> Result<Value, Refusal> {
-    let text = |pointer: &str| {
-        request
-            .pointer(pointer)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let token = text("/payment_method/stored_payment_method_id").unwrap_or_default();
-    let Some(stored) = store.stored_card(&token) else {
-        return Err(Refusal::UnknownCard(format!(
-            "no stored card {token}: use the stored_payment_method_id of a hosted-page payment \
-             made with store_payment_method"
-        )));
-    };
-    let card = stored.card.clone();
-    // The spec's pattern admits only digits; more than i64 holds is refused before this.
-    let amount = text("/amount").and_then(|a| a.parse::<i64>().ok());
-    let mut billing = Map::new();
-    for key in ["billing_address", "shipping_address"] {
-        if let Some(address) = request.get(key) {
-            billing.insert(key.into(), address.clone());
-        }
-    }
-    let mut device = json!({"merchant_ip": "127.0.0.1"});
-    put(&mut device, "customer_ip", text("/customer_ip"));
-    put(&mut device, "visited_ip", text("/customer_ip"));
-    let record = Payment {
-        kind: Kind::Capture,
-        approved: true,
-        amount,
-        currency: text("/currency"),
-        link_id: None,
-        merchant_id: text("/merchant_id"),
-        merchant_txn_ref: text("/merchant_txn_ref"),
-        card,
-        stored_payment_method_id: Some(token),
-        billing_details: (!billing.is_empty()).then_some(Value::Object(billing)),
-        server_to_server: Some(device),
-    }
-    .record(store);
-    Ok(record.created_answer())
 }
 
 #[cfg(test)]
