@@ -11,7 +11,7 @@ mod common;
 #[path = "support/spec_check.rs"]
 mod spec_check;
 
-use common::{PATH, http};
+use common::{AUTH, KEY, PATH, auth_head_lines, borrowed, http};
 use spec_check::Answer;
 
 use std::collections::BTreeSet;
@@ -28,40 +28,20 @@ async fn send(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Answer {
-    let mut request = http().post(format!("{}{PATH}", mock.base_url()));
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let response = request.send().await.unwrap();
-    Answer {
-        what: what.to_string(),
-        operation: api::GENERATE_HPP_LINK,
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string()),
-        body: response.bytes().await.unwrap().to_vec(),
-    }
+    let url = format!("{}{PATH}", mock.base_url());
+    let operation = api::GENERATE_HPP_LINK;
+    Answer::exchange(&http(), url, operation, what.to_string(), headers, body).await
 }
 
 /// What is sent: a description, the headers, the body.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<String>);
 
-const AUTH: [(&str, &str); 3] = [
-    ("authorization", "Basic conformance-key"),
-    ("x-api-key", "conformance-key"),
-    ("content-type", "application/json"),
-];
-
 #[tokio::test]
 async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
+    let wrong = api::auth_header_values("nope-nope-nope");
     let mock = MockServer::start_with(
         MockConfig::default()
-            .with_api_keys(["conformance-key"])
+            .with_api_keys([KEY])
             .with_max_body_bytes(4096)
             .with_body_read_timeout(Duration::from_millis(300))
             .with_max_concurrent_requests(1),
@@ -116,11 +96,7 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
         ("no key", vec![AUTH[2]], Some("{}".into())),
         (
             "a wrong key",
-            vec![
-                ("authorization", "Basic nope-nope-nope"),
-                ("x-api-key", "nope-nope-nope"),
-                AUTH[2],
-            ],
+            [borrowed(&wrong), vec![AUTH[2]]].concat(),
             Some("{}".into()),
         ),
         (
@@ -152,8 +128,8 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
     let addr = mock.addr();
     let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic conformance-key\r\n\
-         x-api-key: conformance-key\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{"
+        "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\n{}content-length: 100\r\n\r\n{{",
+        auth_head_lines()
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
@@ -184,7 +160,7 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
         let base = mock.base_url().to_string();
         tokio::spawn(async move {
             let mut r = http().post(format!("{base}{PATH}")).body("{}");
-            for (k, v) in AUTH {
+            for &(k, v) in AUTH.iter() {
                 r = r.header(k, v);
             }
             r.send().await.unwrap().status().as_u16()
@@ -219,25 +195,16 @@ async fn call(
     body: Option<String>,
 ) -> Answer {
     let path = operation.path.replace("{transactionId}", param);
-    let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
-    let mut request = http().request(method, format!("{base}{path}"));
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let response = request.send().await.unwrap();
-    Answer {
-        what: format!("{}: {what}", operation.id),
+    let what = format!("{}: {what}", operation.id);
+    Answer::exchange(
+        &http(),
+        format!("{base}{path}"),
         operation,
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string()),
-        body: response.bytes().await.unwrap().to_vec(),
-    }
+        what,
+        headers,
+        body,
+    )
+    .await
 }
 
 /// A request whose body never arrives whole: the sandbox's answer, read from the socket.
@@ -246,9 +213,9 @@ async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> A
     let path = operation.path.replace("{transactionId}", param);
     let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "{} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic conformance-key\r\n\
-         x-api-key: conformance-key\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{",
-        operation.method
+        "{} {path} HTTP/1.1\r\nhost: {addr}\r\n{}content-length: 100\r\n\r\n{{",
+        operation.method,
+        auth_head_lines()
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
@@ -272,9 +239,10 @@ async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> A
 
 #[tokio::test]
 async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
+    let wrong = api::auth_header_values("nope-nope-nope");
     let mock = MockServer::start_with(
         MockConfig::default()
-            .with_api_keys(["conformance-key"])
+            .with_api_keys([KEY])
             .with_max_body_bytes(4096)
             .with_body_read_timeout(Duration::from_millis(300))
             .with_max_concurrent_requests(1),
@@ -313,11 +281,7 @@ async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
             .to_string()
     };
     let no_key = vec![AUTH[2]];
-    let wrong_key = vec![
-        ("authorization", "Basic nope-nope-nope"),
-        ("x-api-key", "nope-nope-nope"),
-        AUTH[2],
-    ];
+    let wrong_key = [borrowed(&wrong), vec![AUTH[2]]].concat();
     let own_origin = mock.base_url().to_string();
     let with = |extra: (&'static str, &'static str)| {
         let mut headers = AUTH.to_vec();

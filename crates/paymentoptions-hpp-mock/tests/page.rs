@@ -3,25 +3,15 @@
 
 mod common;
 
-use common::{PATH, http};
+use common::http;
 
 use paymentoptions_hpp_mock::{LinkState, MockServer, Outcome};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// Creates a link: its id and page URL.
 async fn create(mock: &MockServer, body: Value) -> (uuid::Uuid, String) {
-    let resp: Value = http()
-        .post(format!("{}{PATH}", mock.base_url()))
-        .header("authorization", "Basic k")
-        .header("x-api-key", "k")
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let resp = common::create(mock, &body).await;
     (
         resp["id"].as_str().unwrap().parse().unwrap(),
         resp["url"].as_str().unwrap().to_string(),

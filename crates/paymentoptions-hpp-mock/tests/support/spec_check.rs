@@ -16,6 +16,39 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
+impl Answer {
+    /// Sends `operation` to `url` (its path already filled in) with exactly `headers` and
+    /// `body`, and reads the answer; `what` names the call in failure messages.
+    pub async fn exchange(
+        http: &reqwest::Client,
+        url: String,
+        operation: api::Operation,
+        what: String,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
+        let mut request = http.request(method, url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.unwrap();
+        Answer {
+            what,
+            operation,
+            status: response.status().as_u16(),
+            content_type: response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string()),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
+    }
+}
+
 /// The spec's declared responses of `operation`: status -> component schema name.
 pub fn declared(operation: api::Operation) -> Vec<(u16, String)> {
     let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
