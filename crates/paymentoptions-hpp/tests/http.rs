@@ -7,16 +7,11 @@ use paymentoptions_hpp::{
     AddressBuilder, Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn,
     RetryPolicy, Rule, TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{Reply, TestServer, refused_port};
+use paymentoptions_hpp_testkit::{Reply, TestServer, fixture, refused_port};
 use serde_json::{Value, json};
 
 const KEY: &str = "test-key-123";
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
+const PATH: &str = paymentoptions_hpp_client::api::GENERATE_HPP_LINK.path;
 
 fn client_for(server: &TestServer) -> ClientBuilder {
     Client::builder()

@@ -6,15 +6,9 @@
 use paymentoptions_hpp::{
     Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{ConnectProxy, Reply, TestPki, TestServer, TlsServer};
-use serde_json::Value;
+use paymentoptions_hpp_testkit::{ConnectProxy, Reply, TestPki, TestServer, TlsServer, fixture};
 
 const KEY: &str = "https-test-key-4711";
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
 
 /// A backend answering one link, behind TLS with a certificate of a fresh CA.
 async fn https_server() -> (TestPki, TestServer, TlsServer) {
