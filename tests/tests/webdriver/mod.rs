@@ -147,15 +147,15 @@ impl ChromeDriver {
                 .connect(&self.base)
                 .await
         };
-        let client = tokio::time::timeout(COMMAND_TIMEOUT, connect)
-            .await
-            .unwrap_or_else(|_| panic!("no Chromium session within {COMMAND_TIMEOUT:?}"))
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot open a Chromium session ({}): {e}",
-                    chromium.display()
-                )
-            });
+        let Ok(connected) = tokio::time::timeout(COMMAND_TIMEOUT, connect).await else {
+            panic!("no Chromium session within {COMMAND_TIMEOUT:?}")
+        };
+        let client = connected.unwrap_or_else(|e| {
+            panic!(
+                "cannot open a Chromium session ({}): {e}",
+                chromium.display()
+            )
+        });
         let id = must("the session id", client.session_id())
             .await
             .expect("a session has an id");
@@ -188,10 +188,10 @@ impl Drop for ChromeDriver {
 
 /// Runs one WebDriver command: its answer, or a panic naming `what` and WebDriver's error.
 async fn must<T>(what: &str, command: impl Future<Output = Result<T, CmdError>>) -> T {
-    tokio::time::timeout(COMMAND_TIMEOUT, command)
-        .await
-        .unwrap_or_else(|_| panic!("WebDriver {what}: no answer within {COMMAND_TIMEOUT:?}"))
-        .unwrap_or_else(|e| panic!("WebDriver {what} failed: {e}"))
+    let Ok(answer) = tokio::time::timeout(COMMAND_TIMEOUT, command).await else {
+        panic!("WebDriver {what}: no answer within {COMMAND_TIMEOUT:?}")
+    };
+    answer.unwrap_or_else(|e| panic!("WebDriver {what} failed: {e}"))
 }
 
 /// One browser session; closed on drop if [`quit`](Self::quit) was not called.
@@ -250,9 +250,10 @@ impl Session<'_> {
 
     /// The first element matching the CSS selector, or `None`.
     pub async fn try_find(&self, css: &str) -> Option<Element> {
-        let found = tokio::time::timeout(COMMAND_TIMEOUT, self.client.find(Locator::Css(css)))
-            .await
-            .unwrap_or_else(|_| panic!("WebDriver: finding {css:?} took over {COMMAND_TIMEOUT:?}"));
+        let finding = self.client.find(Locator::Css(css));
+        let Ok(found) = tokio::time::timeout(COMMAND_TIMEOUT, finding).await else {
+            panic!("WebDriver: finding {css:?} took over {COMMAND_TIMEOUT:?}")
+        };
         match found {
             Ok(element) => Some(Element(element)),
             Err(e) if e.is_no_such_element() => None,
