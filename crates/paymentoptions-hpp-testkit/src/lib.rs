@@ -32,7 +32,7 @@ mod tls;
 pub use fixtures::{fixture, fixture_bytes, fixture_path};
 pub use proxy::ConnectProxy;
 pub use raw::{RawRequest, RawServer, reset, response_head};
-pub use spec::{json_api_headers, operation_path};
+pub use spec::{auth_header, json_api_headers, operation_path};
 pub use tls::{TestPki, TlsServer};
 
 use std::collections::VecDeque;

@@ -29,3 +29,13 @@ pub fn operation_path(operation: &api::Operation, params: &[(&str, &str)]) -> St
     assert!(!path.contains('{'), "{path}: a path parameter is missing");
     path
 }
+
+/// The header of the spec's `securitySchemes` entry `scheme` (`authorization`, `xApiKey`), for
+/// tests about one header in particular (which key it carries, whether a redirect keeps it).
+/// Panics, naming the schemes there are, if the spec has no such scheme.
+pub fn auth_header(scheme: &str) -> &'static api::AuthHeader {
+    api::AUTH_HEADERS
+        .iter()
+        .find(|h| h.scheme == scheme)
+        .unwrap_or_else(|| panic!("no security scheme {scheme} in {:?}", api::AUTH_HEADERS))
+}

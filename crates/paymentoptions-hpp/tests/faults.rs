@@ -15,7 +15,9 @@ use paymentoptions_hpp::{
     Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn, RetryPolicy,
     TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{RawServer, Reply, TestServer, fixture, reset, response_head};
+use paymentoptions_hpp_testkit::{
+    RawServer, Reply, TestServer, auth_header, fixture, reset, response_head,
+};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
@@ -534,7 +536,7 @@ async fn redirects_of_every_kind_are_returned_not_followed() {
     let following = reqwest::Client::builder().no_proxy().build().unwrap();
     let answer = following
         .post(format!("{}{PATH}", server.base_url()))
-        .header("x-api-key", KEY)
+        .header(auth_header("xApiKey").header, KEY)
         .body("{}")
         .send()
         .await
@@ -544,7 +546,7 @@ async fn redirects_of_every_kind_are_returned_not_followed() {
     assert_eq!(followed.len(), 1);
     // Why the wrapper follows none: on a cross-host redirect reqwest drops `Authorization` but
     // knows nothing of `x-api-key`, which would reach the other host.
-    assert_eq!(followed[0].header("x-api-key"), Some(KEY));
+    assert_eq!(followed[0].header(auth_header("xApiKey").header), Some(KEY));
 }
 
 #[tokio::test]

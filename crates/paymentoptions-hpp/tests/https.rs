@@ -6,7 +6,9 @@
 use paymentoptions_hpp::{
     Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{ConnectProxy, Reply, TestPki, TestServer, TlsServer, fixture};
+use paymentoptions_hpp_testkit::{
+    ConnectProxy, Reply, TestPki, TestServer, TlsServer, auth_header, fixture,
+};
 
 const KEY: &str = "https-test-key-4711";
 
@@ -110,7 +112,7 @@ async fn through_a_connect_proxy_the_call_succeeds_and_the_proxy_sees_no_key() {
     assert!(!key_crossed, "the API key crossed the proxy in clear");
     let header_crossed = String::from_utf8_lossy(&seen)
         .to_lowercase()
-        .contains("x-api-key");
+        .contains(&auth_header("xApiKey").header.to_lowercase());
     assert!(!header_crossed, "a request head crossed the proxy in clear");
     assert_eq!(https.handshakes(), 1);
     let requests = backend.requests();

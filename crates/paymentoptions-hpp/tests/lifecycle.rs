@@ -92,7 +92,7 @@ async fn status_reads_an_approved_transaction() {
         requests[0].path,
         operation_path(&api::GET_TRANSACTION_STATUS, &[("transactionId", ID)])
     );
-    assert_eq!(requests[0].header("x-api-key"), Some(KEY));
+    requests[0].assert_auth(KEY);
     assert!(requests[0].body.is_empty());
 
     assert_eq!(t.http_status(), Some(200));
