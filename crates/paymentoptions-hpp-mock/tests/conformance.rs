@@ -33,29 +33,24 @@ async fn send(
     Answer::exchange(&http(), url, operation, what.to_string(), headers, body).await
 }
 
+/// A sandbox that takes only [`KEY`], with limits small enough for a test to reach each.
+async fn strict_sandbox() -> MockServer {
+    let config = MockConfig::default()
+        .with_api_keys([KEY])
+        .with_max_body_bytes(4096)
+        .with_body_read_timeout(Duration::from_millis(300))
+        .with_max_concurrent_requests(1);
+    MockServer::start_with(config).await.unwrap()
+}
+
 /// What is sent: a description, the headers, the body.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<String>);
 
 #[tokio::test]
 async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
     let wrong = api::auth_header_values("nope-nope-nope");
-    let mock = MockServer::start_with(
-        MockConfig::default()
-            .with_api_keys([KEY])
-            .with_max_body_bytes(4096)
-            .with_body_read_timeout(Duration::from_millis(300))
-            .with_max_concurrent_requests(1),
-    )
-    .await
-    .unwrap();
-    let example: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../../fixtures/hpp-link-request.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let mock = strict_sandbox().await;
+    let example = paymentoptions_hpp_testkit::fixture("hpp-link-request.json");
     let only = |pairs: &[(&'static str, &'static str)]| pairs.to_vec();
     let no_content_type = only(&AUTH[..2]);
     let own_origin = mock.base_url().to_string();
@@ -240,15 +235,7 @@ async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> A
 #[tokio::test]
 async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
     let wrong = api::auth_header_values("nope-nope-nope");
-    let mock = MockServer::start_with(
-        MockConfig::default()
-            .with_api_keys([KEY])
-            .with_max_body_bytes(4096)
-            .with_body_read_timeout(Duration::from_millis(300))
-            .with_max_concurrent_requests(1),
-    )
-    .await
-    .unwrap();
+    let mock = strict_sandbox().await;
     let base = mock.base_url().to_string();
     // A pre-auth and a stored card, and a capture of a second pre-auth to refund.
     let link = |body: Value| {

@@ -41,14 +41,7 @@ fn with<'a>(base: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'
 #[tokio::test]
 async fn a_prefilled_link_shows_its_details_and_pays() {
     let mock = MockServer::start().await.unwrap();
-    let request: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../../fixtures/hpp-link-request.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let request = paymentoptions_hpp_testkit::fixture("hpp-link-request.json");
     let (id, url) = create(&mock, request).await;
 
     let (status, html) = page(&url).await;
