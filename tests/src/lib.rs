@@ -7,8 +7,6 @@
 pub mod browser;
 pub mod strategy;
 
-use std::path::PathBuf;
-
 /// Calls `$m!(Type)` for every component schema of the spec: the one list the model snapshots
 /// (`tests/models.rs`) and the round-trip properties (`tests/properties.rs`) iterate.
 /// `tests/models.rs` (`every_component_schema_is_listed`) fails, naming this macro, when the
@@ -143,9 +141,4 @@ pub fn spec_example(schema: &str, name: Option<&str>) -> Value {
         "expected one example of {schema} ({name:?}), found {found:?}"
     );
     found[0].value.clone()
-}
-
-/// `fixtures/<name>` under the workspace root.
-pub fn fixture_path(name: &str) -> PathBuf {
-    workspace_root().join("fixtures").join(name)
 }

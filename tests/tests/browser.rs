@@ -1,5 +1,6 @@
 //! The sandbox's hosted payment page in a real browser: headless Chromium, driven through
-//! ChromeDriver with the W3C WebDriver protocol (the small client in `webdriver/`).
+//! ChromeDriver with the W3C WebDriver protocol (fantoccini; ChromeDriver and the session in
+//! `webdriver/`).
 //!
 //! Each test creates a link through the wrapper crate against the in-process sandbox, opens the
 //! link's page, fills in what the link left out, pays / is declined / cancels, and checks where
@@ -23,7 +24,7 @@ use paymentoptions_hpp_testkit::{Recorded, Reply, TestServer};
 use paymentoptions_hpp_tests::browser::{Browser, Decision, decide, is_ci, locate};
 use serde_json::{Value, json};
 
-use webdriver::{ChromeDriver, Session, TAB};
+use webdriver::{ChromeDriver, Key, Session};
 
 const APPROVED_CARD: &str = "4242 4242 4242 4242";
 const DECLINED_CARD: &str = "4000 0000 0000 0002";
@@ -267,7 +268,7 @@ async fn check_accessibility(session: &Session<'_>, expected: &[&str]) {
     assert_eq!(session.execute(active, json!([])).await, json!("body"));
     let mut visited = Vec::new();
     for _ in 0..expected.len() {
-        session.press_key(TAB).await;
+        session.press_key(Key::Tab).await;
         visited.push(session.execute(active, json!([])).await);
     }
     assert_eq!(json!(visited), json!(expected), "the Tab order");

@@ -272,13 +272,7 @@ async fn thousands_of_concurrent_creates_are_all_retrievable() {
 fn wrapper_and_sandbox_agree_on_the_spec_rules() {
     use serde_json::json;
     let sandbox = paymentoptions_hpp_mock::spec::RequestValidator::hpp_link_request();
-    let fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(paymentoptions_hpp_tests::fixture_path(
-            "hpp-link-request.json",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let fixture = paymentoptions_hpp_testkit::fixture("hpp-link-request.json");
     let valid = [
         fixture,
         json!({}),

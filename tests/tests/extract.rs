@@ -36,10 +36,7 @@ async fn the_extractor_reads_notifications_and_refuses_bad_bodies_with_a_reason(
         }
     };
 
-    let fixture = std::fs::read(paymentoptions_hpp_tests::fixture_path(
-        "transaction-notification.json",
-    ))
-    .unwrap();
+    let fixture = paymentoptions_hpp_testkit::fixture_bytes("transaction-notification.json");
     assert_eq!(post(fixture).await, (200, "ok".to_string()));
 
     let (status, reason) = post(br#"{"transaction_details": {"ref": []}}"#.to_vec()).await;

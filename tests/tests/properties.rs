@@ -30,6 +30,7 @@ use paymentoptions_hpp::{
     Error, Link, LinkRequest, Outcome, Rule, Transaction, parse_notification,
 };
 use paymentoptions_hpp_mock::spec::RequestValidator;
+use paymentoptions_hpp_testkit::fixture;
 use paymentoptions_hpp_tests::strategy::{self, Edit, Mutation, Step};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
@@ -58,12 +59,6 @@ fn config(cases: u32) -> ProptestConfig {
 }
 
 static SPEC: LazyLock<Value> = LazyLock::new(paymentoptions_hpp_tests::spec);
-
-fn fixture(name: &str) -> Value {
-    let path = paymentoptions_hpp_tests::fixture_path(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
 
 static RESPONSE: LazyLock<Value> = LazyLock::new(|| fixture("hpp-link-response.json"));
 static NOTIFICATION: LazyLock<Value> = LazyLock::new(|| fixture("transaction-notification.json"));
@@ -446,7 +441,7 @@ fn ok(result: Result<(), TestCaseError>, what: &str) {
 #[test]
 fn every_truncation_is_a_typed_error() {
     for (file, value, check) in examples() {
-        let written = std::fs::read(paymentoptions_hpp_tests::fixture_path(file)).unwrap();
+        let written = paymentoptions_hpp_testkit::fixture_bytes(file);
         let compact = serde_json::to_vec(value).unwrap();
         for body in [written.trim_ascii_end(), &compact[..]] {
             for len in 0..body.len() {

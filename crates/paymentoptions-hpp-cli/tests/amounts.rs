@@ -1,8 +1,9 @@
 //! `po-hpp`'s amount flags and `--dry-run`, run as a user runs them: the real binary against a
 //! scripted server on 127.0.0.1 that records what reaches it.
 
-use std::process::Stdio;
+mod common;
 
+use common::Run;
 use paymentoptions_hpp_client::api;
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 use serde_json::{Value, json};
@@ -12,48 +13,21 @@ use serde_json::{Value, json};
 const KEY: &str = "canary/KEY+5f3a9=";
 const TXN: &str = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `po-hpp args` against `server` with the canary key, and asserts that no form of the key
 /// is in the output.
 async fn run(server: &TestServer, args: &[&str]) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
-    for (name, _) in std::env::vars_os() {
-        let text = name.to_string_lossy();
-        if text.starts_with("PAYMENTOPTIONS_") || text.to_ascii_lowercase().ends_with("_proxy") {
-            command.env_remove(name);
-        }
-    }
-    let output = command
-        .args(args)
-        .env("PAYMENTOPTIONS_API_KEY", KEY)
-        .env("PAYMENTOPTIONS_BASE_URL", server.base_url())
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    let run = Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    for form in [
+    let url = server.base_url();
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", url.as_str()),
+    ];
+    let run = common::run(args, &env, None).await;
+    run.assert_shows_none([
         KEY.to_string(),
         base64(KEY),
         base64(KEY).replace('+', "-").replace('/', "_"),
         "canary%2FKEY%2B5f3a9%3D".to_string(),
-    ] {
-        assert!(
-            !run.stdout.contains(&form) && !run.stderr.contains(&form),
-            "the key leaked as {form:?}: {} {}",
-            run.stdout,
-            run.stderr
-        );
-    }
+    ]);
     run
 }
 

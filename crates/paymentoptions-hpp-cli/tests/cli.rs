@@ -2,104 +2,27 @@
 //!
 //! Every run asserts that the API key never appears in stdout or stderr.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use paymentoptions_hpp_testkit::{Recorded, Reply, TestServer, refused_port};
+mod common;
+
+use common::Run;
+use paymentoptions_hpp_client::api;
+use paymentoptions_hpp_testkit::{
+    Recorded, Reply, TestServer, fixture, fixture_bytes, fixture_path, operation_path, refused_port,
+};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
 /// A canary: any output containing it leaked the key.
 const KEY: &str = "canary-KEY-5f3a9";
-const LINK_PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+const LINK_PATH: &str = api::GENERATE_HPP_LINK.path;
 
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Asserts a failure with `code`: nothing on stdout, one `error: ` line on stderr that
-    /// contains each of `needles`.
-    fn assert_failed(&self, code: i32, needles: &[&str]) {
-        assert_eq!(self.code, code, "stderr: {}", self.stderr);
-        assert_eq!(self.stdout, "", "stdout of a failed run");
-        assert!(
-            self.stderr.starts_with("error: ") && self.stderr.lines().count() == 1,
-            "one `error: ` line expected, got {:?}",
-            self.stderr
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should contain {needle:?}: {}",
-                self.stderr
-            );
-        }
-    }
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-}
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(fixture(name)).unwrap()
-}
-
-fn fixture_json(name: &str) -> Value {
-    serde_json::from_slice(&fixture_bytes(name)).unwrap()
-}
-
-/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` and proxy variables in `env`, and `stdin`.
+/// Runs `po-hpp args` with only the `PAYMENTOPTIONS_*` and proxy variables in `env`, and `stdin`;
+/// asserts that the key is not in the output.
 async fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
-    command.args(args);
-    for (name, _) in std::env::vars_os() {
-        let name_text = name.to_string_lossy();
-        // A proxy from the test's environment would change what a connection failure is.
-        if name_text.starts_with("PAYMENTOPTIONS_")
-            || name_text.to_ascii_lowercase().ends_with("_proxy")
-        {
-            command.env_remove(name);
-        }
-    }
-    command
-        .envs(env.iter().copied())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("po-hpp starts");
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(bytes).await.unwrap();
-        // Dropping the pipe closes it, so the CLI sees the end of its input.
-    }
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("po-hpp finishes within a minute")
-        .unwrap();
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    assert!(
-        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
-        "the API key leaked:\nstdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
+    let run = common::run(args, env, stdin).await;
+    run.assert_shows_none([KEY]);
     run
 }
 
@@ -116,7 +39,7 @@ async fn run_against(server: &TestServer, args: &[&str], stdin: Option<&[u8]>) -
 /// A server that answers the next request with the page's example response.
 async fn server_with_example_reply() -> TestServer {
     let server = TestServer::start().await;
-    server.push_reply(Reply::json(200, fixture_json("hpp-link-response.json")));
+    server.push_reply(Reply::json(200, fixture("hpp-link-response.json")));
     server
 }
 
@@ -128,7 +51,7 @@ fn only_request(server: &TestServer) -> Recorded {
 
 /// What `link create` prints on stderr for the example response: the link id, for people.
 fn example_id_line() -> String {
-    let id = fixture_json("hpp-link-response.json")["id"]
+    let id = fixture("hpp-link-response.json")["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -136,7 +59,7 @@ fn example_id_line() -> String {
 }
 
 fn example_url() -> String {
-    fixture_json("hpp-link-response.json")["url"]
+    fixture("hpp-link-response.json")["url"]
         .as_str()
         .unwrap()
         .to_string()
@@ -197,7 +120,7 @@ const EXAMPLE_FLAGS: &[&str] = &[
 
 /// The example request with `change` applied, as body bytes.
 fn example_body_with(change: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut body = fixture_json("hpp-link-request.json");
+    let mut body = fixture("hpp-link-request.json");
     change(&mut body);
     serde_json::to_vec(&body).unwrap()
 }
@@ -207,13 +130,13 @@ fn assert_example_request_arrived(server: &TestServer) {
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, LINK_PATH);
     request.assert_auth(KEY);
-    assert_eq!(request.json(), fixture_json("hpp-link-request.json"));
+    assert_eq!(request.json(), fixture("hpp-link-request.json"));
 }
 
 #[tokio::test]
 async fn body_file_is_sent_exactly_and_the_url_printed() {
     let server = server_with_example_reply().await;
-    let path = fixture("hpp-link-request.json");
+    let path = fixture_path("hpp-link-request.json");
     let run = run_against(
         &server,
         &["link", "create", "--body", path.to_str().unwrap()],
@@ -252,7 +175,7 @@ async fn flags_build_exactly_the_example_request() {
 async fn amount_major_and_customer_entered_amounts() {
     let server = TestServer::start().await;
     for _ in 0..2 {
-        server.push_reply(Reply::json(200, fixture_json("hpp-link-response.json")));
+        server.push_reply(Reply::json(200, fixture("hpp-link-response.json")));
     }
     let major = [
         "link",
@@ -284,7 +207,7 @@ async fn amount_major_and_customer_entered_amounts() {
 #[tokio::test]
 async fn json_prints_the_whole_response() {
     let server = server_with_example_reply().await;
-    let path = fixture("hpp-link-request.json");
+    let path = fixture_path("hpp-link-request.json");
     let run = run_against(
         &server,
         &["link", "create", "--json", "--body", path.to_str().unwrap()],
@@ -293,12 +216,12 @@ async fn json_prints_the_whole_response() {
     .await;
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    assert_eq!(printed, fixture_json("hpp-link-response.json"));
+    assert_eq!(printed, fixture("hpp-link-response.json"));
     // The id is in the JSON already: nothing else is printed.
     assert_eq!(run.stderr, "");
 
     // As received: a field the model does not know is printed too.
-    let mut response = fixture_json("hpp-link-response.json");
+    let mut response = fixture("hpp-link-response.json");
     response["zz_not_in_the_spec"] = json!({"kept": true});
     server.push_reply(Reply::json(200, response.clone()));
     let run = run_against(
@@ -399,7 +322,7 @@ async fn incomplete_amount_flags_exit_4_and_send_nothing() {
 #[tokio::test]
 async fn flags_that_cannot_be_combined_are_usage_errors() {
     let server = TestServer::start().await;
-    let path = fixture("hpp-link-request.json");
+    let path = fixture_path("hpp-link-request.json");
     let path = path.to_str().unwrap();
     for args in [
         &["link", "create", "--amount", "1", "--amount-major", "1"][..],
@@ -578,7 +501,7 @@ async fn dns_failure_exits_7_naming_the_host() {
 async fn timeout_exits_7() {
     let server = TestServer::start().await;
     server.push_reply(
-        Reply::json(200, fixture_json("hpp-link-response.json")).delay(Duration::from_secs(10)),
+        Reply::json(200, fixture("hpp-link-response.json")).delay(Duration::from_secs(10)),
     );
     let args = [&["link", "create", "--timeout", "0.5"], EXAMPLE_FLAGS].concat();
     run_against(&server, &args, None)
@@ -599,7 +522,7 @@ async fn unexpected_response_body_exits_8() {
 #[tokio::test]
 async fn unreadable_body_file_exits_9() {
     let server = TestServer::start().await;
-    let missing = fixture("no-such-request.json");
+    let missing = fixture_path("no-such-request.json");
     let args = ["link", "create", "--body", missing.to_str().unwrap()];
     run_against(&server, &args, None)
         .await
@@ -609,8 +532,8 @@ async fn unreadable_body_file_exits_9() {
 
 #[tokio::test]
 async fn notification_parse_prints_a_summary_or_the_notification() {
-    let path = fixture("transaction-notification.json");
-    let expected = fixture_json("transaction-notification.json");
+    let path = fixture_path("transaction-notification.json");
+    let expected = fixture("transaction-notification.json");
     let summary = run(
         &["notification", "parse", path.to_str().unwrap()],
         &[],
@@ -657,10 +580,9 @@ async fn a_declined_notification_is_printed_and_exits_11() {
 }
 
 const TXN: &str = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
-const STATUS_PATH: &str = "/api/v1/server-to-server-interface/transaction/status/";
 
 fn approved_envelope() -> Value {
-    let mut body = fixture_json("transaction-notification-envelope.json");
+    let mut body = fixture("transaction-notification-envelope.json");
     body["transaction_details"]["id"] = json!(TXN);
     body
 }
@@ -690,7 +612,10 @@ async fn transaction_status_prints_a_summary_line_or_the_json() {
     assert_eq!(summary.stdout, format!("CAPTURE {TXN} approved 1000 JPY\n"));
     let request = only_request(&server);
     assert_eq!(request.method, "GET");
-    assert_eq!(request.path, format!("{STATUS_PATH}{TXN}"));
+    assert_eq!(
+        request.path,
+        operation_path(&api::GET_TRANSACTION_STATUS, &[("transactionId", TXN)])
+    );
 
     server.push_reply(Reply::json(200, approved_envelope()));
     let json = run_against(
@@ -769,10 +694,7 @@ async fn a_failed_capture_is_in_doubt_and_sent_once() {
     .assert_failed(13, &["HTTP 503", "get_transaction_status", TXN]);
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "the status read, then the capture once");
-    assert_eq!(
-        requests[1].path,
-        "/api/v1/server-to-server-interface/capture"
-    );
+    assert_eq!(requests[1].path, api::CAPTURE_TRANSACTION.path);
     let sent = requests[1].json();
     assert_eq!(
         (&sent["transactionId"], &sent["amount"]),
@@ -871,7 +793,7 @@ async fn bad_notification_exits_4_naming_the_path() {
 
 #[tokio::test]
 async fn unreadable_notification_file_exits_9() {
-    let missing = fixture("no-such-notification.json");
+    let missing = fixture_path("no-such-notification.json");
     run(
         &["notification", "parse", missing.to_str().unwrap()],
         &[],
@@ -949,7 +871,7 @@ async fn a_proxy_in_the_environment_does_not_capture_a_loopback_base_url() {
         paymentoptions_hpp_testkit::refused_port()
     );
     let url = server.base_url();
-    let path = fixture("hpp-link-request.json");
+    let path = fixture_path("hpp-link-request.json");
     let env = [
         ("PAYMENTOPTIONS_API_KEY", KEY),
         ("PAYMENTOPTIONS_BASE_URL", url.as_str()),

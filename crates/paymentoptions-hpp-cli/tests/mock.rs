@@ -2,31 +2,17 @@
 //! `po-hpp link create` and inspected through its control API.
 #![cfg(feature = "mock")]
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, ChildStderr, Command};
+use tokio::process::{Child, ChildStderr};
 
-const LINK_PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+const LINK_PATH: &str = paymentoptions_hpp_client::api::GENERATE_HPP_LINK.path;
 
-/// `po-hpp` with no `PAYMENTOPTIONS_*` variable from the test's environment.
-fn po_hpp(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_po-hpp"));
-    command.args(args);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
+mod common;
+
+use common::{Run, command as po_hpp};
 
 /// A running `po-hpp mock`; killed when dropped.
 struct Sandbox {
@@ -78,25 +64,8 @@ impl Sandbox {
     }
 }
 
-/// What one finished run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = po_hpp(args);
-    command.envs(env.iter().copied());
-    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
-        .await
-        .expect("po-hpp finishes within a minute")
-        .unwrap();
-    Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::run(args, env, None).await
 }
 
 /// `po-hpp link create` against `base_url` with `key`.

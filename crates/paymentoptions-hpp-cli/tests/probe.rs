@@ -5,15 +5,16 @@
 #![cfg(feature = "mock")]
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+mod common;
+
+use common::Run;
 use paymentoptions_hpp::{Client, Currency, LinkRequest, Money, RetryPolicy};
 use paymentoptions_hpp_mock::probe::Probe;
 use paymentoptions_hpp_mock::{MockConfig, MockServer, OverRefundStatus, StatusAfterChange};
 use serde_json::Value;
-use tokio::process::Command;
 
 /// The key the probe runs with: it must appear in no file and no output.
 const KEY: &str = "probe-canary-key-4b1d9e07";
@@ -27,37 +28,12 @@ fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// What a run printed.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// `po-hpp probe args...` with the key in the environment and no other `PAYMENTOPTIONS_*`
 /// variable but `env`.
 async fn probe(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_po-hpp"));
-    command.arg("probe").args(args);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("PAYMENTOPTIONS_") {
-            command.env_remove(name);
-        }
-    }
-    command.env("PAYMENTOPTIONS_API_KEY", KEY);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.stdin(Stdio::null()).kill_on_drop(true);
-    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
-        .await
-        .expect("the probe ends within 120 s")
-        .expect("po-hpp runs");
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let args = [&["probe"], args].concat();
+    let env = [&[("PAYMENTOPTIONS_API_KEY", KEY)], env].concat();
+    common::run_within(&args, &env, None, Duration::from_secs(120)).await
 }
 
 /// A paid (or, `authorise`, only authorised) JPY 1000 link of the sandbox: its transaction id.

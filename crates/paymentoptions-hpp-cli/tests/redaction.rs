@@ -3,12 +3,11 @@
 //! API keys, redacted as written or encoded; error lines mask and redact the same way. The
 //! real binary, over real HTTP to a scripted server on 127.0.0.1.
 
-use std::process::Stdio;
-use std::time::Duration;
+mod common;
 
+use common::Run;
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
 /// A canary key.
 const KEY: &str = "canary-KEY-5f3a9";
@@ -24,59 +23,21 @@ fn percent(text: &str) -> String {
     text.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `po-hpp args` with the canary key and `base_url`, feeding `stdin`; asserts that no
 /// form of the key nor of the card number is in its output.
 async fn run(args: &[&str], base_url: &str, stdin: Option<&[u8]>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"));
-    for (name, _) in std::env::vars_os() {
-        let text = name.to_string_lossy();
-        if text.starts_with("PAYMENTOPTIONS_") || text.to_ascii_lowercase().ends_with("_proxy") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .args(args)
-        .env("PAYMENTOPTIONS_API_KEY", KEY)
-        .env("PAYMENTOPTIONS_BASE_URL", base_url)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("po-hpp starts");
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(bytes).await.unwrap();
-    }
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("po-hpp finishes within a minute")
-        .unwrap();
-    let run = Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
+    let env = [
+        ("PAYMENTOPTIONS_API_KEY", KEY),
+        ("PAYMENTOPTIONS_BASE_URL", base_url),
+    ];
+    let run = common::run(args, &env, stdin).await;
     let secrets = [
         KEY.to_string(),
         KEY_B64.to_string(),
         KEY_COLON_B64.to_string(),
         percent(KEY),
     ];
-    for text in [&run.stdout, &run.stderr] {
-        for leak in secrets.iter().map(String::as_str).chain(CARD_FORMS) {
-            assert!(!text.contains(leak), "{leak} shown:\n{text}");
-        }
-    }
+    run.assert_shows_none(secrets.iter().map(String::as_str).chain(CARD_FORMS));
     run
 }
 

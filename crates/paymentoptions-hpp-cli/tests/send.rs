@@ -1,33 +1,19 @@
 //! `po-hpp notification send`, run as a user runs it: the real binary POSTing to a recording
 //! server on 127.0.0.1 (the merchant's webhook).
 
-use std::process::Stdio;
 use std::time::Duration;
 
+mod common;
+
+use common::Run;
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 use serde_json::json;
 
 const TXN: &str = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn run(args: &[&str]) -> Run {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_po-hpp"))
-        .args(["notification", "send"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let args = [&["notification", "send"], args].concat();
+    common::run(&args, &[], None).await
 }
 
 fn webhook(server: &TestServer) -> String {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PATH, http};
+use common::{AUTH, PATH, auth_head_lines, http};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -28,15 +28,11 @@ async fn create(
     base_url: &str,
     body: String,
 ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-    let response = http
-        .post(format!("{base_url}{PATH}"))
-        .header("authorization", "Basic abuse-key")
-        .header("x-api-key", "abuse-key")
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let mut request = http.post(format!("{base_url}{PATH}")).body(body);
+    for &(name, value) in AUTH.iter() {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let json = response.json().await.unwrap_or(Value::Null);
@@ -166,9 +162,8 @@ async fn a_streamed_chunked_body_over_the_limit_gets_413_while_still_arriving() 
     let sent_by_writer = sent.clone();
     let writing = tokio::spawn(async move {
         let head = format!(
-            "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic abuse-key\r\n\
-             x-api-key: abuse-key\r\ncontent-type: application/json\r\n\
-             transfer-encoding: chunked\r\n\r\n"
+            "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\n{}transfer-encoding: chunked\r\n\r\n",
+            auth_head_lines()
         );
         writer.write_all(head.as_bytes()).await?;
         let mut chunk = b"400\r\n".to_vec();

@@ -3,7 +3,6 @@
 //! although the client saw a failure: what a client that retries blindly turns into a double
 //! refund.
 
-#[allow(dead_code)] // Only its client: paths come from the spec's `api`.
 mod common;
 #[path = "support/money.rs"]
 mod money;

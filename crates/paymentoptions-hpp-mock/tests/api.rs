@@ -3,21 +3,17 @@
 
 mod common;
 
-use common::{PATH, http};
+use common::{AUTH, PATH, borrowed, create, http};
 
 use std::time::Duration;
 
+use paymentoptions_hpp_client::api::{self, AuthHeader};
 use paymentoptions_hpp_mock::{
     CustomerAction, DeliveryPolicy, DeliveryState, Fault, LinkState, MockConfig, MockServer,
 };
-use paymentoptions_hpp_testkit::{Reply, TestServer};
+use paymentoptions_hpp_testkit::{Reply, TestServer, fixture, json_api_headers};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 fn fast_delivery(max_attempts: u32) -> MockConfig {
     MockConfig::default().with_delivery(
@@ -29,16 +25,13 @@ fn fast_delivery(max_attempts: u32) -> MockConfig {
     )
 }
 
+/// [`common::post`], asserting that the answer is JSON.
 async fn post(
     mock: &MockServer,
     headers: &[(&str, &str)],
     body: impl Into<reqwest::Body>,
 ) -> (StatusCode, Value) {
-    let mut req = http().post(format!("{}{PATH}", mock.base_url())).body(body);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let resp = req.send().await.unwrap();
+    let resp = common::send_create(mock.base_url(), headers, body).await;
     let status = resp.status();
     let ct = resp
         .headers()
@@ -51,18 +44,6 @@ async fn post(
         "{status}: every answer of the API is JSON"
     );
     (status, body)
-}
-
-const AUTH: [(&str, &str); 3] = [
-    ("authorization", "Basic test-key"),
-    ("x-api-key", "test-key"),
-    ("content-type", "application/json"),
-];
-
-async fn create(mock: &MockServer, body: &Value) -> Value {
-    let (status, response) = post(mock, &AUTH, body.to_string()).await;
-    assert_eq!(status, StatusCode::OK, "{response}");
-    response
 }
 
 #[tokio::test]
@@ -124,13 +105,33 @@ async fn auth_headers_are_required() {
     let mock = MockServer::start().await.unwrap();
     let body = json!({"amount": 1}).to_string();
     let ct = ("content-type", "application/json");
-    for headers in [
-        vec![ct],
-        vec![ct, ("x-api-key", "k")],
-        vec![ct, ("authorization", "Basic k")],
-        vec![ct, ("authorization", "Bearer k"), ("x-api-key", "k")],
-        vec![ct, ("authorization", "Basic "), ("x-api-key", "k")],
-    ] {
+    // The spec's headers, each as `edit` has it (`None`: left out).
+    let headers_with = |edit: &dyn Fn(&AuthHeader) -> Option<String>| {
+        let headers = api::AUTH_HEADERS.iter();
+        headers
+            .filter_map(|h| edit(h).map(|value| (h.header, value)))
+            .collect::<Vec<_>>()
+    };
+    let as_specified = |h: &AuthHeader| format!("{}k", h.prefix);
+    // No key at all; each header left out; each prefix replaced, or followed by no key.
+    let mut cases = vec![Vec::new()];
+    for left_out in api::AUTH_HEADERS {
+        cases.push(headers_with(&|h| (h != left_out).then(|| as_specified(h))));
+    }
+    for prefixed in api::AUTH_HEADERS.iter().filter(|h| !h.prefix.is_empty()) {
+        for value in ["Bearer k".to_string(), prefixed.prefix.to_string()] {
+            cases.push(headers_with(&|h| {
+                Some(if h == prefixed {
+                    value.clone()
+                } else {
+                    as_specified(h)
+                })
+            }));
+        }
+    }
+    for case in &cases {
+        let mut headers = borrowed(case);
+        headers.push(ct);
         let (status, error) = post(&mock, &headers, body.clone()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{headers:?}");
         assert_eq!(error["code"], "unauthorized");
@@ -143,8 +144,8 @@ async fn auth_headers_are_required() {
         .unwrap();
     let (status, _) = post(&strict, &AUTH, body.clone()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let right = [("authorization", "Basic right"), ("x-api-key", "right"), ct];
-    let (status, _) = post(&strict, &right, body).await;
+    let right = json_api_headers("right");
+    let (status, _) = post(&strict, &borrowed(&right), body).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -267,7 +268,7 @@ async fn injected_faults_apply_to_the_next_creates_only() {
         .await
         .unwrap();
     let mut req = http().post(format!("{}{PATH}", mock.base_url())).body("{}");
-    for (k, v) in AUTH {
+    for &(k, v) in AUTH.iter() {
         req = req.header(k, v);
     }
     // Depending on timing the client sees the drop while reading the head or the body.

@@ -11,7 +11,7 @@ mod common;
 #[path = "support/spec_check.rs"]
 mod spec_check;
 
-use common::{PATH, http};
+use common::{AUTH, KEY, PATH, auth_head_lines, borrowed, http};
 use spec_check::Answer;
 
 use std::collections::BTreeSet;
@@ -28,45 +28,29 @@ async fn send(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Answer {
-    let mut request = http().post(format!("{}{PATH}", mock.base_url()));
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let response = request.send().await.unwrap();
-    Answer::read(what.to_string(), api::GENERATE_HPP_LINK, response).await
+    let url = format!("{}{PATH}", mock.base_url());
+    let operation = api::GENERATE_HPP_LINK;
+    Answer::exchange(&http(), url, operation, what.to_string(), headers, body).await
+}
+
+/// A sandbox that takes only [`KEY`], with limits small enough for a test to reach each.
+async fn strict_sandbox() -> MockServer {
+    let config = MockConfig::default()
+        .with_api_keys([KEY])
+        .with_max_body_bytes(4096)
+        .with_body_read_timeout(Duration::from_millis(300))
+        .with_max_concurrent_requests(1);
+    MockServer::start_with(config).await.unwrap()
 }
 
 /// What is sent: a description, the headers, the body.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<String>);
 
-const AUTH: [(&str, &str); 3] = [
-    ("authorization", "Basic conformance-key"),
-    ("x-api-key", "conformance-key"),
-    ("content-type", "application/json"),
-];
-
 #[tokio::test]
 async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
-    let mock = MockServer::start_with(
-        MockConfig::default()
-            .with_api_keys(["conformance-key"])
-            .with_max_body_bytes(4096)
-            .with_body_read_timeout(Duration::from_millis(300))
-            .with_max_concurrent_requests(1),
-    )
-    .await
-    .unwrap();
-    let example: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../../fixtures/hpp-link-request.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let wrong = api::auth_header_values("nope-nope-nope");
+    let mock = strict_sandbox().await;
+    let example = paymentoptions_hpp_testkit::fixture("hpp-link-request.json");
     let only = |pairs: &[(&'static str, &'static str)]| pairs.to_vec();
     let no_content_type = only(&AUTH[..2]);
     let own_origin = mock.base_url().to_string();
@@ -107,11 +91,7 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
         ("no key", vec![AUTH[2]], Some("{}".into())),
         (
             "a wrong key",
-            vec![
-                ("authorization", "Basic nope-nope-nope"),
-                ("x-api-key", "nope-nope-nope"),
-                AUTH[2],
-            ],
+            [borrowed(&wrong), vec![AUTH[2]]].concat(),
             Some("{}".into()),
         ),
         (
@@ -143,8 +123,8 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
     let addr = mock.addr();
     let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic conformance-key\r\n\
-         x-api-key: conformance-key\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{"
+        "POST {PATH} HTTP/1.1\r\nhost: {addr}\r\n{}content-length: 100\r\n\r\n{{",
+        auth_head_lines()
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
@@ -175,7 +155,7 @@ async fn every_answer_of_the_create_operation_is_declared_by_the_spec() {
         let base = mock.base_url().to_string();
         tokio::spawn(async move {
             let mut r = http().post(format!("{base}{PATH}")).body("{}");
-            for (k, v) in AUTH {
+            for &(k, v) in AUTH.iter() {
                 r = r.header(k, v);
             }
             r.send().await.unwrap().status().as_u16()
@@ -210,16 +190,16 @@ async fn call(
     body: Option<String>,
 ) -> Answer {
     let path = operation.path.replace("{transactionId}", param);
-    let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
-    let mut request = http().request(method, format!("{base}{path}"));
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let response = request.send().await.unwrap();
-    Answer::read(format!("{}: {what}", operation.id), operation, response).await
+    let what = format!("{}: {what}", operation.id);
+    Answer::exchange(
+        &http(),
+        format!("{base}{path}"),
+        operation,
+        what,
+        headers,
+        body,
+    )
+    .await
 }
 
 /// A request whose body never arrives whole: the sandbox's answer, read from the socket.
@@ -228,9 +208,9 @@ async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> A
     let path = operation.path.replace("{transactionId}", param);
     let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "{} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Basic conformance-key\r\n\
-         x-api-key: conformance-key\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{",
-        operation.method
+        "{} {path} HTTP/1.1\r\nhost: {addr}\r\n{}content-length: 100\r\n\r\n{{",
+        operation.method,
+        auth_head_lines()
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
@@ -254,15 +234,8 @@ async fn stalled(mock: &MockServer, operation: api::Operation, param: &str) -> A
 
 #[tokio::test]
 async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
-    let mock = MockServer::start_with(
-        MockConfig::default()
-            .with_api_keys(["conformance-key"])
-            .with_max_body_bytes(4096)
-            .with_body_read_timeout(Duration::from_millis(300))
-            .with_max_concurrent_requests(1),
-    )
-    .await
-    .unwrap();
+    let wrong = api::auth_header_values("nope-nope-nope");
+    let mock = strict_sandbox().await;
     let base = mock.base_url().to_string();
     // A pre-auth and a stored card, and a capture of a second pre-auth to refund.
     let link = |body: Value| {
@@ -295,11 +268,7 @@ async fn every_answer_of_the_transaction_operations_is_declared_by_the_spec() {
             .to_string()
     };
     let no_key = vec![AUTH[2]];
-    let wrong_key = vec![
-        ("authorization", "Basic nope-nope-nope"),
-        ("x-api-key", "nope-nope-nope"),
-        AUTH[2],
-    ];
+    let wrong_key = [borrowed(&wrong), vec![AUTH[2]]].concat();
     let own_origin = mock.base_url().to_string();
     let with = |extra: (&'static str, &'static str)| {
         let mut headers = AUTH.to_vec();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{PATH, http};
+use common::{AUTH, PATH, create, http, post};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,31 +21,6 @@ use tokio::io::AsyncReadExt;
 /// The tests that time a create next to an attack take turns: each attack is heavy enough to
 /// slow the other's sandbox on a small machine.
 static TIMED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-const AUTH: [(&str, &str); 3] = [
-    ("authorization", "Basic test-key"),
-    ("x-api-key", "test-key"),
-    ("content-type", "application/json"),
-];
-
-/// POSTs `body` to the create endpoint with `headers`: the status and the JSON answer.
-async fn post(mock: &MockServer, headers: &[(&str, &str)], body: String) -> (StatusCode, Value) {
-    let mut request = http().post(format!("{}{PATH}", mock.base_url())).body(body);
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let response = request.send().await.unwrap();
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
-}
-
-async fn create(mock: &MockServer, body: Value) -> Value {
-    let (status, answer) = post(mock, &AUTH, body.to_string()).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    answer
-}
 
 fn id_of(link: &Value) -> uuid::Uuid {
     link["id"].as_str().unwrap().parse().unwrap()
@@ -73,7 +48,7 @@ async fn float_amounts_are_refused_naming_the_field() {
     assert!(mock.links().is_empty(), "no float link exists to be paid");
 
     // The page and the control API charge the integer amount they were given.
-    let link = create(&mock, json!({"amount": 5000, "currency": "JPY"})).await;
+    let link = create(&mock, &json!({"amount": 5000, "currency": "JPY"})).await;
     let page = http()
         .get(link["url"].as_str().unwrap())
         .send()
@@ -146,7 +121,7 @@ async fn pending_deliveries_are_bounded_like_links() {
     .await
     .unwrap();
     for _ in 0..3 * MAX {
-        let link = create(&mock, json!({"return_url": {"webhook_url": hook}})).await;
+        let link = create(&mock, &json!({"return_url": {"webhook_url": hook}})).await;
         mock.complete(id_of(&link), CustomerAction::Pay).unwrap();
     }
     let deliveries = mock.deliveries();
@@ -178,14 +153,14 @@ async fn pending_deliveries_are_bounded_like_links() {
 async fn the_sandbox_never_notifies_itself() {
     let mock = MockServer::start().await.unwrap();
     let port = mock.addr().port();
-    let keep = create(&mock, json!({"merchant_txn_ref": "KEEP"})).await;
+    let keep = create(&mock, &json!({"merchant_txn_ref": "KEEP"})).await;
     for hook in [
         format!("{}/__mock/reset", mock.base_url()),
         format!("http://localhost:{port}/__mock/reset"),
         format!("http://[::1]:{port}/__mock/reset"),
         format!("http://0.0.0.0:{port}/__mock/reset"),
     ] {
-        let link = create(&mock, json!({"return_url": {"webhook_url": hook}})).await;
+        let link = create(&mock, &json!({"return_url": {"webhook_url": hook}})).await;
         let completion = mock.complete(id_of(&link), CustomerAction::Pay).unwrap();
         let id = completion.delivery_id.unwrap();
         let delivery = mock
@@ -215,9 +190,9 @@ async fn auth_comes_before_injected_faults() {
         status: Some(503),
         ..Fault::default()
     });
-    let (status, error) = post(&mock, &[("content-type", "application/json")], "{}".into()).await;
+    let (status, error) = post(&mock, &[("content-type", "application/json")], "{}").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{error}");
-    let (status, error) = post(&mock, &AUTH, "{}".into()).await;
+    let (status, error) = post(&mock, &AUTH, "{}").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{error}");
     assert_eq!(error["code"], "injected_fault");
 }
@@ -235,7 +210,7 @@ async fn the_control_api_accepts_actions_and_states() {
         ("cancel", LinkState::Cancelled),
         ("cancelled", LinkState::Cancelled),
     ] {
-        let link = create(&mock, json!({"amount": 100, "currency": "JPY"})).await;
+        let link = create(&mock, &json!({"amount": 100, "currency": "JPY"})).await;
         let response = http()
             .post(format!(
                 "{}/__mock/links/{}/complete",
@@ -258,7 +233,7 @@ async fn the_control_api_accepts_actions_and_states() {
 async fn other_web_pages_and_rebound_names_are_refused() {
     let mock = MockServer::start().await.unwrap();
     let base = mock.base_url().to_string();
-    let link = create(&mock, json!({"amount": 100, "currency": "JPY"})).await;
+    let link = create(&mock, &json!({"amount": 100, "currency": "JPY"})).await;
     let page_url = link["url"].as_str().unwrap().to_string();
 
     // What a cross-origin form can send: text/plain or a form encoding, with its Origin.
@@ -324,7 +299,7 @@ async fn other_web_pages_and_rebound_names_are_refused() {
             let mut request = http()
                 .request(method.parse().unwrap(), url)
                 .header("host", &host);
-            for (k, v) in AUTH {
+            for &(k, v) in AUTH.iter() {
                 request = request.header(k, v);
             }
             let response = request.body("{}").send().await.unwrap();
@@ -378,7 +353,7 @@ async fn a_large_listing_does_not_stall_creates() {
         creating.spawn(async move {
             for _ in 0..LINKS / 20 {
                 let mut r = http.post(format!("{base}{PATH}")).body(body.clone());
-                for (k, v) in AUTH {
+                for &(k, v) in AUTH.iter() {
                     r = r.header(k, v);
                 }
                 assert_eq!(r.send().await.unwrap().status(), StatusCode::OK, "{chunk}");
@@ -438,7 +413,7 @@ async fn a_large_listing_does_not_stall_creates() {
     for _ in 0..20 {
         let started = Instant::now();
         let mut r = http.post(format!("{base}{PATH}")).body(r#"{"amount": 1}"#);
-        for (k, v) in AUTH {
+        for &(k, v) in AUTH.iter() {
             r = r.header(k, v);
         }
         assert_eq!(r.send().await.unwrap().status(), StatusCode::OK);
@@ -567,7 +542,7 @@ async fn slow_clients_do_not_starve_a_normal_create() {
     for _ in 0..10 {
         let begun = Instant::now();
         let mut r = client.post(format!("{}{PATH}", mock.base_url())).body("{}");
-        for (k, v) in AUTH {
+        for &(k, v) in AUTH.iter() {
             r = r.header(k, v);
         }
         let status = r.send().await.unwrap().status();
@@ -631,7 +606,7 @@ async fn at_the_connection_limit_the_idlest_makes_room() {
     }
     let begun = Instant::now();
     let mut r = http().post(format!("{}{PATH}", mock.base_url())).body("{}");
-    for (k, v) in AUTH {
+    for &(k, v) in AUTH.iter() {
         r = r.header(k, v);
     }
     assert_eq!(r.send().await.unwrap().status(), StatusCode::OK);
@@ -677,7 +652,7 @@ async fn idle_connections_are_closed_busy_ones_are_not() {
         ..Fault::default()
     });
     let mut r = http().post(format!("{}{PATH}", mock.base_url())).body("{}");
-    for (k, v) in AUTH {
+    for &(k, v) in AUTH.iter() {
         r = r.header(k, v);
     }
     let response = r.send().await.expect("a busy connection is kept");
@@ -703,7 +678,7 @@ async fn return_urls_must_be_web_addresses() {
             assert_eq!(error["field"], format!("return_url.{field}"), "{error}");
         }
         for url in ["https://shop.example/ok", "HTTP://shop.example/ok"] {
-            create(&mock, json!({"return_url": {field: url}})).await;
+            create(&mock, &json!({"return_url": {field: url}})).await;
         }
     }
     assert_eq!(mock.links().len(), 8);

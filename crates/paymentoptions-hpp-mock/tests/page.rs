@@ -3,25 +3,15 @@
 
 mod common;
 
-use common::{PATH, http};
+use common::http;
 
 use paymentoptions_hpp_mock::{CustomerAction, LinkState, MockServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// Creates a link: its id and page URL.
 async fn create(mock: &MockServer, body: Value) -> (uuid::Uuid, String) {
-    let resp: Value = http()
-        .post(format!("{}{PATH}", mock.base_url()))
-        .header("authorization", "Basic k")
-        .header("x-api-key", "k")
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let resp = common::create(mock, &body).await;
     (
         resp["id"].as_str().unwrap().parse().unwrap(),
         resp["url"].as_str().unwrap().to_string(),
@@ -51,14 +41,7 @@ fn with<'a>(base: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'
 #[tokio::test]
 async fn a_prefilled_link_shows_its_details_and_pays() {
     let mock = MockServer::start().await.unwrap();
-    let request: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../../fixtures/hpp-link-request.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let request = paymentoptions_hpp_testkit::fixture("hpp-link-request.json");
     let (id, url) = create(&mock, request).await;
 
     let (status, html) = page(&url).await;

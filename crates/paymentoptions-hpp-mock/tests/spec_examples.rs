@@ -7,7 +7,7 @@ mod common;
 #[path = "support/spec_check.rs"]
 mod spec_check;
 
-use common::http;
+use common::{borrowed, http};
 use spec_check::Answer;
 
 use paymentoptions_hpp_client::api;
@@ -63,15 +63,14 @@ async fn call(
     body: Option<&Value>,
 ) -> Answer {
     let url = format!("{}{path}", mock.base_url());
-    let mut request = http().request(operation.method.parse().unwrap(), url);
-    for auth in api::AUTH_HEADERS {
-        request = request.header(auth.header, format!("{}example-key", auth.prefix));
+    let mut headers = api::auth_header_values("example-key");
+    if body.is_some() {
+        headers.push(("content-type", "application/json".into()));
     }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await.unwrap();
-    Answer::read(format!("{} {path}", operation.id), operation, response).await
+    let headers = borrowed(&headers);
+    let what = format!("{} {path}", operation.id);
+    let body = body.map(Value::to_string);
+    Answer::exchange(&http(), url, operation, what, &headers, body).await
 }
 
 /// What an answer means, as opposed to what differs between two transactions (ids, refs,

@@ -4,7 +4,6 @@
 //! unchanged or showing the change; the status that carries ERR3019; notifications never
 //! re-sent after a 5xx; a status call that does not see a new transaction yet.
 
-#[allow(dead_code)] // Only its client: paths come from the spec's `api`.
 mod common;
 #[path = "support/money.rs"]
 mod money;

@@ -19,13 +19,20 @@
 //! For HTTPS, [`TlsServer`] puts TLS in front of either, with a certificate from a
 //! [`TestPki`] made at test time; [`ConnectProxy`] is an HTTP `CONNECT` proxy that records what
 //! crosses it.
+//!
+//! [`fixture`] and its siblings read the workspace's `fixtures/`; [`json_api_headers`] and
+//! [`operation_path`] build a request's auth headers and path from the spec.
 
+mod fixtures;
 mod proxy;
 mod raw;
+mod spec;
 mod tls;
 
+pub use fixtures::{fixture, fixture_bytes, fixture_path};
 pub use proxy::ConnectProxy;
 pub use raw::{RawRequest, RawServer, reset, response_head};
+pub use spec::{auth_header, json_api_headers, operation_path};
 pub use tls::{TestPki, TlsServer};
 
 use std::collections::VecDeque;
@@ -41,7 +48,7 @@ use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 pub struct Recorded {
     /// HTTP method, e.g. `POST`.
     pub method: String,
-    /// Path and query, e.g. `/api/v1/server-to-server-interface/hpp/generate/link`.
+    /// Path and query, e.g. the spec's `api::GENERATE_HPP_LINK.path`.
     pub path: String,
     /// Headers in order, names lower-case.
     pub headers: Vec<(String, String)>,

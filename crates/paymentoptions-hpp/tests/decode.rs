@@ -7,11 +7,7 @@ use paymentoptions_hpp::{Client, Currency, Error, Link, LinkRequest, Money, Retr
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 
 fn fixture() -> Vec<u8> {
-    let path = format!(
-        "{}/../../fixtures/hpp-link-response.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(path).unwrap()
+    paymentoptions_hpp_testkit::fixture_bytes("hpp-link-response.json")
 }
 
 #[tokio::test]

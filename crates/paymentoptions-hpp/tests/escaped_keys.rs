@@ -7,12 +7,12 @@ use std::time::Duration;
 use paymentoptions_hpp::{Client, Error, LinkRequest};
 use paymentoptions_hpp_testkit::{Reply, TestServer};
 
-/// A server that echoes the key JSON-escaped (`\/`, as PHP writes a slash, or `\uXXXX`) must
-/// not get it, decoded, into an error: keys with `/` and `+` are common (base64).
-#[tokio::test]
-async fn a_key_escaped_in_json_is_redacted_after_decoding() {
-    const KEY: &str = "CANARY/abc+123==";
-    const X_KEY: &str = "CANARY/x+key==";
+/// The canaries: keys with `/` and `+`, which every encoding changes.
+const KEY: &str = "CANARY/abc+123==";
+const X_KEY: &str = "CANARY/x+key==";
+
+/// A server, a client with the canary keys pointed at it, and a request to send.
+async fn canary_client() -> (TestServer, Client, LinkRequest) {
     let server = TestServer::start().await;
     let client = Client::builder()
         .api_key(KEY)
@@ -25,6 +25,14 @@ async fn a_key_escaped_in_json_is_redacted_after_decoding() {
         .customer_enters_amount()
         .build()
         .unwrap();
+    (server, client, request)
+}
+
+/// A server that echoes the key JSON-escaped (`\/`, as PHP writes a slash, or `\uXXXX`) must
+/// not get it, decoded, into an error: keys with `/` and `+` are common (base64).
+#[tokio::test]
+async fn a_key_escaped_in_json_is_redacted_after_decoding() {
+    let (server, client, request) = canary_client().await;
     let slash = |k: &str| k.replace('/', "\\/");
     let unicode =
         |k: &str| -> String { k.chars().map(|c| format!("\\u{:04x}", c as u32)).collect() };
@@ -79,8 +87,6 @@ async fn a_key_escaped_in_json_is_redacted_after_decoding() {
 /// raw body of a transaction.
 #[tokio::test]
 async fn a_key_percent_or_base64_encoded_is_redacted() {
-    const KEY: &str = "CANARY/abc+123==";
-    const X_KEY: &str = "CANARY/x+key==";
     // `printf '%s' <text> | base64`: `CANARY/abc+123==`, `m:CANARY/abc+123==`,
     // `CANARY/x+key==` and `CANARY/x+key==:`.
     const KEY_B64: &str = "Q0FOQVJZL2FiYysxMjM9PQ==";
@@ -108,18 +114,7 @@ async fn a_key_percent_or_base64_encoded_is_redacted() {
         leaks(what, text);
         assert!(text.contains("[redacted]"), "{what}: {text}");
     };
-    let server = TestServer::start().await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .x_api_key(X_KEY)
-        .base_url(&server.base_url())
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
-    let request = LinkRequest::builder()
-        .customer_enters_amount()
-        .build()
-        .unwrap();
+    let (server, client, request) = canary_client().await;
     let text = |status: u16, body: String| Reply::raw(status, "text/plain", body);
     let json = |status: u16, body: String| Reply::raw(status, "application/json", body);
     let replies = [

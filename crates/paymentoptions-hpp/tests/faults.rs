@@ -15,19 +15,16 @@ use paymentoptions_hpp::{
     Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn, RetryPolicy,
     TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{RawServer, Reply, TestServer, reset, response_head};
-use serde_json::{Value, json};
+use paymentoptions_hpp_testkit::{
+    RawServer, Reply, TestServer, auth_header, fixture, reset, response_head,
+};
+use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
 const KEY: &str = "faults-key-0123";
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
+const PATH: &str = paymentoptions_hpp_client::api::GENERATE_HPP_LINK.path;
 const MIB: usize = 1024 * 1024;
 const LINK_ID: &str = "f49173ce-4916-445c-a831-3c1468acf14e";
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
 
 fn link_response() -> Vec<u8> {
     serde_json::to_vec(&fixture("hpp-link-response.json")).unwrap()
@@ -539,7 +536,7 @@ async fn redirects_of_every_kind_are_returned_not_followed() {
     let following = reqwest::Client::builder().no_proxy().build().unwrap();
     let answer = following
         .post(format!("{}{PATH}", server.base_url()))
-        .header("x-api-key", KEY)
+        .header(auth_header("xApiKey").header, KEY)
         .body("{}")
         .send()
         .await
@@ -549,7 +546,7 @@ async fn redirects_of_every_kind_are_returned_not_followed() {
     assert_eq!(followed.len(), 1);
     // Why the wrapper follows none: on a cross-host redirect reqwest drops `Authorization` but
     // knows nothing of `x-api-key`, which would reach the other host.
-    assert_eq!(followed[0].header("x-api-key"), Some(KEY));
+    assert_eq!(followed[0].header(auth_header("xApiKey").header), Some(KEY));
 }
 
 #[tokio::test]

@@ -7,16 +7,11 @@ use paymentoptions_hpp::{
     AddressBuilder, Client, ClientBuilder, Currency, Error, LinkRequest, Money, RetryOn,
     RetryPolicy, Rule, TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{Reply, TestServer, refused_port};
+use paymentoptions_hpp_testkit::{Reply, TestServer, auth_header, fixture, refused_port};
 use serde_json::{Value, json};
 
 const KEY: &str = "test-key-123";
-const PATH: &str = "/api/v1/server-to-server-interface/hpp/generate/link";
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
+const PATH: &str = paymentoptions_hpp_client::api::GENERATE_HPP_LINK.path;
 
 fn client_for(server: &TestServer) -> ClientBuilder {
     Client::builder()
@@ -137,11 +132,15 @@ async fn a_separate_x_api_key_and_client_defaults() {
     client.create_link(&own).await.unwrap();
 
     let requests = server.requests();
+    let (basic, x_api_key) = (auth_header("authorization"), auth_header("xApiKey"));
     assert_eq!(
-        requests[0].header("authorization"),
-        Some("Basic test-key-123")
+        requests[0].header(basic.header),
+        Some(format!("{}{KEY}", basic.prefix).as_str())
     );
-    assert_eq!(requests[0].header("x-api-key"), Some("other-key"));
+    assert_eq!(
+        requests[0].header(x_api_key.header),
+        Some(format!("{}other-key", x_api_key.prefix).as_str())
+    );
     // Fields left out stay out of the JSON: no amount, no currency, no nulls.
     assert_eq!(
         requests[0].json(),

@@ -6,15 +6,11 @@
 use paymentoptions_hpp::{
     Client, ClientBuilder, Error, LinkRequest, RetryPolicy, TransportErrorKind,
 };
-use paymentoptions_hpp_testkit::{ConnectProxy, Reply, TestPki, TestServer, TlsServer};
-use serde_json::Value;
+use paymentoptions_hpp_testkit::{
+    ConnectProxy, Reply, TestPki, TestServer, TlsServer, auth_header, fixture,
+};
 
 const KEY: &str = "https-test-key-4711";
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
 
 /// A backend answering one link, behind TLS with a certificate of a fresh CA.
 async fn https_server() -> (TestPki, TestServer, TlsServer) {
@@ -116,7 +112,7 @@ async fn through_a_connect_proxy_the_call_succeeds_and_the_proxy_sees_no_key() {
     assert!(!key_crossed, "the API key crossed the proxy in clear");
     let header_crossed = String::from_utf8_lossy(&seen)
         .to_lowercase()
-        .contains("x-api-key");
+        .contains(&auth_header("xApiKey").header.to_lowercase());
     assert!(!header_crossed, "a request head crossed the proxy in clear");
     assert_eq!(https.handshakes(), 1);
     let requests = backend.requests();

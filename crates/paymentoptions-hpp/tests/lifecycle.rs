@@ -11,12 +11,12 @@ use paymentoptions_hpp::{
     Client, ClientBuilder, Currency, Error, Money, Outcome, RetryOn, RetryPolicy, Rule,
     TransactionKind, parse_notification,
 };
-use paymentoptions_hpp_testkit::{Reply, TestServer};
+use paymentoptions_hpp_client::api;
+use paymentoptions_hpp_testkit::{Reply, TestServer, operation_path};
 use serde_json::{Value, json};
 
 const KEY: &str = "test-key-123";
 const ID: &str = "fc565b43-26f5-4906-92ae-d849edc3c3a1";
-const PREFIX: &str = "/api/v1/server-to-server-interface";
 /// A card number that must never appear in any `Debug` or `Display` output.
 const CANARY_CARD: &str = "4111222233334444";
 
@@ -90,9 +90,9 @@ async fn status_reads_an_approved_transaction() {
     assert_eq!(requests[0].method, "GET");
     assert_eq!(
         requests[0].path,
-        format!("{PREFIX}/transaction/status/{ID}")
+        operation_path(&api::GET_TRANSACTION_STATUS, &[("transactionId", ID)])
     );
-    assert_eq!(requests[0].header("x-api-key"), Some(KEY));
+    requests[0].assert_auth(KEY);
     assert!(requests[0].body.is_empty());
 
     assert_eq!(t.http_status(), Some(200));

@@ -2,19 +2,8 @@
 
 use paymentoptions_hpp::models::TransactionRef;
 use paymentoptions_hpp::{LinkRequest, Rule, parse_notification};
+use paymentoptions_hpp_testkit::{fixture, fixture_bytes};
 use serde_json::{Value, json};
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../../fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn fixture(name: &str) -> Value {
-    serde_json::from_slice(&fixture_bytes(name)).unwrap()
-}
 
 #[test]
 fn the_page_request_goes_through_from_json_unchanged() {

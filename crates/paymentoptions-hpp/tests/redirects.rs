@@ -6,7 +6,7 @@
 
 use paymentoptions_hpp::{Client, ClientBuilder, LinkRequest, RetryPolicy};
 use paymentoptions_hpp_client::api;
-use paymentoptions_hpp_testkit::{Reply, TestServer};
+use paymentoptions_hpp_testkit::{Reply, TestServer, auth_header};
 
 const KEY: &str = "redirect-test-key-0815";
 const TRANSACTION_ID: &str = "f49173ce-4916-445c-a831-3c1468acf14e";
@@ -120,14 +120,17 @@ async fn control_a_client_that_follows_redirects_carries_x_api_key_to_the_other_
     assert_eq!(response.status(), 200);
     let reached = other.requests();
     assert_eq!(reached.len(), 1, "the redirect was followed");
+    let (basic, x_api_key) = (auth_header("authorization"), auth_header("xApiKey"));
     assert_eq!(
-        reached[0].header("x-api-key"),
-        Some(KEY),
-        "x-api-key went along"
+        reached[0].header(x_api_key.header),
+        Some(format!("{}{KEY}", x_api_key.prefix).as_str()),
+        "{} went along",
+        x_api_key.header
     );
     assert_eq!(
-        reached[0].header("authorization"),
+        reached[0].header(basic.header),
         None,
-        "Authorization was dropped"
+        "{} was dropped",
+        basic.header
     );
 }

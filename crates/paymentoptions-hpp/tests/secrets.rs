@@ -176,5 +176,9 @@ async fn the_key_never_appears_in_debug_display_errors_or_traces() {
         assert_clean(what, text);
     }
     // The server did receive the keys: the canary was really used.
-    assert_eq!(server.requests()[0].header("x-api-key"), Some(X_CANARY));
+    let x_api_key = paymentoptions_hpp_testkit::auth_header("xApiKey");
+    assert_eq!(
+        server.requests()[0].header(x_api_key.header),
+        Some(format!("{}{X_CANARY}", x_api_key.prefix).as_str())
+    );
 }

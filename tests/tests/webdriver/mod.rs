@@ -1,12 +1,13 @@
-//! A small W3C WebDriver client over reqwest JSON, enough to drive headless Chromium through
-//! ChromeDriver in tests: start ChromeDriver, open a session, navigate, find elements, type,
-//! click, read text, run a script, press keys.
+//! Headless Chromium for the browser test: the W3C WebDriver protocol is fantoccini's; what is
+//! here is what fantoccini leaves to its user: starting ChromeDriver (and cleaning up after it),
+//! the Chromium session's capabilities, and helpers that fail a test with the page in hand.
 //!
 //! Failures panic with what WebDriver answered, since this only runs inside tests. Both guards
 //! clean up on drop, panics included: a [`Session`] closes its browser, a [`ChromeDriver`] kills
 //! its process group (ChromeDriver and any Chromium it left behind) and removes its temporary
 //! directory.
 
+use std::future::Future;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -15,40 +16,18 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use reqwest::Method;
-use serde_json::{Value, json};
+pub use fantoccini::key::Key;
 
-/// The key of a web element reference in WebDriver JSON.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
 
 /// How long ChromeDriver may take to say it is ready.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest any one WebDriver command may take (page loads included).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The Tab key, as WebDriver spells it.
-pub const TAB: char = '\u{E004}';
-
-/// An error answer of a WebDriver command.
-#[derive(Debug)]
-pub struct WebDriverError {
-    /// The HTTP status, when there was an answer.
-    pub status: Option<u16>,
-    /// The WebDriver error code (`no such element`, ...), or `transport`.
-    pub error: String,
-    /// What ChromeDriver said.
-    pub message: String,
-}
-
-impl std::fmt::Display for WebDriverError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.status {
-            Some(s) => write!(f, "{} (HTTP {s}): {}", self.error, self.message),
-            None => write!(f, "{}: {}", self.error, self.message),
-        }
-    }
-}
 
 /// A ChromeDriver process on a free port of 127.0.0.1, killed (with its process group) on drop.
 pub struct ChromeDriver {
@@ -58,18 +37,12 @@ pub struct ChromeDriver {
     port: u16,
     base: String,
     dir: PathBuf,
-    http: reqwest::Client,
 }
 
 impl ChromeDriver {
     /// Starts `chromedriver --port=P` and waits until `GET /status` says it is ready.
     pub async fn start(chromedriver: &Path) -> ChromeDriver {
         let dir = temp_dir();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(COMMAND_TIMEOUT)
-            .build()
-            .expect("an HTTP client for WebDriver");
         let mut last_failure = String::new();
         // The free port is found by binding and releasing it; another process may take it in
         // between, so a ChromeDriver that exits at once is started again on another port.
@@ -92,7 +65,6 @@ impl ChromeDriver {
                 port,
                 base: format!("http://127.0.0.1:{port}"),
                 dir: dir.clone(),
-                http: http.clone(),
             };
             match driver.wait_ready().await {
                 Ok(()) => return driver,
@@ -111,19 +83,20 @@ impl ChromeDriver {
         );
     }
 
+    /// Polls `GET /status` (not a session command, so not fantoccini's) until it says ready.
     async fn wait_ready(&mut self) -> Result<(), String> {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("an HTTP client for ChromeDriver's status");
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 self.reaped = true;
                 return Err(format!("chromedriver exited at start ({status})"));
             }
-            let answer = self
-                .http
-                .get(format!("{}/status", self.base))
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await;
+            let answer = http.get(format!("{}/status", self.base)).send().await;
             if let Ok(r) = answer
                 && let Ok(body) = r.json::<Value>().await
                 && body.pointer("/value/ready") == Some(&Value::Bool(true))
@@ -145,7 +118,7 @@ impl ChromeDriver {
             PROFILES.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&profile).expect("a Chromium profile directory");
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let capabilities = json!({
             "browserName": "chrome",
             "timeouts": {"implicit": 0, "pageLoad": 30_000, "script": 10_000},
             "goog:chromeOptions": {
@@ -162,27 +135,33 @@ impl ChromeDriver {
                     format!("--user-data-dir={}", profile.display()),
                 ],
             },
-        }}});
-        let value = send(
-            &self.http,
-            &self.base,
-            Method::POST,
-            "/session",
-            Some(capabilities),
-        )
-        .await
-        .unwrap_or_else(|e| {
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("the capabilities are an object")
+        };
+        // Plain HTTP: ChromeDriver is on 127.0.0.1, so fantoccini is built without TLS.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let connect = async {
+            ClientBuilder::new(connector)
+                .capabilities(capabilities)
+                .connect(&self.base)
+                .await
+        };
+        let Ok(connected) = tokio::time::timeout(COMMAND_TIMEOUT, connect).await else {
+            panic!("no Chromium session within {COMMAND_TIMEOUT:?}")
+        };
+        let client = connected.unwrap_or_else(|e| {
             panic!(
                 "cannot open a Chromium session ({}): {e}",
                 chromium.display()
             )
         });
-        let id = value["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("POST /session answered without a sessionId: {value}"))
-            .to_string();
+        let id = must("the session id", client.session_id())
+            .await
+            .expect("a session has an id");
         Session {
             driver: self,
+            client,
             id,
             open: true,
         }
@@ -207,55 +186,48 @@ impl Drop for ChromeDriver {
     }
 }
 
+/// Runs one WebDriver command: its answer, or a panic naming `what` and WebDriver's error.
+async fn must<T>(what: &str, command: impl Future<Output = Result<T, CmdError>>) -> T {
+    let Ok(answer) = tokio::time::timeout(COMMAND_TIMEOUT, command).await else {
+        panic!("WebDriver {what}: no answer within {COMMAND_TIMEOUT:?}")
+    };
+    answer.unwrap_or_else(|e| panic!("WebDriver {what} failed: {e}"))
+}
+
 /// One browser session; closed on drop if [`quit`](Self::quit) was not called.
 pub struct Session<'d> {
     driver: &'d ChromeDriver,
+    client: Client,
     id: String,
     open: bool,
 }
 
 impl Session<'_> {
-    async fn command(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, WebDriverError> {
-        let path = format!("/session/{}{path}", self.id);
-        send(&self.driver.http, &self.driver.base, method, &path, body).await
-    }
-
-    async fn must(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let what = format!("{method} {path}");
-        self.command(method, path, body)
-            .await
-            .unwrap_or_else(|e| panic!("WebDriver {what} failed: {e}"))
-    }
-
     /// Navigates to `url` and waits for the page to load.
     pub async fn goto(&self, url: &str) {
-        self.must(Method::POST, "/url", Some(json!({"url": url})))
-            .await;
+        must(&format!("goto {url}"), self.client.goto(url)).await;
     }
 
     /// The browser's Back button.
     pub async fn back(&self) {
-        self.must(Method::POST, "/back", Some(json!({}))).await;
+        must("back", self.client.back()).await;
     }
 
     /// The URL of the current page.
     pub async fn current_url(&self) -> String {
-        string(self.must(Method::GET, "/url", None).await)
+        must("current url", self.client.current_url())
+            .await
+            .to_string()
     }
 
     /// The title of the current page.
     pub async fn title(&self) -> String {
-        string(self.must(Method::GET, "/title", None).await)
+        must("title", self.client.title()).await
     }
 
     /// The HTML of the current page.
     pub async fn source(&self) -> String {
-        string(self.must(Method::GET, "/source", None).await)
+        must("source", self.client.source()).await
     }
 
     /// Polls until the current URL is `expected`; panics with the page after `timeout`.
@@ -277,35 +249,39 @@ impl Session<'_> {
     }
 
     /// The first element matching the CSS selector, or `None`.
-    pub async fn try_find(&self, css: &str) -> Option<Element<'_>> {
-        let query = json!({"using": "css selector", "value": css});
-        match self.command(Method::POST, "/element", Some(query)).await {
-            Ok(value) => Some(self.element(&value)),
-            Err(e) if e.error == "no such element" => None,
+    pub async fn try_find(&self, css: &str) -> Option<Element> {
+        let finding = self.client.find(Locator::Css(css));
+        let Ok(found) = tokio::time::timeout(COMMAND_TIMEOUT, finding).await else {
+            panic!("WebDriver: finding {css:?} took over {COMMAND_TIMEOUT:?}")
+        };
+        match found {
+            Ok(element) => Some(Element(element)),
+            Err(e) if e.is_no_such_element() => None,
             Err(e) => panic!("WebDriver: finding {css:?} failed: {e}"),
         }
     }
 
     /// Polls until an element matches the CSS selector (e.g. on a page a click is loading);
     /// panics with the page after `timeout`.
-    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Element<'_> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(element) = self.try_find(css).await {
-                return element;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "no element matches {css:?} after {timeout:?}; the page:\n{}",
-                    self.source().await
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        let found = self
+            .client
+            .wait()
+            .at_most(timeout)
+            .every(Duration::from_millis(50))
+            .for_element(Locator::Css(css))
+            .await;
+        match found {
+            Ok(element) => Element(element),
+            Err(e) => panic!(
+                "no element matches {css:?} after {timeout:?} ({e}); the page:\n{}",
+                self.source().await
+            ),
         }
     }
 
     /// The first element matching the CSS selector; panics (with the page) if there is none.
-    pub async fn find(&self, css: &str) -> Element<'_> {
+    pub async fn find(&self, css: &str) -> Element {
         match self.try_find(css).await {
             Some(element) => element,
             None => panic!(
@@ -315,35 +291,28 @@ impl Session<'_> {
         }
     }
 
-    fn element(&self, value: &Value) -> Element<'_> {
-        let id = value[ELEMENT_KEY]
-            .as_str()
-            .unwrap_or_else(|| panic!("not a web element reference: {value}"))
-            .to_string();
-        Element { session: self, id }
-    }
-
-    /// Runs `script` (a function body; `arguments` holds `args`) and returns what it returns.
+    /// Runs `script` (a function body; `arguments` holds the items of the array `args`) and
+    /// returns what it returns.
     pub async fn execute(&self, script: &str, args: Value) -> Value {
-        let body = json!({"script": script, "args": args});
-        self.must(Method::POST, "/execute/sync", Some(body)).await
+        let Value::Array(args) = args else {
+            panic!("the arguments of a script are an array: {args}")
+        };
+        must("execute", self.client.execute(script, args)).await
     }
 
-    /// Presses and releases one key (e.g. [`TAB`]) on whatever has the focus.
-    pub async fn press_key(&self, key: char) {
-        let key = key.to_string();
-        let actions = json!({"actions": [{
-            "type": "key",
-            "id": "keyboard",
-            "actions": [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}],
-        }]});
-        self.must(Method::POST, "/actions", Some(actions)).await;
+    /// Presses and releases one key (e.g. [`Key::Tab`]) on whatever has the focus.
+    pub async fn press_key(&self, key: Key) {
+        let value = char::from(key);
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+        must("press a key", self.client.perform_actions(actions)).await;
     }
 
     /// Closes the browser (`DELETE /session/{id}`).
     pub async fn quit(mut self) {
         self.open = false;
-        self.must(Method::DELETE, "", None).await;
+        must("quit", self.client.clone().close()).await;
     }
 }
 
@@ -351,103 +320,42 @@ impl Drop for Session<'_> {
     fn drop(&mut self) {
         if self.open {
             // A test failed half-way: close Chromium before ChromeDriver is killed. Drop cannot
-            // await, so this is a blocking HTTP/1.1 request on a plain socket.
+            // await, and fantoccini leaves the session open when its client is dropped, so
+            // this is a blocking HTTP/1.1 request on a plain socket.
             delete_session_blocking(self.driver.port, &self.id);
         }
     }
 }
 
 /// An element of the current page.
-pub struct Element<'s> {
-    session: &'s Session<'s>,
-    id: String,
-}
+pub struct Element(fantoccini::elements::Element);
 
-impl Element<'_> {
-    fn path(&self, rest: &str) -> String {
-        format!("/element/{}{rest}", self.id)
-    }
-
+impl Element {
     /// Types `text` into it (after what it already holds).
     pub async fn send_keys(&self, text: &str) {
-        let body = json!({"text": text});
-        self.session
-            .must(Method::POST, &self.path("/value"), Some(body))
-            .await;
+        must("send keys", self.0.send_keys(text)).await;
     }
 
     /// Clicks it (scrolling it into view first).
     pub async fn click(&self) {
-        self.session
-            .must(Method::POST, &self.path("/click"), Some(json!({})))
-            .await;
+        must("click", self.0.click()).await;
     }
 
     /// Its rendered text.
     pub async fn text(&self) -> String {
-        string(
-            self.session
-                .must(Method::GET, &self.path("/text"), None)
-                .await,
-        )
+        must("text", self.0.text()).await
     }
 
     /// An attribute as written in the HTML, or `None`.
     pub async fn attribute(&self, name: &str) -> Option<String> {
-        let path = self.path(&format!("/attribute/{name}"));
-        self.session
-            .must(Method::GET, &path, None)
-            .await
-            .as_str()
-            .map(str::to_string)
+        must(&format!("attribute {name}"), self.0.attr(name)).await
     }
 
     /// The current value of an input (what the user typed).
     pub async fn value(&self) -> String {
-        string(
-            self.session
-                .must(Method::GET, &self.path("/property/value"), None)
-                .await,
-        )
-    }
-}
-
-/// Sends one command and unwraps WebDriver's `{"value": ...}` envelope.
-async fn send(
-    http: &reqwest::Client,
-    base: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Value, WebDriverError> {
-    let mut request = http.request(method, format!("{base}{path}"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let transport = |e: reqwest::Error| WebDriverError {
-        status: None,
-        error: "transport".into(),
-        message: e.to_string(),
-    };
-    let response = request.send().await.map_err(transport)?;
-    let status = response.status();
-    let mut envelope: Value = response.json().await.map_err(transport)?;
-    let value = envelope["value"].take();
-    if status.is_success() {
-        return Ok(value);
-    }
-    let field = |name: &str| value[name].as_str().unwrap_or_default().to_string();
-    Err(WebDriverError {
-        status: Some(status.as_u16()),
-        error: field("error"),
-        message: field("message"),
-    })
-}
-
-fn string(value: Value) -> String {
-    match value {
-        Value::String(s) => s,
-        other => panic!("WebDriver answered {other}, expected a string"),
+        must("property value", self.0.prop("value"))
+            .await
+            .unwrap_or_else(|| panic!("the element has no value property"))
     }
 }
 

@@ -17,13 +17,26 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The answer `response` gave to a call of `operation` (`what`: what was sent).
-    #[allow(dead_code)] // not every test file that checks answers reads them from reqwest
-    pub async fn read(
-        what: String,
+    /// Sends `operation` to `url` (its path already filled in) with exactly `headers` and
+    /// `body`, and reads the answer; `what` names the call in failure messages.
+    #[allow(dead_code)] // not every test file that checks answers sends its calls this way
+    pub async fn exchange(
+        http: &reqwest::Client,
+        url: String,
         operation: api::Operation,
-        response: reqwest::Response,
-    ) -> Self {
+        what: String,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
+        let mut request = http.request(method, url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.unwrap();
         Answer {
             what,
             operation,
