@@ -610,8 +610,10 @@ async fn at_the_connection_limit_the_idlest_makes_room() {
         r = r.header(k, v);
     }
     assert_eq!(r.send().await.unwrap().status(), StatusCode::OK);
+    // Served at once rather than after a held socket times out (the head read timeout is
+    // seconds): the bound leaves room for a loaded machine, it measures no performance.
     assert!(
-        begun.elapsed() < Duration::from_millis(100),
+        begun.elapsed() < Duration::from_secs(2),
         "{:?}",
         begun.elapsed()
     );
