@@ -88,3 +88,18 @@ fn readme_git_dependencies_name_the_repository() {
         );
     }
 }
+
+/// This crate's build includes the xtask with the library and the sandbox: a serde_json feature
+/// any of them turned on would change the `Map` the others run with here. `preserve_order`
+/// would make these tests read maps in another order than production does.
+#[test]
+fn serde_json_keeps_maps_sorted_with_the_xtask_in_the_build() {
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"z": 1, "a": 2}"#).unwrap();
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["a", "z"],
+        "a crate turns on serde_json's `preserve_order`"
+    );
+}

@@ -115,13 +115,21 @@ fn gate_low_level_client(items: &mut [syn::Item]) -> Result<(), GenerateError> {
     Ok(())
 }
 
+/// The items of the file's top-level `types` module (progenitor's models), if it has one.
+pub(crate) fn types_module(items: &[syn::Item]) -> Option<&[syn::Item]> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i.as_slice()),
+        _ => None,
+    })
+}
+
 /// The feature of the client crate that compiles typify's `types::builder` module.
 const BUILDERS_FEATURE: &str = "builders";
 
 /// Puts typify's `types::builder` module, and the `builder()` constructor of each model that
 /// returns one, behind the client crate's `builders` feature: nothing but progenitor's own
 /// `Client` (whose `body_map` takes them; the `client` feature turns `builders` on) uses them,
-/// and they are a third of the models' code.
+/// and a build without it (the wrapper's) should not compile them.
 fn gate_model_builders(items: &mut [syn::Item]) {
     let gate: syn::Attribute = syn::parse_quote!(#[cfg(feature = #BUILDERS_FEATURE)]);
     let types = items.iter_mut().find_map(|item| match item {
@@ -133,10 +141,10 @@ fn gate_model_builders(items: &mut [syn::Item]) {
             syn::Item::Mod(m) if m.ident == "builder" => m.attrs.insert(0, gate.clone()),
             syn::Item::Impl(i) if i.trait_.is_none() => {
                 for member in &mut i.items {
-                    if let syn::ImplItem::Fn(f) = member {
-                        if f.sig.ident == "builder" {
-                            f.attrs.insert(0, gate.clone());
-                        }
+                    if let syn::ImplItem::Fn(f) = member
+                        && f.sig.ident == "builder"
+                    {
+                        f.attrs.insert(0, gate.clone());
                     }
                 }
             }
@@ -234,25 +242,17 @@ mod tests {
                 .iter()
                 .any(|a| quote::ToTokens::to_token_stream(a).to_string() == gate)
         };
-        let types = file
-            .items
-            .iter()
-            .find_map(|item| match item {
-                syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-                _ => None,
-            })
-            .unwrap();
         let mut constructors = 0;
-        for item in &types.1 {
+        for item in types_module(&file.items).unwrap() {
             match item {
                 syn::Item::Mod(m) if m.ident == "builder" => assert!(gated(&m.attrs)),
                 syn::Item::Impl(i) => {
                     for member in &i.items {
-                        if let syn::ImplItem::Fn(f) = member {
-                            if f.sig.ident == "builder" {
-                                assert!(gated(&f.attrs), "{}", f.sig.ident);
-                                constructors += 1;
-                            }
+                        if let syn::ImplItem::Fn(f) = member
+                            && f.sig.ident == "builder"
+                        {
+                            assert!(gated(&f.attrs), "{}", f.sig.ident);
+                            constructors += 1;
                         }
                     }
                 }

@@ -319,16 +319,9 @@ pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
 /// submodules), sorted. The snapshot tests use this to prove every model has a snapshot.
 pub fn model_type_names(generated: &str) -> Result<Vec<String>, String> {
     let file = syn::parse_file(generated).map_err(|e| e.to_string())?;
-    let types = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        })
+    let types = crate::client::types_module(&file.items)
         .ok_or("the generated file has no `types` module")?;
     let mut names: Vec<String> = types
-        .1
         .iter()
         .filter_map(|item| match item {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
@@ -349,17 +342,17 @@ mod tests {
     }
 
     /// The client file rendered from `text`.
-    fn render_str(path: &Path, text: &str) -> Result<String, GenerateError> {
+    fn client_file(path: &Path, text: &str) -> Result<String, GenerateError> {
         render(path, text).map(|r| r.file(crate::GENERATED_PATH).to_string())
     }
 
-    fn render_all() -> Rendered {
+    fn rendered() -> Rendered {
         let path = crate::workspace_root().join(crate::SPEC_PATH);
         render(&path, &spec_text()).unwrap()
     }
 
     fn render_err(text: &str) -> String {
-        match render_str(Path::new("openapi/broken.yaml"), text) {
+        match client_file(Path::new("openapi/broken.yaml"), text) {
             Ok(_) => panic!("a broken spec generated code"),
             Err(e) => e.to_string(),
         }
@@ -367,9 +360,9 @@ mod tests {
 
     #[test]
     fn output_is_deterministic() {
-        let first = render_all().files;
+        let first = rendered().files;
         for _ in 0..3 {
-            assert!(render_all().files == first, "two runs gave different bytes");
+            assert!(rendered().files == first, "two runs gave different bytes");
         }
         for (rel, text) in &first {
             if rel.ends_with(".rs") {
@@ -393,7 +386,7 @@ mod tests {
             ))
             .is_ok_and(|m| m.len() == 1 && m.values().all(serde_json::Value::is_string))
         };
-        for (rel, text) in &render_all().files {
+        for (rel, text) in &rendered().files {
             for (i, line) in text.lines().enumerate() {
                 let len = line.chars().count();
                 assert!(
@@ -407,7 +400,7 @@ mod tests {
 
     #[test]
     fn the_spec_json_is_the_spec_with_sorted_keys() {
-        let rendered = render_all();
+        let rendered = rendered();
         let json = rendered.file(crate::SPEC_JSON_PATH);
         let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(parsed, rendered.spec);
@@ -441,8 +434,8 @@ mod tests {
             1,
         );
         let path = Path::new(crate::SPEC_PATH);
-        let before = render_str(path, &original).unwrap();
-        let with_field = render_str(path, &added).unwrap();
+        let before = client_file(path, &original).unwrap();
+        let with_field = client_file(path, &added).unwrap();
         assert_ne!(before, with_field);
         assert!(with_field.contains("pub locale: ::std::option::Option<::std::string::String>"));
         let Freshness::Stale { diff } = compare("generated.rs", Some(&before), &with_field) else {
@@ -454,7 +447,7 @@ mod tests {
             "",
             1,
         );
-        assert!(render_str(path, &removed).unwrap() == before);
+        assert!(client_file(path, &removed).unwrap() == before);
     }
 
     #[test]
@@ -524,7 +517,7 @@ mod tests {
 
     #[test]
     fn model_names_come_from_the_types_module_only() {
-        let names = model_type_names(render_all().file(crate::GENERATED_PATH)).unwrap();
+        let names = model_type_names(rendered().file(crate::GENERATED_PATH)).unwrap();
         assert!(names.contains(&"HppLinkRequest".to_string()));
         assert!(names.contains(&"TransactionRef".to_string()));
         assert!(!names.contains(&"Client".to_string()));
