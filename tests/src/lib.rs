@@ -47,7 +47,9 @@ pub use xtask::workspace_root;
 
 /// The spec, parsed.
 pub fn spec() -> Value {
-    xtask::spec::load(&workspace_root().join(xtask::SPEC_PATH)).expect("the spec loads")
+    xtask::spec::load(&workspace_root().join(xtask::SPEC_PATH))
+        .expect("the spec loads")
+        .to_json()
 }
 
 /// An `example` found in the spec, with the component schema it is an example of.

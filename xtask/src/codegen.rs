@@ -1,11 +1,18 @@
-//! `cargo xtask generate [--check]`: spec -> progenitor -> prettyplease -> generated.rs.
+//! `cargo xtask generate [--check]`: the one entry point ([`render`]) that turns the spec into
+//! every generated file, and the run that writes them or reports them stale.
+//!
+//! Each output has one author: the client's `generated.rs` is `client::render` (progenitor's
+//! models and `Client`, then the `api` module of `surface::api_module`), the spec's JSON is
+//! `ordered::Value::to_sorted_pretty_json`, the wrapper's and the CLI's files are
+//! `surface::wrapper_items` and `surface::cli_items`, and the httpmock stubs `httpmock::render`.
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, InterfaceStyle, TagStyle};
 
+use crate::ordered::Value;
 use crate::spec::{self, SpecError};
 
 /// First lines of the generated file. `@generated` makes review tools collapse the file.
@@ -86,13 +93,6 @@ pub(crate) fn settings() -> GenerationSettings {
     s
 }
 
-/// Renders the generated client file for the spec text, without touching the disk.
-///
-/// `path` is used in messages and in the header (relative to the workspace root when possible).
-pub fn render_str(path: &Path, text: &str) -> Result<String, GenerateError> {
-    render_all(path, text).map(|r| r.files.into_iter().next().expect("the client file").1)
-}
-
 /// Every generated file, in [`crate::GENERATED_FILES`] order, and the spec as JSON.
 pub struct Rendered {
     /// `(path relative to the workspace root, contents)`.
@@ -101,86 +101,93 @@ pub struct Rendered {
     pub spec: serde_json::Value,
 }
 
-/// Like [`render_str`], also returning the spec as JSON (for the change report).
-pub fn render_with_spec(
-    path: &Path,
-    text: &str,
-) -> Result<(String, serde_json::Value), GenerateError> {
-    let rendered = render_all(path, text)?;
-    let client = rendered
-        .files
-        .into_iter()
-        .next()
-        .expect("the client file")
-        .1;
-    Ok((client, rendered.spec))
+impl Rendered {
+    /// The contents of the generated file at `rel` (one of [`crate::GENERATED_FILES`]).
+    pub fn file(&self, rel: &str) -> &str {
+        self.files
+            .iter()
+            .find(|(path, _)| *path == rel)
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_else(|| panic!("{rel} is not a generated file"))
+    }
 }
 
-/// Renders every generated file from the spec text, without touching the disk.
-pub fn render_all(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
-    let (api, doc) = parse_api(path, text)?;
+/// Reads the spec at `path`, for [`render`].
+pub fn read_spec(path: &Path) -> Result<String, GenerateError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        GenerateError::Spec(SpecError::new(path, format!("cannot read the file: {e}")))
+    })
+}
 
-    let tokens =
-        catch_panic(|| Generator::new(&settings()).generate_tokens(&api)).map_err(|message| {
-            GenerateError::Generator {
-                path: path.to_path_buf(),
-                message,
-            }
-        })?;
+/// Renders every generated file from the spec text, without touching the disk: what
+/// `cargo xtask generate` writes and what `--check` and the drift test compare.
+///
+/// `path` is used in messages and in the headers (relative to the workspace root when possible).
+pub fn render(path: &Path, text: &str) -> Result<Rendered, GenerateError> {
+    let (api, doc) = parse_api(path, text)?;
     let surface = crate::surface::render(&doc, &crate::surface::SETTINGS).map_err(|message| {
         GenerateError::Surface {
             path: path.to_path_buf(),
             message,
         }
     })?;
-
-    let api_facts = api_facts(&api, &doc, surface.api);
-    let mut client = parse_tokens(tokens)?;
-    gate_low_level_client(&mut client.items)?;
-    client.items.extend(parse_tokens(api_facts)?.items);
-    gate_schemars_derive(&mut client.items);
-    let header = header(&display_rel(path));
+    let ours = |tokens| -> Result<String, GenerateError> {
+        Ok(rust_file(
+            path,
+            &parse_tokens(crate::docs::tidy(tokens, true))?,
+        ))
+    };
     let files = vec![
         (
             crate::GENERATED_PATH,
-            format!("{header}{}", prettyplease::unparse(&client)),
+            crate::client::render(path, &api, surface.api)?,
         ),
-        (
-            crate::WRAPPER_GENERATED_PATH,
-            format!("{header}{}", unparse(surface.wrapper)?),
-        ),
-        (
-            crate::CLI_GENERATED_PATH,
-            format!("{header}{}", unparse(surface.cli)?),
-        ),
-        (
-            crate::HTTPMOCK_PATH,
-            crate::httpmock::render_api(path, &api)?,
-        ),
+        (crate::SPEC_JSON_PATH, doc.to_sorted_pretty_json()),
+        (crate::WRAPPER_GENERATED_PATH, ours(surface.wrapper)?),
+        (crate::CLI_GENERATED_PATH, ours(surface.cli)?),
+        (crate::HTTPMOCK_PATH, crate::httpmock::render(path, &api)?),
     ];
-    Ok(Rendered { files, spec: doc })
+    Ok(Rendered {
+        files,
+        spec: doc.to_json(),
+    })
 }
 
-/// Parses and lints spec text into the document progenitor takes, and the same spec as JSON.
-pub(crate) fn parse_api(
-    path: &Path,
-    text: &str,
-) -> Result<(openapiv3::OpenAPI, serde_json::Value), GenerateError> {
+/// Parses and lints spec text into the document progenitor takes, and the same spec in
+/// document order.
+fn parse_api(path: &Path, text: &str) -> Result<(openapiv3::OpenAPI, Value), GenerateError> {
     let doc = spec::parse(path, text)?;
     let problems = spec::lint(&doc);
     if !problems.is_empty() {
         return Err(SpecError::new(path, problems.join("; also, ")).into());
     }
-    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
-        .map_err(|e| SpecError::new(path, format!("is not a valid OpenAPI 3.0 document: {e}")))?;
+    // Through JSON text, not a `serde_json::Value`, whose map would sort the paths: progenitor
+    // emits operations in the order it reads them.
+    let json = serde_json::to_string(&doc).expect("a spec value serializes");
+    let api: openapiv3::OpenAPI = serde_json::from_str(&json).map_err(|e| {
+        // The position is in that one-line JSON text, which says nothing about the YAML.
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        SpecError::new(
+            path,
+            format!("is not a valid OpenAPI 3.0 document: {message}"),
+        )
+    })?;
     Ok((api, doc))
 }
 
-fn unparse(tokens: proc_macro2::TokenStream) -> Result<String, GenerateError> {
-    Ok(prettyplease::unparse(&parse_tokens(tokens)?))
+/// A generated Rust file: the header, then the file as prettyplease prints it.
+pub(crate) fn rust_file(path: &Path, file: &syn::File) -> String {
+    format!(
+        "{}{}",
+        header(&display_rel(path)),
+        prettyplease::unparse(file)
+    )
 }
 
-fn parse_tokens(tokens: proc_macro2::TokenStream) -> Result<syn::File, GenerateError> {
+pub(crate) fn parse_tokens(tokens: proc_macro2::TokenStream) -> Result<syn::File, GenerateError> {
     // The tokens are printed only for the message: printing a whole client file on every run
     // would cost as much as parsing it. A clone shares the token trees.
     syn::parse2(tokens.clone()).map_err(|e| {
@@ -189,257 +196,6 @@ fn parse_tokens(tokens: proc_macro2::TokenStream) -> Result<syn::File, GenerateE
             message: format!("{e} in `{}`", &text[..text.len().min(300)]),
         }
     })
-}
-
-/// The feature of the client crate that compiles `schemars::JsonSchema` for the models.
-const SCHEMARS_FEATURE: &str = "schemars";
-
-/// The feature of the client crate that compiles progenitor's low-level `Client`.
-const CLIENT_FEATURE: &str = "client";
-
-/// Turns every `schemars::JsonSchema` in a `#[derive(...)]` (the derive `settings()` asks
-/// progenitor for) into `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`,
-/// in modules too. Only the model snapshots need the schemas, and a merchant's build should
-/// not compile schemars for them; progenitor's `with_derive` cannot emit a `cfg_attr`.
-pub(crate) fn gate_schemars_derive(items: &mut [syn::Item]) {
-    for item in items {
-        match item {
-            syn::Item::Struct(s) => gate_schemars_in(&mut s.attrs),
-            syn::Item::Enum(e) => gate_schemars_in(&mut e.attrs),
-            syn::Item::Union(u) => gate_schemars_in(&mut u.attrs),
-            syn::Item::Mod(m) => {
-                if let Some((_, items)) = &mut m.content {
-                    gate_schemars_derive(items);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn gate_schemars_in(attrs: &mut Vec<syn::Attribute>) {
-    type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
-    let is_json_schema = |p: &syn::Path| {
-        let names: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        names == ["schemars", "JsonSchema"]
-    };
-    let mut out = Vec::with_capacity(attrs.len() + 1);
-    for attr in attrs.drain(..) {
-        let derived = match attr.path().is_ident("derive") {
-            true => attr.parse_args_with(Paths::parse_terminated).ok(),
-            false => None,
-        };
-        match derived {
-            Some(paths) if paths.iter().any(is_json_schema) => {
-                let rest: Vec<_> = paths.into_iter().filter(|p| !is_json_schema(p)).collect();
-                if !rest.is_empty() {
-                    out.push(syn::parse_quote!(#[derive(#(#rest),*)]));
-                }
-                out.push(syn::parse_quote!(
-                    #[cfg_attr(feature = #SCHEMARS_FEATURE, derive(schemars::JsonSchema))]
-                ));
-            }
-            _ => out.push(attr),
-        }
-    }
-    *attrs = out;
-}
-
-/// Puts everything progenitor emits besides its `types` module (the `Client`, its operation
-/// builders, the `progenitor_client` imports) behind the client crate's `client` feature: the
-/// wrapper reads only the models and the `api` facts, and sends its own requests.
-fn gate_low_level_client(items: &mut [syn::Item]) -> Result<(), GenerateError> {
-    let gate: syn::Attribute = syn::parse_quote!(#[cfg(feature = #CLIENT_FEATURE)]);
-    for item in items {
-        let attrs = match item {
-            syn::Item::Mod(m) if m.ident == "types" => continue,
-            syn::Item::Use(i) => &mut i.attrs,
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Mod(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Const(i) => &mut i.attrs,
-            syn::Item::Static(i) => &mut i.attrs,
-            syn::Item::Trait(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Macro(i) => &mut i.attrs,
-            other => {
-                return Err(GenerateError::Format {
-                    message: format!(
-                        "an item progenitor emitted cannot be put behind the `{CLIENT_FEATURE}` \
-                         feature: `{}`",
-                        quote::ToTokens::to_token_stream(other)
-                    ),
-                });
-            }
-        };
-        attrs.insert(0, gate.clone());
-    }
-    Ok(())
-}
-
-/// The spec a generated file was generated from (its `api::OPENAPI_JSON`), if it has one.
-pub fn embedded_spec(generated: &str) -> Option<serde_json::Value> {
-    embedded_spec_literal(generated).or_else(|| embedded_spec_parsed(generated))
-}
-
-/// [`embedded_spec`] without parsing the whole file: the constant as this generator prints it
-/// (prettyplease, inside the top-level `mod api`), its string literal alone given to syn.
-/// `None` when the file does not have that shape, and the caller parses the whole file.
-fn embedded_spec_literal(generated: &str) -> Option<serde_json::Value> {
-    const ITEM: &str = "\n    pub const OPENAPI_JSON: &str = \"";
-    let api = generated.find("\npub mod api {\n")?;
-    let start = api + generated[api..].find(ITEM)? + ITEM.len() - 1;
-    // The literal ends at the first quote that no backslash escapes.
-    let mut escaped = false;
-    let len = generated[start + 1..].find(|c: char| {
-        let end = !escaped && c == '"';
-        escaped = !escaped && c == '\\';
-        end
-    })?;
-    let literal: syn::LitStr = syn::parse_str(&generated[start..start + len + 2]).ok()?;
-    serde_json::from_str(&literal.value()).ok()
-}
-
-/// [`embedded_spec`] by parsing the whole file: slower, but independent of formatting.
-fn embedded_spec_parsed(generated: &str) -> Option<serde_json::Value> {
-    let file = syn::parse_file(generated).ok()?;
-    let api = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "api" => m.content.as_ref(),
-        _ => None,
-    })?;
-    api.1.iter().find_map(|item| match item {
-        syn::Item::Const(c) if c.ident == "OPENAPI_JSON" => match &*c.expr {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => serde_json::from_str(&s.value()).ok(),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-/// A module of facts from the spec that hand-written code needs and progenitor does not expose
-/// (the wrapper sends its own requests so that it can keep raw error bodies; it must not restate
-/// paths or hosts by hand).
-fn api_facts(
-    api: &openapiv3::OpenAPI,
-    doc: &serde_json::Value,
-    surface: proc_macro2::TokenStream,
-) -> proc_macro2::TokenStream {
-    let version = &api.info.version;
-    let spec_json = canonical_json(doc);
-    let servers = api.servers.iter().map(|s| {
-        let url = &s.url;
-        let description = s.description.as_deref().unwrap_or_default();
-        quote::quote! { Server { url: #url, description: #description } }
-    });
-    let mut operations: Vec<(String, String, String)> = Vec::new();
-    for (path, item) in api.paths.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            let id = op.operation_id.clone().unwrap_or_default();
-            operations.push((id, method.to_uppercase(), path.clone()));
-        }
-    }
-    operations.sort();
-    let operation_names: Vec<_> = operations
-        .iter()
-        .map(|(id, _, _)| quote::format_ident!("{}", id.to_uppercase()))
-        .collect();
-    let operations = operations.iter().map(|(id, method, path)| {
-        let name = quote::format_ident!("{}", id.to_uppercase());
-        let doc = format!("`{method} {path}` (operationId `{id}`).");
-        quote::quote! {
-            #[doc = #doc]
-            pub const #name: Operation = Operation { id: #id, method: #method, path: #path };
-        }
-    });
-    quote::quote! {
-        /// Facts from the spec for hand-written code: operations, servers, version.
-        ///
-        /// Generated by `cargo xtask generate` (not by progenitor).
-        pub mod api {
-            /// The spec's `info.version`.
-            pub const VERSION: &str = #version;
-
-            /// One HTTP operation of the spec.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Operation {
-                /// The spec's `operationId`.
-                pub id: &'static str,
-                /// HTTP method, upper case.
-                pub method: &'static str,
-                /// Path below the server URL.
-                pub path: &'static str,
-            }
-
-            /// A server listed in the spec.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Server {
-                /// Base URL.
-                pub url: &'static str,
-                /// The spec's description of it.
-                pub description: &'static str,
-            }
-
-            /// The whole OpenAPI document, as compact JSON, for code that validates against it
-            /// at run time (the local sandbox validates request bodies with the very schemas
-            /// this crate was generated from).
-            pub const OPENAPI_JSON: &str = #spec_json;
-
-            /// The spec's `servers`, in order.
-            pub const SERVERS: &[Server] = &[#(#servers),*];
-
-            #(#operations)*
-
-            /// Every operation of the spec, by `operationId`: code that serves or checks each
-            /// (the sandbox's routes, its tests) reads this list rather than its own.
-            pub const OPERATIONS: &[Operation] = &[#(#operation_names),*];
-
-            #surface
-        }
-    }
-}
-
-/// Compact JSON with object keys sorted, whatever map type `serde_json` was built with (another
-/// crate enabling its `preserve_order` feature must not change the generated bytes).
-fn canonical_json(value: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let inner: Vec<String> = entries
-                .into_iter()
-                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical_json(v)))
-                .collect();
-            format!("{{{}}}", inner.join(","))
-        }
-        Value::Array(items) => {
-            let inner: Vec<String> = items.iter().map(canonical_json).collect();
-            format!("[{}]", inner.join(","))
-        }
-        scalar => scalar.to_string(),
-    }
-}
-
-/// Reads the spec at `path` and renders the generated client file.
-pub fn render(path: &Path) -> Result<String, GenerateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        GenerateError::Spec(SpecError::new(path, format!("cannot read the file: {e}")))
-    })?;
-    render_str(path, &text)
-}
-
-/// Reads the spec at `path` and renders every generated file.
-pub fn render_files(path: &Path) -> Result<Rendered, GenerateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        GenerateError::Spec(SpecError::new(path, format!("cannot read the file: {e}")))
-    })?;
-    render_all(path, &text)
 }
 
 /// Runs the generator, turning both `Err` and a panic into a message (progenitor and typify
@@ -499,20 +255,16 @@ pub fn compare(generated_path: &str, on_disk: Option<&str>, fresh: &str) -> Fres
 pub struct Outcome {
     /// Whether the checked-in file was current.
     pub freshness: Freshness,
-    /// What the spec change means, against the spec embedded in the checked-in file.
+    /// What the spec change means, against the checked-in `openapi.json` (the spec the
+    /// checked-in files were generated from).
     pub report: crate::report::Report,
 }
 
 /// Generates into the workspace (`check == false`) or reports staleness (`check == true`).
 pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
     let spec_path = root.join(crate::SPEC_PATH);
-    let text = std::fs::read_to_string(&spec_path).map_err(|e| {
-        GenerateError::Spec(SpecError::new(
-            &spec_path,
-            format!("cannot read the file: {e}"),
-        ))
-    })?;
-    let rendered = render_all(&spec_path, &text)?;
+    let text = read_spec(&spec_path)?;
+    let rendered = render(&spec_path, &text)?;
     let mut diffs = String::new();
     let mut stale = Vec::new();
     let mut old_spec = None;
@@ -528,15 +280,17 @@ pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
                 });
             }
         };
-        if *rel == crate::GENERATED_PATH {
-            old_spec = on_disk.as_deref().and_then(embedded_spec);
+        if *rel == crate::SPEC_JSON_PATH {
+            old_spec = on_disk
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok());
         }
         if let Freshness::Stale { diff } = compare(rel, on_disk.as_deref(), fresh) {
             diffs.push_str(&diff);
             stale.push((out_path, fresh));
         }
     }
-    // Without a previous file (or spec in it) everything is new: compare with an empty spec.
+    // Without a previous spec everything is new: compare with an empty one.
     let old_spec = old_spec.unwrap_or_else(|| serde_json::json!({}));
     let report = crate::report::diff(&old_spec, &rendered.spec);
     if !check {
@@ -565,16 +319,9 @@ pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
 /// submodules), sorted. The snapshot tests use this to prove every model has a snapshot.
 pub fn model_type_names(generated: &str) -> Result<Vec<String>, String> {
     let file = syn::parse_file(generated).map_err(|e| e.to_string())?;
-    let types = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        })
+    let types = crate::client::types_module(&file.items)
         .ok_or("the generated file has no `types` module")?;
     let mut names: Vec<String> = types
-        .1
         .iter()
         .filter_map(|item| match item {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
@@ -594,8 +341,18 @@ mod tests {
         std::fs::read_to_string(crate::workspace_root().join(crate::SPEC_PATH)).unwrap()
     }
 
+    /// The client file rendered from `text`.
+    fn client_file(path: &Path, text: &str) -> Result<String, GenerateError> {
+        render(path, text).map(|r| r.file(crate::GENERATED_PATH).to_string())
+    }
+
+    fn rendered() -> Rendered {
+        let path = crate::workspace_root().join(crate::SPEC_PATH);
+        render(&path, &spec_text()).unwrap()
+    }
+
     fn render_err(text: &str) -> String {
-        match render_str(Path::new("openapi/broken.yaml"), text) {
+        match client_file(Path::new("openapi/broken.yaml"), text) {
             Ok(_) => panic!("a broken spec generated code"),
             Err(e) => e.to_string(),
         }
@@ -603,15 +360,64 @@ mod tests {
 
     #[test]
     fn output_is_deterministic() {
-        let path = crate::workspace_root().join(crate::SPEC_PATH);
-        let first = render(&path).unwrap();
+        let first = rendered().files;
         for _ in 0..3 {
-            assert!(
-                render(&path).unwrap() == first,
-                "two runs gave different bytes"
-            );
+            assert!(rendered().files == first, "two runs gave different bytes");
         }
-        assert!(first.starts_with("// @generated by `cargo xtask generate` from openapi/paymentoptions-hpp.yaml; do not edit."));
+        for (rel, text) in &first {
+            if rel.ends_with(".rs") {
+                assert!(
+                    text.starts_with("// @generated by `cargo xtask generate` from openapi/paymentoptions-hpp.yaml; do not edit."),
+                    "{rel}"
+                );
+            }
+        }
+    }
+
+    /// Long lines make reviews and diffs unreadable: the spec is embedded from a pretty-printed
+    /// file, and doc text is wrapped. JSON cannot break a string, so the one exception is a line
+    /// of the spec's JSON that is a single member whose string (a description) is that long.
+    #[test]
+    fn no_generated_line_is_over_1000_characters() {
+        let one_string_member = |line: &str| {
+            let member = line.trim().trim_end_matches(',');
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&format!(
+                "{{{member}}}"
+            ))
+            .is_ok_and(|m| m.len() == 1 && m.values().all(serde_json::Value::is_string))
+        };
+        for (rel, text) in &rendered().files {
+            for (i, line) in text.lines().enumerate() {
+                let len = line.chars().count();
+                assert!(
+                    len <= 1000 || (rel.ends_with(".json") && one_string_member(line)),
+                    "{rel}:{}: {len} characters",
+                    i + 1
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_spec_json_is_the_spec_with_sorted_keys() {
+        let rendered = rendered();
+        let json = rendered.file(crate::SPEC_JSON_PATH);
+        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed, rendered.spec);
+        assert!(
+            json.starts_with("{\n  \"components\": {\n"),
+            "{}",
+            &json[..40]
+        );
+        assert!(json.ends_with("}\n"));
+        // The client embeds it from beside its generated file.
+        let client = Path::new(crate::GENERATED_PATH).parent();
+        assert_eq!(Path::new(crate::SPEC_JSON_PATH).parent(), client);
+        assert!(
+            rendered
+                .file(crate::GENERATED_PATH)
+                .contains("pub const OPENAPI_JSON: &str = include_str!(\"openapi.json\");")
+        );
     }
 
     #[test]
@@ -628,8 +434,8 @@ mod tests {
             1,
         );
         let path = Path::new(crate::SPEC_PATH);
-        let before = render_str(path, &original).unwrap();
-        let with_field = render_str(path, &added).unwrap();
+        let before = client_file(path, &original).unwrap();
+        let with_field = client_file(path, &added).unwrap();
         assert_ne!(before, with_field);
         assert!(with_field.contains("pub locale: ::std::option::Option<::std::string::String>"));
         let Freshness::Stale { diff } = compare("generated.rs", Some(&before), &with_field) else {
@@ -641,7 +447,7 @@ mod tests {
             "",
             1,
         );
-        assert!(render_str(path, &removed).unwrap() == before);
+        assert!(client_file(path, &removed).unwrap() == before);
     }
 
     #[test]
@@ -711,106 +517,11 @@ mod tests {
 
     #[test]
     fn model_names_come_from_the_types_module_only() {
-        let path = crate::workspace_root().join(crate::SPEC_PATH);
-        let names = model_type_names(&render(&path).unwrap()).unwrap();
+        let names = model_type_names(rendered().file(crate::GENERATED_PATH)).unwrap();
         assert!(names.contains(&"HppLinkRequest".to_string()));
         assert!(names.contains(&"TransactionRef".to_string()));
         assert!(!names.contains(&"Client".to_string()));
         assert!(!names.contains(&"GenerateHppLink".to_string()));
         assert!(!names.contains(&"ConversionError".to_string()));
-    }
-
-    #[test]
-    fn the_embedded_spec_read_from_its_literal_is_the_parsed_one() {
-        let path = crate::workspace_root().join(crate::SPEC_PATH);
-        let generated = render(&path).unwrap();
-        let fast = embedded_spec_literal(&generated).expect("the literal is found");
-        assert_eq!(Some(&fast), embedded_spec_parsed(&generated).as_ref());
-        assert_eq!(fast, parse_api(&path, &spec_text()).unwrap().1);
-    }
-
-    #[test]
-    fn the_embedded_spec_literal_ends_at_its_first_unescaped_quote() {
-        // A description holding a quote and a backslash, as the spec's text could.
-        let json = serde_json::json!({"d": "say \"hi\" \\", "e": "\\"});
-        let literal = proc_macro2::Literal::string(&json.to_string());
-        let file = format!(
-            "pub mod types {{}}\npub mod api {{\n    pub const OPENAPI_JSON: &str = {literal};\n    \
-             pub const OTHER: &str = \"x\";\n}}\n"
-        );
-        assert_eq!(embedded_spec_literal(&file), Some(json.clone()));
-        assert_eq!(embedded_spec_parsed(&file), Some(json));
-        // Another shape (not prettyplease's) still reads, through the whole-file parse.
-        let compact = file.replace("\n    pub const OPENAPI_JSON", " pub const OPENAPI_JSON");
-        assert_eq!(embedded_spec_literal(&compact), None);
-        assert!(embedded_spec(&compact).is_some());
-    }
-
-    #[test]
-    fn the_json_schema_derive_is_behind_the_schemars_feature() {
-        let mut file: syn::File = syn::parse_quote! {
-            #[derive(Clone, schemars::JsonSchema, PartialEq)]
-            #[serde(transparent)]
-            pub struct A(String);
-            pub mod types {
-                /// Kept in place.
-                #[derive(schemars::JsonSchema)]
-                pub enum B { X }
-                #[derive(Debug, ::serde::Serialize)]
-                pub struct C;
-            }
-            pub fn f() {}
-        };
-        gate_schemars_derive(&mut file.items);
-        let expected: syn::File = syn::parse_quote! {
-            #[derive(Clone, PartialEq)]
-            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-            #[serde(transparent)]
-            pub struct A(String);
-            pub mod types {
-                /// Kept in place.
-                #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-                pub enum B { X }
-                #[derive(Debug, ::serde::Serialize)]
-                pub struct C;
-            }
-            pub fn f() {}
-        };
-        assert_eq!(
-            prettyplease::unparse(&file),
-            prettyplease::unparse(&expected)
-        );
-    }
-
-    #[test]
-    fn only_the_models_and_the_api_facts_are_compiled_without_the_client_feature() {
-        let path = crate::workspace_root().join(crate::SPEC_PATH);
-        let file = syn::parse_file(&render(&path).unwrap()).unwrap();
-        let gate = quote::quote!(#[cfg(feature = "client")]).to_string();
-        let (mut gated, mut ungated) = (Vec::new(), Vec::new());
-        for item in &file.items {
-            let (name, attrs) = match item {
-                syn::Item::Mod(i) => (format!("mod {}", i.ident), &i.attrs),
-                syn::Item::Struct(i) => (format!("struct {}", i.ident), &i.attrs),
-                syn::Item::Use(i) => ("use".to_string(), &i.attrs),
-                syn::Item::Impl(i) => ("impl".to_string(), &i.attrs),
-                other => panic!(
-                    "unexpected item {}",
-                    quote::ToTokens::to_token_stream(other)
-                ),
-            };
-            let text = |a: &syn::Attribute| quote::ToTokens::to_token_stream(a).to_string();
-            match attrs.iter().any(|a| text(a) == gate) {
-                true => gated.push(name),
-                false => ungated.push(name),
-            }
-        }
-        assert_eq!(ungated, ["mod types", "mod api"]);
-        for name in ["struct Client", "mod builder", "mod prelude", "use", "impl"] {
-            assert!(
-                gated.iter().any(|g| g == name),
-                "{name} is not gated: {gated:?}"
-            );
-        }
     }
 }

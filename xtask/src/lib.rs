@@ -3,8 +3,11 @@
 //! The library half exists so that other crates' tests (the drift test in `tests/`) can run the
 //! exact same generator as `cargo xtask generate --check`.
 
+mod client;
 pub mod codegen;
+mod docs;
 pub mod httpmock;
+pub mod ordered;
 pub mod report;
 pub mod semver;
 pub mod spec;
@@ -17,6 +20,10 @@ pub const SPEC_PATH: &str = "openapi/paymentoptions-hpp.yaml";
 
 /// The generated module of `paymentoptions-hpp-client`, relative to the workspace root.
 pub const GENERATED_PATH: &str = "crates/paymentoptions-hpp-client/src/generated.rs";
+
+/// The spec as pretty-printed JSON with sorted keys, beside the client's generated module, which
+/// embeds it (`api::OPENAPI_JSON`); the change report compares against it.
+pub const SPEC_JSON_PATH: &str = "crates/paymentoptions-hpp-client/src/openapi.json";
 
 /// The wrapper's generated surface (setters, request builders, operation methods).
 pub const WRAPPER_GENERATED_PATH: &str = "crates/paymentoptions-hpp/src/generated.rs";
@@ -31,6 +38,7 @@ pub const HTTPMOCK_PATH: &str = "crates/paymentoptions-hpp-httpmock/src/generate
 /// Every file `cargo xtask generate` writes, the client's first.
 pub const GENERATED_FILES: &[&str] = &[
     GENERATED_PATH,
+    SPEC_JSON_PATH,
     WRAPPER_GENERATED_PATH,
     CLI_GENERATED_PATH,
     HTTPMOCK_PATH,

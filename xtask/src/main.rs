@@ -8,11 +8,13 @@ usage: cargo xtask <command>
 
 commands:
   generate [--check] [--format text|markdown]
-        regenerate the client (crates/paymentoptions-hpp-client/src/generated.rs) and the
-        library's and CLI's spec-driven surface (src/generated.rs in paymentoptions-hpp and
-        paymentoptions-hpp-cli) from openapi/paymentoptions-hpp.yaml, then print the change report (what the change means
-        for the HTTP API and for each crate's version) on stdout. --check writes nothing and
-        exits 1, with the diff on stderr, when the checked-in code is stale.
+        regenerate, from openapi/paymentoptions-hpp.yaml, the client
+        (crates/paymentoptions-hpp-client/src/generated.rs, and the spec as JSON beside it),
+        the library's and CLI's spec-driven surface (src/generated.rs in paymentoptions-hpp
+        and paymentoptions-hpp-cli) and the httpmock stubs, then print the change report
+        (what the change means for the HTTP API and for each crate's version) on stdout.
+        --check writes nothing and exits 1, with the diff on stderr, when the checked-in
+        files are stale.
   semver [--baseline-rev REV] [--rehearse]
         run cargo-semver-checks on the published crates against REV (default: the latest
         release tag, skipped when there is none); --rehearse also applies an additive spec

@@ -269,8 +269,10 @@ mod tests {
         let spec = std::fs::read_to_string(crate::workspace_root().join(crate::SPEC_PATH)).unwrap();
         let changed = additive_change(&spec).unwrap();
         let report = crate::report::diff(
-            &crate::spec::parse(Path::new("a"), &spec).unwrap(),
-            &crate::spec::parse(Path::new("b"), &changed).unwrap(),
+            &crate::spec::parse(Path::new("a"), &spec).unwrap().to_json(),
+            &crate::spec::parse(Path::new("b"), &changed)
+                .unwrap()
+                .to_json(),
         );
         let places: Vec<&str> = report.changes.iter().map(|c| c.location.as_str()).collect();
         assert_eq!(

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use crate::ordered::Value;
 
 /// Why a spec could not be turned into code. `Display` is one paragraph naming the file.
 #[derive(Debug)]
@@ -37,14 +37,14 @@ impl SpecError {
     }
 }
 
-/// Reads the spec as YAML (JSON is YAML too) into a JSON value.
+/// Reads the spec as YAML (JSON is YAML too) into a JSON value, in document order.
 pub fn load(path: &Path) -> Result<Value, SpecError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| SpecError::new(path, format!("cannot read the file: {e}")))?;
     parse(path, &text)
 }
 
-/// Parses spec text; `path` is only used in error messages.
+/// Parses spec text, keeping its document order; `path` is only used in error messages.
 pub fn parse(path: &Path, text: &str) -> Result<Value, SpecError> {
     let value: Value = serde_saphyr::from_str(text).map_err(|e| {
         let msg = e.to_string();
@@ -62,7 +62,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Value, SpecError> {
     Ok(value)
 }
 
-const METHODS: [&str; 8] = [
+/// The methods an OpenAPI 3.0 path item may have, in the order progenitor reads them.
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -350,13 +350,14 @@ fn what_generate_cannot_write_is_all_that_is_asked() {
         .filter(|c| c.follow_up.is_some())
         .map(|c| c.location.as_str())
         .collect();
+    // Operations first, then schemas and their fields by name.
     assert_eq!(
         asked,
         [
             "GET /api/v1/links/{id}",
-            "LinkStatus",
             "HppLinkRequest.amount",
-            "HppLinkRequest.currency"
+            "HppLinkRequest.currency",
+            "LinkStatus"
         ],
         "{report}"
     );

@@ -7,16 +7,19 @@
 #[derive(Debug, clap::Args)]
 #[group(id = "CaptureRequestArgs", multiple = true)]
 pub struct CaptureRequestArgs {
-    /// The pre-auth's transaction id (36 characters). (`transactionId`: required; exactly 36 characters)
+    /// The pre-auth's transaction id (36 characters). (`transactionId`: required; exactly 36
+    /// characters)
     #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
     pub transaction_id: Option<::std::string::String>,
-    /// Amount to capture, in minor units of the pre-auth's currency (the body names no currency); at most the authorised amount. (`amount`: required; format `int64`; at least 1)
+    /// Amount to capture, in minor units of the pre-auth's currency (the body names no currency);
+    /// at most the authorised amount. (`amount`: required; format `int64`; at least 1)
     #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
     pub amount: Option<String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
-    /// A note kept with the transaction (the legacy manual's limit). (`notes`: at most 128 characters)
+    /// A note kept with the transaction (the legacy manual's limit). (`notes`: at most 128
+    /// characters)
     #[arg(long, help_heading = "Request fields", value_name = "NOTES")]
     pub notes: Option<::std::string::String>,
 }
@@ -49,31 +52,41 @@ impl CaptureRequestArgs {
 #[derive(Debug, clap::Args)]
 #[group(id = "HppLinkRequestArgs", multiple = true)]
 pub struct HppLinkRequestArgs {
-    /// Merchant endpoint that receives the `TransactionNotification` (server to server). (`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server).
+    /// (`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches
+    /// `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
     pub webhook_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a successful payment. (`return_url.success_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent after a successful payment. (`return_url.success_url`:
+    /// at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
     pub success_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a declined payment. (`return_url.decline_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent after a declined payment. (`return_url.decline_url`: at
+    /// most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
     pub decline_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent when they cancel on the hosted page. (`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent when they cancel on the hosted page.
+    /// (`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches
+    /// `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
     pub cancel_url: Option<::std::string::String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
-    /// Merchant's contact e-mail address. (`merchant_email`: at most 45 characters; an e-mail address)
+    /// Merchant's contact e-mail address. (`merchant_email`: at most 45 characters; an e-mail
+    /// address)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_EMAIL")]
     pub merchant_email: Option<::std::string::String>,
-    /// The merchant's own reference for this transaction (for example an order number). (`merchant_txn_ref`: at most 45 characters)
+    /// The merchant's own reference for this transaction (for example an order number).
+    /// (`merchant_txn_ref`: at most 45 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_TXN_REF")]
     pub merchant_txn_ref: Option<::std::string::String>,
     /// Payment method type. (`payment_method.type`)
     #[arg(long, help_heading = "Request fields", value_name = "TYPE")]
     pub payment_method_type: Option<::std::string::String>,
-    /// When true, the card token is saved for future use, and the transaction notification carries a `stored_payment_method_id` that the card-token API accepts in later transactions, so the customer need not re-enter card details. (`payment_method.store_payment_method`)
+    /// When true, the card token is saved for future use, and the transaction notification carries
+    /// a `stored_payment_method_id` that the card-token API accepts in later transactions, so the
+    /// customer need not re-enter card details. (`payment_method.store_payment_method`)
     #[arg(
         long,
         help_heading = "Request fields",
@@ -82,13 +95,16 @@ pub struct HppLinkRequestArgs {
         default_missing_value = "true"
     )]
     pub store_payment_method: Option<bool>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`billing_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`billing_address.country`:
+    /// exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
     #[arg(long, help_heading = "Billing address", value_name = "COUNTRY")]
     pub billing_country: Option<::std::string::String>,
-    /// Customer's e-mail address. (`billing_address.email`: at most 45 characters; an e-mail address)
+    /// Customer's e-mail address. (`billing_address.email`: at most 45 characters; an e-mail
+    /// address)
     #[arg(long, help_heading = "Billing address", value_name = "EMAIL")]
     pub billing_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`). (`billing_address.phone_number`: at most 20 characters)
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`).
+    /// (`billing_address.phone_number`: at most 20 characters)
     #[arg(long, help_heading = "Billing address", value_name = "PHONE_NUMBER")]
     pub billing_phone_number: Option<::std::string::String>,
     /// Street address (first line). (`billing_address.address1`: at most 199 characters)
@@ -103,13 +119,16 @@ pub struct HppLinkRequestArgs {
     /// Postal code, as a string (leading zeros matter). (`billing_address.postal_code`)
     #[arg(long, help_heading = "Billing address", value_name = "POSTAL_CODE")]
     pub billing_postal_code: Option<::std::string::String>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`shipping_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`shipping_address.country`:
+    /// exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
     #[arg(long, help_heading = "Shipping address", value_name = "COUNTRY")]
     pub shipping_country: Option<::std::string::String>,
-    /// Customer's e-mail address. (`shipping_address.email`: at most 45 characters; an e-mail address)
+    /// Customer's e-mail address. (`shipping_address.email`: at most 45 characters; an e-mail
+    /// address)
     #[arg(long, help_heading = "Shipping address", value_name = "EMAIL")]
     pub shipping_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`). (`shipping_address.phone_number`: at most 20 characters)
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`).
+    /// (`shipping_address.phone_number`: at most 20 characters)
     #[arg(long, help_heading = "Shipping address", value_name = "PHONE_NUMBER")]
     pub shipping_phone_number: Option<::std::string::String>,
     /// Street address (first line). (`shipping_address.address1`: at most 199 characters)
@@ -220,20 +239,24 @@ impl HppLinkRequestArgs {
         Ok(builder)
     }
 }
-/// One flag per field of `StoredCardPaymentRequest` that the library has a setter for, help from the spec.
+/// One flag per field of `StoredCardPaymentRequest` that the library has a setter for, help from
+/// the spec.
 #[derive(Debug, clap::Args)]
 #[group(id = "StoredCardPaymentRequestArgs", multiple = true)]
 pub struct StoredCardPaymentRequestArgs {
-    /// Amount in the currency's minor units, written as a JSON string of digits ("1000"). (`amount`: required; at most 19 characters; matches `^[0-9]+$`)
+    /// Amount in the currency's minor units, written as a JSON string of digits ("1000").
+    /// (`amount`: required; at most 19 characters; matches `^[0-9]+$`)
     #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
     pub amount: Option<String>,
-    /// ISO 4217 alphabetic currency code, upper case (for example `JPY`). (`currency`: required; exactly 3 characters; an ISO 4217 currency code; matches `^[A-Z]{3}$`)
+    /// ISO 4217 alphabetic currency code, upper case (for example `JPY`). (`currency`: required;
+    /// exactly 3 characters; an ISO 4217 currency code; matches `^[A-Z]{3}$`)
     #[arg(long, help_heading = "Request fields", value_name = "CURRENCY")]
     pub currency: Option<::std::string::String>,
     /// Payment method type; the docs show `scheme` (cards). (`payment_method.type`)
     #[arg(long, help_heading = "Request fields", value_name = "TYPE")]
     pub payment_method_type: Option<::std::string::String>,
-    /// Keep the card stored after this payment (the docs' sample sends true). (`payment_method.store_payment_method`)
+    /// Keep the card stored after this payment (the docs' sample sends true).
+    /// (`payment_method.store_payment_method`)
     #[arg(
         long,
         help_heading = "Request fields",
@@ -242,14 +265,16 @@ pub struct StoredCardPaymentRequestArgs {
         default_missing_value = "true"
     )]
     pub store_payment_method: Option<bool>,
-    /// The stored card's id (a UUID) from the notification of the payment that stored it. (`payment_method.stored_payment_method_id`: required; exactly 36 characters)
+    /// The stored card's id (a UUID) from the notification of the payment that stored it.
+    /// (`payment_method.stored_payment_method_id`: required; exactly 36 characters)
     #[arg(
         long,
         help_heading = "Request fields",
         value_name = "STORED_PAYMENT_METHOD_ID"
     )]
     pub stored_payment_method_id: Option<::std::string::String>,
-    /// Your own reference for this payment (for example an order number). (`merchant_txn_ref`: at most 45 characters)
+    /// Your own reference for this payment (for example an order number). (`merchant_txn_ref`: at
+    /// most 45 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_TXN_REF")]
     pub merchant_txn_ref: Option<::std::string::String>,
     /// The customer's IP address, when known. (`customer_ip`: at most 45 characters)
@@ -261,25 +286,34 @@ pub struct StoredCardPaymentRequestArgs {
     /// IANA time zone name (for example `Asia/Tokyo`). (`time_zone`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "TIME_ZONE")]
     pub time_zone: Option<::std::string::String>,
-    /// Merchant endpoint that receives the `TransactionNotification` (server to server). (`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server).
+    /// (`return_url.webhook_url`: at most 255 characters; an absolute http(s) URL; matches
+    /// `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "WEBHOOK_URL")]
     pub webhook_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a successful payment. (`return_url.success_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent after a successful payment. (`return_url.success_url`:
+    /// at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "SUCCESS_URL")]
     pub success_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent after a declined payment. (`return_url.decline_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent after a declined payment. (`return_url.decline_url`: at
+    /// most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "DECLINE_URL")]
     pub decline_url: Option<::std::string::String>,
-    /// Where the customer's browser is sent when they cancel on the hosted page. (`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`)
+    /// Where the customer's browser is sent when they cancel on the hosted page.
+    /// (`return_url.cancel_url`: at most 255 characters; an absolute http(s) URL; matches
+    /// `^[Hh][Tt][Tt][Pp][Ss]?://`)
     #[arg(long, help_heading = "Request fields", value_name = "CANCEL_URL")]
     pub cancel_url: Option<::std::string::String>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`billing_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`billing_address.country`:
+    /// exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
     #[arg(long, help_heading = "Billing address", value_name = "COUNTRY")]
     pub billing_country: Option<::std::string::String>,
-    /// Customer's e-mail address. (`billing_address.email`: at most 45 characters; an e-mail address)
+    /// Customer's e-mail address. (`billing_address.email`: at most 45 characters; an e-mail
+    /// address)
     #[arg(long, help_heading = "Billing address", value_name = "EMAIL")]
     pub billing_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`). (`billing_address.phone_number`: at most 20 characters)
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`).
+    /// (`billing_address.phone_number`: at most 20 characters)
     #[arg(long, help_heading = "Billing address", value_name = "PHONE_NUMBER")]
     pub billing_phone_number: Option<::std::string::String>,
     /// Street address (first line). (`billing_address.address1`: at most 199 characters)
@@ -294,13 +328,16 @@ pub struct StoredCardPaymentRequestArgs {
     /// Postal code, as a string (leading zeros matter). (`billing_address.postal_code`)
     #[arg(long, help_heading = "Billing address", value_name = "POSTAL_CODE")]
     pub billing_postal_code: Option<::std::string::String>,
-    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`shipping_address.country`: exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`). (`shipping_address.country`:
+    /// exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`)
     #[arg(long, help_heading = "Shipping address", value_name = "COUNTRY")]
     pub shipping_country: Option<::std::string::String>,
-    /// Customer's e-mail address. (`shipping_address.email`: at most 45 characters; an e-mail address)
+    /// Customer's e-mail address. (`shipping_address.email`: at most 45 characters; an e-mail
+    /// address)
     #[arg(long, help_heading = "Shipping address", value_name = "EMAIL")]
     pub shipping_email: Option<::std::string::String>,
-    /// Customer's phone number, as the customer would dial it (for example `8112345678`). (`shipping_address.phone_number`: at most 20 characters)
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`).
+    /// (`shipping_address.phone_number`: at most 20 characters)
     #[arg(long, help_heading = "Shipping address", value_name = "PHONE_NUMBER")]
     pub shipping_phone_number: Option<::std::string::String>,
     /// Street address (first line). (`shipping_address.address1`: at most 199 characters)
@@ -431,16 +468,19 @@ impl StoredCardPaymentRequestArgs {
 #[derive(Debug, clap::Args)]
 #[group(id = "RefundRequestArgs", multiple = true)]
 pub struct RefundRequestArgs {
-    /// The captured or paid transaction's id (36 characters). (`transactionId`: required; exactly 36 characters)
+    /// The captured or paid transaction's id (36 characters). (`transactionId`: required; exactly
+    /// 36 characters)
     #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
     pub transaction_id: Option<::std::string::String>,
-    /// Amount to refund, in minor units of the original transaction's currency; at most what is left to refund. (`amount`: required; format `int64`; at least 1)
+    /// Amount to refund, in minor units of the original transaction's currency; at most what is
+    /// left to refund. (`amount`: required; format `int64`; at least 1)
     #[arg(long, help_heading = "Request fields", value_name = "MINOR_UNITS")]
     pub amount: Option<String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
     #[arg(long, help_heading = "Request fields", value_name = "MERCHANT_ID")]
     pub merchant_id: Option<::std::string::String>,
-    /// A note kept with the transaction (the legacy manual's limit). (`notes`: at most 128 characters)
+    /// A note kept with the transaction (the legacy manual's limit). (`notes`: at most 128
+    /// characters)
     #[arg(long, help_heading = "Request fields", value_name = "NOTES")]
     pub notes: Option<::std::string::String>,
 }
@@ -473,7 +513,8 @@ impl RefundRequestArgs {
 #[derive(Debug, clap::Args)]
 #[group(id = "VoidRequestArgs", multiple = true)]
 pub struct VoidRequestArgs {
-    /// The pre-auth's transaction id (36 characters). (`transactionId`: required; exactly 36 characters)
+    /// The pre-auth's transaction id (36 characters). (`transactionId`: required; exactly 36
+    /// characters)
     #[arg(long, help_heading = "Request fields", value_name = "TRANSACTIONID")]
     pub transaction_id: Option<::std::string::String>,
     /// Merchant identifier issued by PaymentOptions. (`merchant_id`: at most 128 characters)
@@ -581,7 +622,8 @@ pub struct CaptureTransactionArgs {
 /// Flags of `get-transaction-status`.
 #[derive(Debug, clap::Args)]
 pub struct GetTransactionStatusArgs {
-    /// The 36-character id of a pre-auth, capture, refund or void. (`transactionId`: exactly 36 characters)
+    /// The 36-character id of a pre-auth, capture, refund or void. (`transactionId`: exactly 36
+    /// characters)
     #[arg(long, value_name = "TRANSACTION_ID")]
     pub transaction_id: String,
     /// Print the whole response as pretty JSON instead of a summary.

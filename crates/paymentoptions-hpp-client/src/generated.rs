@@ -12,69 +12,71 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Echo of an address, read tolerantly (no length or format rules).
+    /// Echo of an address, read tolerantly (no length or format rules).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Address {
-        ///Street address (first line).
+        /// Street address (first line).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address1: ::std::option::Option<::std::string::String>,
-        ///City, ward or town.
+        /// City, ward or town.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
-        ///ISO 3166-1 alpha-2 country code.
+        /// ISO 3166-1 alpha-2 country code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
-        ///Customer's e-mail address.
+        /// Customer's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        ///Customer's phone number.
+        /// Customer's phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        ///Postal code.
+        /// Postal code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub postal_code: ::std::option::Option<::std::string::String>,
-        ///State, prefecture or region.
+        /// State, prefecture or region.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
     }
     impl Address {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::Address {
             Default::default()
         }
     }
-    ///A billing or shipping address with the customer's contact details.
+    /// A billing or shipping address with the customer's contact details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AddressRequest {
-        ///Street address (first line).
+        /// Street address (first line).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address1: ::std::option::Option<AddressRequestAddress1>,
-        ///City, ward or town.
+        /// City, ward or town.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<AddressRequestCity>,
-        ///ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
+        /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<AddressRequestCountry>,
-        ///Customer's e-mail address.
+        /// Customer's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<AddressRequestEmail>,
-        ///Customer's phone number, as the customer would dial it (for example `8112345678`).
+        /// Customer's phone number, as the customer would dial it (for example `8112345678`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone_number: ::std::option::Option<AddressRequestPhoneNumber>,
-        ///Postal code, as a string (leading zeros matter).
+        /// Postal code, as a string (leading zeros matter).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub postal_code: ::std::option::Option<::std::string::String>,
-        ///State, prefecture or region.
+        /// State, prefecture or region.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<AddressRequestState>,
     }
     impl AddressRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::AddressRequest {
             Default::default()
         }
     }
-    ///Street address (first line).
+    /// Street address (first line).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -129,7 +131,7 @@ pub mod types {
                 })
         }
     }
-    ///City, ward or town.
+    /// City, ward or town.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -184,7 +186,7 @@ pub mod types {
                 })
         }
     }
-    ///ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
+    /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -247,7 +249,7 @@ pub mod types {
                 })
         }
     }
-    ///Customer's e-mail address.
+    /// Customer's e-mail address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -302,7 +304,7 @@ pub mod types {
                 })
         }
     }
-    ///Customer's phone number, as the customer would dial it (for example `8112345678`).
+    /// Customer's phone number, as the customer would dial it (for example `8112345678`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -357,7 +359,7 @@ pub mod types {
                 })
         }
     }
-    ///State, prefecture or region.
+    /// State, prefecture or region.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -412,7 +414,7 @@ pub mod types {
                 })
         }
     }
-    ///The addresses of a transaction.
+    /// The addresses of a transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BillingDetails {
@@ -422,35 +424,36 @@ pub mod types {
         pub shipping_address: ::std::option::Option<Address>,
     }
     impl BillingDetails {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::BillingDetails {
             Default::default()
         }
     }
-    ///Captures a pre-authorised transaction.
+    /// Captures a pre-authorised transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaptureRequest {
-        /**Amount to capture, in minor units of the pre-auth's currency (the body names no
-currency); at most the authorised amount. Required: the docs' sample always sends
-it, and capturing an unstated amount is not something to send by accident.
-*/
+        /// Amount to capture, in minor units of the pre-auth's currency (the body names no
+        /// currency); at most the authorised amount. Required: the docs' sample always sends
+        /// it, and capturing an unstated amount is not something to send by accident.
         pub amount: ::std::num::NonZeroU64,
-        ///Merchant identifier issued by PaymentOptions.
+        /// Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<CaptureRequestMerchantId>,
-        ///A note kept with the transaction (the legacy manual's limit).
+        /// A note kept with the transaction (the legacy manual's limit).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<CaptureRequestNotes>,
-        ///The pre-auth's transaction id (36 characters).
+        /// The pre-auth's transaction id (36 characters).
         #[serde(rename = "transactionId")]
         pub transaction_id: CaptureRequestTransactionId,
     }
     impl CaptureRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::CaptureRequest {
             Default::default()
         }
     }
-    ///Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -505,7 +508,7 @@ it, and capturing an unstated amount is not something to send by accident.
                 })
         }
     }
-    ///A note kept with the transaction (the legacy manual's limit).
+    /// A note kept with the transaction (the legacy manual's limit).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -560,7 +563,7 @@ it, and capturing an unstated amount is not something to send by accident.
                 })
         }
     }
-    ///The pre-auth's transaction id (36 characters).
+    /// The pre-auth's transaction id (36 characters).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -618,94 +621,96 @@ it, and capturing an unstated amount is not something to send by accident.
                 })
         }
     }
-    ///The card, as the transaction records it.
+    /// The card, as the transaction records it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Card {
-        ///Expiry month (`12`).
+        /// Expiry month (`12`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exp_month: ::std::option::Option<::std::string::String>,
-        ///Expiry year, two digits (`24`).
+        /// Expiry year, two digits (`24`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub exp_year: ::std::option::Option<::std::string::String>,
-        ///The cardholder's name.
+        /// The cardholder's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<crate::CardNumber>,
     }
     impl Card {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::Card {
             Default::default()
         }
     }
-    ///Addresses seen by a server-to-server payment.
+    /// Addresses seen by a server-to-server payment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceDetails {
-        ///The customer's address.
+        /// The customer's address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_ip: ::std::option::Option<::std::string::String>,
-        ///The merchant server's address.
+        /// The merchant server's address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_ip: ::std::option::Option<::std::string::String>,
-        ///The address the payment page was visited from.
+        /// The address the payment page was visited from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visited_ip: ::std::option::Option<::std::string::String>,
     }
     impl DeviceDetails {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::DeviceDetails {
             Default::default()
         }
     }
-    /**Error body. PaymentOptions documents no error format; these are the fields a client
-looks for when the body is JSON. Every field is optional and unknown fields are
-ignored, so any JSON object decodes.
-*/
+    /// Error body. PaymentOptions documents no error format; these are the fields a client
+    /// looks for when the body is JSON. Every field is optional and unknown fields are
+    /// ignored, so any JSON object decodes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorBody {
-        ///Machine-readable error code, when present (a string or a number).
+        /// Machine-readable error code, when present (a string or a number).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::serde_json::Value>,
-        ///The request field the error is about, when the server names one.
+        /// The request field the error is about, when the server names one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
-        ///Human-readable description of the error.
+        /// Human-readable description of the error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorBody {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
     }
-    ///The gateway's verdict.
+    /// The gateway's verdict.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GatewayResponse {
-        /**The gateway's code; the documented ones and their meanings are listed in
-`x-gateway-codes`. `ERR3001`-`ERR3020` are risk-rule errors (where an ERR code
-appears is not documented); any other code is kept as sent.
-*/
+        /// The gateway's code; the documented ones and their meanings are listed in
+        /// `x-gateway-codes`. `ERR3001`-`ERR3020` are risk-rule errors (where an ERR code
+        /// appears is not documented); any other code is kept as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable message (may be localized: never parse it).
+        /// Human-readable message (may be localized: never parse it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///`INFO` for a success; other values are not documented.
+        /// `INFO` for a success; other values are not documented.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Version of the gateway response format.
+        /// Version of the gateway response format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
     }
     impl GatewayResponse {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::GatewayResponse {
             Default::default()
         }
     }
-    ///`GetTransactionStatusTransactionId`
+    /// `GetTransactionStatusTransactionId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -765,35 +770,32 @@ appears is not documented); any other code is kept as sent.
                 })
         }
     }
-    /**Request payload to generate an HPP link. No field is required: whatever is left out, the
-customer enters on the hosted page. Rules on fields are those the PaymentOptions
-integration manual lists for this call.
-*/
+    /// Request payload to generate an HPP link. No field is required: whatever is left out, the
+    /// customer enters on the hosted page. Rules on fields are those the PaymentOptions
+    /// integration manual lists for this call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HppLinkRequest {
-        /**Amount to charge, as an integer in the currency's minor units per ISO 4217 (JPY has
-no minor unit: 1000 means ¥1000; USD has two: 1050 means $10.50). The source page only
-shows JPY, so minor units are this project's documented assumption. Leave it out (or
-null) to let the customer type the amount on the hosted page.
-*/
+        /// Amount to charge, as an integer in the currency's minor units per ISO 4217 (JPY has
+        /// no minor unit: 1000 means ¥1000; USD has two: 1050 means $10.50). The source page only
+        /// shows JPY, so minor units are this project's documented assumption. Leave it out (or
+        /// null) to let the customer type the amount on the hosted page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_address: ::std::option::Option<AddressRequest>,
-        ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
+        /// ISO 4217 alphabetic currency code, upper case (for example `JPY`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<HppLinkRequestCurrency>,
-        ///Merchant's contact e-mail address.
+        /// Merchant's contact e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_email: ::std::option::Option<HppLinkRequestMerchantEmail>,
-        ///Merchant identifier issued by PaymentOptions.
+        /// Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<HppLinkRequestMerchantId>,
-        /**The merchant's own reference for this transaction (for example an order number). It is
-echoed in the response and in the transaction notification. It is not an idempotency
-key: PaymentOptions documents none.
-*/
+        /// The merchant's own reference for this transaction (for example an order number). It is
+        /// echoed in the response and in the transaction notification. It is not an idempotency
+        /// key: PaymentOptions documents none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_txn_ref: ::std::option::Option<HppLinkRequestMerchantTxnRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -804,11 +806,12 @@ key: PaymentOptions documents none.
         pub shipping_address: ::std::option::Option<AddressRequest>,
     }
     impl HppLinkRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::HppLinkRequest {
             Default::default()
         }
     }
-    ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
+    /// ISO 4217 alphabetic currency code, upper case (for example `JPY`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -871,7 +874,7 @@ key: PaymentOptions documents none.
                 })
         }
     }
-    ///Merchant's contact e-mail address.
+    /// Merchant's contact e-mail address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -926,7 +929,7 @@ key: PaymentOptions documents none.
                 })
         }
     }
-    ///Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -981,10 +984,9 @@ key: PaymentOptions documents none.
                 })
         }
     }
-    /**The merchant's own reference for this transaction (for example an order number). It is
-echoed in the response and in the transaction notification. It is not an idempotency
-key: PaymentOptions documents none.
-*/
+    /// The merchant's own reference for this transaction (for example an order number). It is
+    /// echoed in the response and in the transaction notification. It is not an idempotency
+    /// key: PaymentOptions documents none.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1040,29 +1042,28 @@ key: PaymentOptions documents none.
                 })
         }
     }
-    /**The generated link, with an echo of the request. Only `id` and `url` are guaranteed;
-every echoed field may be absent.
-*/
+    /// The generated link, with an echo of the request. Only `id` and `url` are guaranteed;
+    /// every echoed field may be absent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HppLinkResponse {
-        ///Echo of the requested amount, in the currency's minor units (absent or null when the customer types it).
+        /// Echo of the requested amount, in the currency's minor units (absent or null when the customer types it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_address: ::std::option::Option<Address>,
-        ///Echo of the ISO 4217 currency code.
+        /// Echo of the ISO 4217 currency code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        ///Identifier of the generated link.
+        /// Identifier of the generated link.
         pub id: ::uuid::Uuid,
-        ///Echo of the merchant's e-mail address.
+        /// Echo of the merchant's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_email: ::std::option::Option<::std::string::String>,
-        ///Echo of the merchant identifier.
+        /// Echo of the merchant identifier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<::std::string::String>,
-        ///Echo of the merchant's transaction reference.
+        /// Echo of the merchant's transaction reference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_txn_ref: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1071,15 +1072,16 @@ every echoed field may be absent.
         pub return_url: ::std::option::Option<ReturnUrls>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_address: ::std::option::Option<Address>,
-        ///The hosted payment page; redirect the customer's browser here.
+        /// The hosted payment page; redirect the customer's browser here.
         pub url: ::std::string::String,
     }
     impl HppLinkResponse {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::HppLinkResponse {
             Default::default()
         }
     }
-    ///The merchant, as the transaction records it.
+    /// The merchant, as the transaction records it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MerchantDetails {
@@ -1087,110 +1089,109 @@ every echoed field may be absent.
         pub billing_details: ::std::option::Option<BillingDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_details: ::std::option::Option<DeviceDetails>,
-        ///The merchant's legal name.
+        /// The merchant's legal name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub legal_name: ::std::option::Option<::std::string::String>,
-        ///The merchant's reference for the transaction.
+        /// The merchant's reference for the transaction.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_txn_ref: ::std::option::Option<::std::string::String>,
-        ///The merchant id.
+        /// The merchant id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mid: ::std::option::Option<::std::string::String>,
     }
     impl MerchantDetails {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::MerchantDetails {
             Default::default()
         }
     }
-    ///The money and the card.
+    /// The money and the card.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentDetails {
-        /**Further data; its shape is not documented, so it is kept exactly as sent (any JSON
-value; no type, so an empty object survives a round trip).
-*/
+        /// Further data; its shape is not documented, so it is kept exactly as sent (any JSON
+        /// value; no type, so an empty object survives a round trip).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub additional_data: ::std::option::Option<::serde_json::Value>,
-        ///Amount in the currency's minor units.
+        /// Amount in the currency's minor units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<i64>,
-        ///The issuer's authorisation code.
+        /// The issuer's authorisation code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub card: ::std::option::Option<Card>,
-        ///ISO 4217 currency code.
+        /// ISO 4217 currency code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        ///The payment method the gateway used (for example `ECMC-SSL`).
+        /// The payment method the gateway used (for example `ECMC-SSL`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<::std::string::String>,
-        /**0 is the only success; every documented code and its meaning is listed in
-`x-response-codes` (the response codes page, then the legacy manual's ISO 8583
-style codes and the risk-rule codes). A code not listed is still kept as sent.
-*/
+        /// 0 is the only success; every documented code and its meaning is listed in
+        /// `x-response-codes` (the response codes page, then the legacy manual's ISO 8583
+        /// style codes and the risk-rule codes). A code not listed is still kept as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_code: ::std::option::Option<i64>,
-        ///Description of the response code (localized: never parse it).
+        /// Description of the response code (localized: never parse it).
         #[serde(
             rename = "responseDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_description: ::std::option::Option<::std::string::String>,
-        ///The card scheme (for example `MASTERCARD`).
+        /// The card scheme (for example `MASTERCARD`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scheme: ::std::option::Option<::std::string::String>,
     }
     impl PaymentDetails {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::PaymentDetails {
             Default::default()
         }
     }
-    ///Payment method options for the hosted page.
+    /// Payment method options for the hosted page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PaymentMethod {
-        /**When true, the card token is saved for future use, and the transaction notification
-carries a `stored_payment_method_id` that the card-token API accepts in later
-transactions, so the customer need not re-enter card details.
-*/
+        /// When true, the card token is saved for future use, and the transaction notification
+        /// carries a `stored_payment_method_id` that the card-token API accepts in later
+        /// transactions, so the customer need not re-enter card details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub store_payment_method: ::std::option::Option<bool>,
-        /**Payment method type. The source page shows `scheme` (card schemes); other values are
-not documented, so the type is an open string.
-*/
+        /// Payment method type. The source page shows `scheme` (card schemes); other values are
+        /// not documented, so the type is an open string.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl PaymentMethod {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::PaymentMethod {
             Default::default()
         }
     }
-    ///Refunds a captured (or directly paid) transaction, fully or in part.
+    /// Refunds a captured (or directly paid) transaction, fully or in part.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RefundRequest {
-        /**Amount to refund, in minor units of the original transaction's currency; at most
-what is left to refund. Required: a full refund sends the full amount.
-*/
+        /// Amount to refund, in minor units of the original transaction's currency; at most
+        /// what is left to refund. Required: a full refund sends the full amount.
         pub amount: ::std::num::NonZeroU64,
-        ///Merchant identifier issued by PaymentOptions.
+        /// Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<RefundRequestMerchantId>,
-        ///A note kept with the transaction (the legacy manual's limit).
+        /// A note kept with the transaction (the legacy manual's limit).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<RefundRequestNotes>,
-        ///The captured or paid transaction's id (36 characters).
+        /// The captured or paid transaction's id (36 characters).
         #[serde(rename = "transactionId")]
         pub transaction_id: RefundRequestTransactionId,
     }
     impl RefundRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::RefundRequest {
             Default::default()
         }
     }
-    ///Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1245,7 +1246,7 @@ what is left to refund. Required: a full refund sends the full amount.
                 })
         }
     }
-    ///A note kept with the transaction (the legacy manual's limit).
+    /// A note kept with the transaction (the legacy manual's limit).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1300,7 +1301,7 @@ what is left to refund. Required: a full refund sends the full amount.
                 })
         }
     }
-    ///The captured or paid transaction's id (36 characters).
+    /// The captured or paid transaction's id (36 characters).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1358,54 +1359,55 @@ what is left to refund. Required: a full refund sends the full amount.
                 })
         }
     }
-    ///Echo of the return URLs, read tolerantly (no length or format rules).
+    /// Echo of the return URLs, read tolerantly (no length or format rules).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReturnUrls {
-        ///Where the customer is sent after cancelling.
+        /// Where the customer is sent after cancelling.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel_url: ::std::option::Option<::std::string::String>,
-        ///Where the customer is sent after a declined payment.
+        /// Where the customer is sent after a declined payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub decline_url: ::std::option::Option<::std::string::String>,
-        ///Where the customer is sent after a successful payment.
+        /// Where the customer is sent after a successful payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success_url: ::std::option::Option<::std::string::String>,
-        ///Merchant endpoint that receives the transaction notification.
+        /// Merchant endpoint that receives the transaction notification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_url: ::std::option::Option<::std::string::String>,
     }
     impl ReturnUrls {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::ReturnUrls {
             Default::default()
         }
     }
-    /**Where the customer is sent after the hosted page, and where the merchant is notified.
-Each is an absolute `http` or `https` URL: a browser must never be sent to a
-`javascript:` or `data:` address.
-*/
+    /// Where the customer is sent after the hosted page, and where the merchant is notified.
+    /// Each is an absolute `http` or `https` URL: a browser must never be sent to a
+    /// `javascript:` or `data:` address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReturnUrlsRequest {
-        ///Where the customer's browser is sent when they cancel on the hosted page.
+        /// Where the customer's browser is sent when they cancel on the hosted page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cancel_url: ::std::option::Option<ReturnUrlsRequestCancelUrl>,
-        ///Where the customer's browser is sent after a declined payment.
+        /// Where the customer's browser is sent after a declined payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub decline_url: ::std::option::Option<ReturnUrlsRequestDeclineUrl>,
-        ///Where the customer's browser is sent after a successful payment.
+        /// Where the customer's browser is sent after a successful payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success_url: ::std::option::Option<ReturnUrlsRequestSuccessUrl>,
-        ///Merchant endpoint that receives the `TransactionNotification` (server to server).
+        /// Merchant endpoint that receives the `TransactionNotification` (server to server).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_url: ::std::option::Option<ReturnUrlsRequestWebhookUrl>,
     }
     impl ReturnUrlsRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::ReturnUrlsRequest {
             Default::default()
         }
     }
-    ///Where the customer's browser is sent when they cancel on the hosted page.
+    /// Where the customer's browser is sent when they cancel on the hosted page.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1465,7 +1467,7 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
                 })
         }
     }
-    ///Where the customer's browser is sent after a declined payment.
+    /// Where the customer's browser is sent after a declined payment.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1525,7 +1527,7 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
                 })
         }
     }
-    ///Where the customer's browser is sent after a successful payment.
+    /// Where the customer's browser is sent after a successful payment.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1585,7 +1587,7 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
                 })
         }
     }
-    ///Merchant endpoint that receives the `TransactionNotification` (server to server).
+    /// Merchant endpoint that receives the `TransactionNotification` (server to server).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1645,31 +1647,29 @@ Each is an absolute `http` or `https` URL: a browser must never be sent to a
                 })
         }
     }
-    /**A payment with a card stored by an earlier hosted-page payment (the token form of the
-payment call; raw card data is deliberately not described). Rules are those of the
-3-D Secure page for the same body.
-*/
+    /// A payment with a card stored by an earlier hosted-page payment (the token form of the
+    /// payment call; raw card data is deliberately not described). Rules are those of the
+    /// 3-D Secure page for the same body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StoredCardPaymentRequest {
-        /**Amount in the currency's minor units, written as a JSON string of digits ("1000").
-The docs contradict each other here: every other call sends an integer, but this
-endpoint's own sample sends a string. The endpoint's sample is the only evidence for
-this endpoint, so the string form is sent (a server expecting a string may refuse a
-number, while one expecting a number commonly reads digits).
-*/
+        /// Amount in the currency's minor units, written as a JSON string of digits ("1000").
+        /// The docs contradict each other here: every other call sends an integer, but this
+        /// endpoint's own sample sends a string. The endpoint's sample is the only evidence for
+        /// this endpoint, so the string form is sent (a server expecting a string may refuse a
+        /// number, while one expecting a number commonly reads digits).
         pub amount: StoredCardPaymentRequestAmount,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_address: ::std::option::Option<AddressRequest>,
-        ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
+        /// ISO 4217 alphabetic currency code, upper case (for example `JPY`).
         pub currency: StoredCardPaymentRequestCurrency,
-        ///The customer's IP address, when known.
+        /// The customer's IP address, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_ip: ::std::option::Option<StoredCardPaymentRequestCustomerIp>,
-        ///Merchant identifier issued by PaymentOptions.
+        /// Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<StoredCardPaymentRequestMerchantId>,
-        ///Your own reference for this payment (for example an order number).
+        /// Your own reference for this payment (for example an order number).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_txn_ref: ::std::option::Option<
             StoredCardPaymentRequestMerchantTxnRef,
@@ -1679,21 +1679,21 @@ number, while one expecting a number commonly reads digits).
         pub return_url: ::std::option::Option<ReturnUrlsRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_address: ::std::option::Option<AddressRequest>,
-        ///IANA time zone name (for example `Asia/Tokyo`).
+        /// IANA time zone name (for example `Asia/Tokyo`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_zone: ::std::option::Option<StoredCardPaymentRequestTimeZone>,
     }
     impl StoredCardPaymentRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::StoredCardPaymentRequest {
             Default::default()
         }
     }
-    /**Amount in the currency's minor units, written as a JSON string of digits ("1000").
-The docs contradict each other here: every other call sends an integer, but this
-endpoint's own sample sends a string. The endpoint's sample is the only evidence for
-this endpoint, so the string form is sent (a server expecting a string may refuse a
-number, while one expecting a number commonly reads digits).
-*/
+    /// Amount in the currency's minor units, written as a JSON string of digits ("1000").
+    /// The docs contradict each other here: every other call sends an integer, but this
+    /// endpoint's own sample sends a string. The endpoint's sample is the only evidence for
+    /// this endpoint, so the string form is sent (a server expecting a string may refuse a
+    /// number, while one expecting a number commonly reads digits).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1754,7 +1754,7 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///ISO 4217 alphabetic currency code, upper case (for example `JPY`).
+    /// ISO 4217 alphabetic currency code, upper case (for example `JPY`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1819,7 +1819,7 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///The customer's IP address, when known.
+    /// The customer's IP address, when known.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1876,7 +1876,7 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1933,7 +1933,7 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///Your own reference for this payment (for example an order number).
+    /// Your own reference for this payment (for example an order number).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -1990,7 +1990,7 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///IANA time zone name (for example `Asia/Tokyo`).
+    /// IANA time zone name (for example `Asia/Tokyo`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -2047,31 +2047,30 @@ number, while one expecting a number commonly reads digits).
                 })
         }
     }
-    ///The stored card to charge.
+    /// The stored card to charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StoredPaymentMethod {
-        ///Keep the card stored after this payment (the docs' sample sends true).
+        /// Keep the card stored after this payment (the docs' sample sends true).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub store_payment_method: ::std::option::Option<bool>,
-        /**The stored card's id (a UUID) from the notification of the payment that stored it.
-The Japanese page spells this key `store_payment_method_id`; the English page and
-the link page's note say `stored_payment_method_id`, which is the spelling used.
-*/
+        /// The stored card's id (a UUID) from the notification of the payment that stored it.
+        /// The Japanese page spells this key `store_payment_method_id`; the English page and
+        /// the link page's note say `stored_payment_method_id`, which is the spelling used.
         pub stored_payment_method_id: StoredPaymentMethodStoredPaymentMethodId,
-        ///Payment method type; the docs show `scheme` (cards).
+        /// Payment method type; the docs show `scheme` (cards).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl StoredPaymentMethod {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::StoredPaymentMethod {
             Default::default()
         }
     }
-    /**The stored card's id (a UUID) from the notification of the payment that stored it.
-The Japanese page spells this key `store_payment_method_id`; the English page and
-the link page's note say `stored_payment_method_id`, which is the spelling used.
-*/
+    /// The stored card's id (a UUID) from the notification of the payment that stored it.
+    /// The Japanese page spells this key `store_payment_method_id`; the English page and
+    /// the link page's note say `stored_payment_method_id`, which is the spelling used.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -2131,92 +2130,88 @@ the link page's note say `stored_payment_method_id`, which is the spelling used.
                 })
         }
     }
-    ///The transaction itself.
+    /// The transaction itself.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TransactionDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_details: ::std::option::Option<BillingDetails>,
-        ///Transaction identifier; use it to de-duplicate notifications.
+        /// Transaction identifier; use it to de-duplicate notifications.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///The merchant's reference from the link request.
+        /// The merchant's reference from the link request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_txn_ref: ::std::option::Option<::std::string::String>,
         #[serde(rename = "ref", skip_serializing_if = "::std::option::Option::is_none")]
         pub ref_: ::std::option::Option<TransactionRef>,
-        /**Present when the link asked to store the payment method: the saved card token's id
-(a UUID), for later transactions through the card-token API. Kept as the exact
-string sent, for the same reason as `timestamp`.
-*/
+        /// Present when the link asked to store the payment method: the saved card token's id
+        /// (a UUID), for later transactions through the card-token API. Kept as the exact
+        /// string sent, for the same reason as `timestamp`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stored_payment_method_id: ::std::option::Option<::std::string::String>,
-        /**When the transaction happened, in UTC, as `yyyy-mm-ddThh:mm:ss.000Z` (RFC 3339). Kept
-as the exact string sent (no `format: date-time`): a notification must never be
-rejected, or re-encoded differently, because of how its timestamp is written.
-*/
+        /// When the transaction happened, in UTC, as `yyyy-mm-ddThh:mm:ss.000Z` (RFC 3339). Kept
+        /// as the exact string sent (no `format: date-time`): a notification must never be
+        /// rejected, or re-encoded differently, because of how its timestamp is written.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::std::string::String>,
     }
     impl TransactionDetails {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::TransactionDetails {
             Default::default()
         }
     }
-    /**The one answer of the transaction operations (status, capture, refund, void, stored-card
-payment) and the body of the transaction notification. Read tolerantly: every field is
-optional, no rules apply, unknown fields are ignored (the raw body is kept by the
-library), because the published samples differ between endpoints and no state
-vocabulary is documented. What tells the outcome: `success`,
-`payment_details.response_code` (0 is the only success) and `gateway_response.code`; a
-body that says none of these is of unknown outcome, never "paid". How a declined or
-pending transaction looks is not documented. This workspace's sandbox answers a
-declined payment (its assumption, not PaymentOptions'): `success` false, the payment's
-`transaction_type` (`CAPTURE` or `PRE_AUTH`), `payment_details.response_code` 5 (do
-not honour) and `gateway_response` `{"type": "ERROR", "code": "ERR0005"}`.
-*/
+    /// The one answer of the transaction operations (status, capture, refund, void, stored-card
+    /// payment) and the body of the transaction notification. Read tolerantly: every field is
+    /// optional, no rules apply, unknown fields are ignored (the raw body is kept by the
+    /// library), because the published samples differ between endpoints and no state
+    /// vocabulary is documented. What tells the outcome: `success`,
+    /// `payment_details.response_code` (0 is the only success) and `gateway_response.code`; a
+    /// body that says none of these is of unknown outcome, never "paid". How a declined or
+    /// pending transaction looks is not documented. This workspace's sandbox answers a
+    /// declined payment (its assumption, not PaymentOptions'): `success` false, the payment's
+    /// `transaction_type` (`CAPTURE` or `PRE_AUTH`), `payment_details.response_code` 5 (do
+    /// not honour) and `gateway_response` `{"type": "ERROR", "code": "ERR0005"}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TransactionEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gateway_response: ::std::option::Option<GatewayResponse>,
-        ///True for a live transaction, false for a test one.
+        /// True for a live transaction, false for a test one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_live: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_details: ::std::option::Option<MerchantDetails>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_details: ::std::option::Option<PaymentDetails>,
-        /**The risk check. Only `{"risk_score": null}` is ever shown, so its shape is not
-documented: it is kept exactly as sent (any JSON value; no type, so an empty object
-or a null inside survives a round trip).
-*/
+        /// The risk check. Only `{"risk_score": null}` is ever shown, so its shape is not
+        /// documented: it is kept exactly as sent (any JSON value; no type, so an empty object
+        /// or a null inside survives a round trip).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub risk_details: ::std::option::Option<::serde_json::Value>,
-        ///The status the body reports (200 for a status read, 201 for a new transaction).
+        /// The status the body reports (200 for a status read, 201 for a new transaction).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<i64>,
-        ///Whether the operation succeeded.
+        /// Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_details: ::std::option::Option<TransactionDetails>,
-        /**`PRE_AUTH`, `CAPTURE`, `REFUND` and `VOID` are documented; the set is open (an
-enum would refuse a new value), so any other value is kept as sent.
-*/
+        /// `PRE_AUTH`, `CAPTURE`, `REFUND` and `VOID` are documented; the set is open (an
+        /// enum would refuse a new value), so any other value is kept as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_type: ::std::option::Option<::std::string::String>,
     }
     impl TransactionEnvelope {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::TransactionEnvelope {
             Default::default()
         }
     }
-    /**Body POSTed to `return_url.webhook_url`: the transaction envelope (the link page's
-example shows only its `transaction_details`, the 3-D Secure page's all of it). No
-signature is documented: confirm the transaction with `get_transaction_status` before
-fulfilling an order, and de-duplicate on `transaction_details.id`.
-*/
+    /// Body POSTed to `return_url.webhook_url`: the transaction envelope (the link page's
+    /// example shows only its `transaction_details`, the 3-D Secure page's all of it). No
+    /// signature is documented: confirm the transaction with `get_transaction_status` before
+    /// fulfilling an order, and de-duplicate on `transaction_details.id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -2237,9 +2232,8 @@ fulfilling an order, and de-duplicate on `transaction_details.id`.
             Self(value)
         }
     }
-    /**PaymentOptions' reference for the transaction. The source page shows it unquoted without
-stating its JSON type, so both a number and a string are accepted and kept as sent.
-*/
+    /// PaymentOptions' reference for the transaction. The source page shows it unquoted without
+    /// stating its JSON type, so both a number and a string are accepted and kept as sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(untagged)]
@@ -2260,23 +2254,24 @@ stating its JSON type, so both a number and a string are accepted and kept as se
             Self::Int64(value)
         }
     }
-    ///Voids a pre-authorised transaction that was not captured.
+    /// Voids a pre-authorised transaction that was not captured.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VoidRequest {
-        ///Merchant identifier issued by PaymentOptions.
+        /// Merchant identifier issued by PaymentOptions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merchant_id: ::std::option::Option<VoidRequestMerchantId>,
-        ///The pre-auth's transaction id (36 characters).
+        /// The pre-auth's transaction id (36 characters).
         #[serde(rename = "transactionId")]
         pub transaction_id: VoidRequestTransactionId,
     }
     impl VoidRequest {
+        #[cfg(feature = "builders")]
         pub fn builder() -> builder::VoidRequest {
             Default::default()
         }
     }
-    ///Merchant identifier issued by PaymentOptions.
+    /// Merchant identifier issued by PaymentOptions.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -2331,7 +2326,7 @@ stating its JSON type, so both a number and a string are accepted and kept as se
                 })
         }
     }
-    ///The pre-auth's transaction id (36 characters).
+    /// The pre-auth's transaction id (36 characters).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
@@ -2389,6 +2384,7 @@ stating its JSON type, so both a number and a string are accepted and kept as se
                 })
         }
     }
+    #[cfg(feature = "builders")]
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -5229,49 +5225,49 @@ stating its JSON type, so both a number and a string are accepted and kept as se
 }
 #[cfg(feature = "client")]
 #[derive(Clone, Debug)]
-/**Client for PaymentOptions Hosted Payment Page (HPP) API
-
-Server-to-server call that creates a link to a PaymentOptions Hosted Payment Page (HPP).
-
-The merchant's server creates a link, redirects the customer to the returned `url`, and the
-customer completes (or declines, or cancels) the payment on the hosted page. The customer is
-then sent to `success_url`, `decline_url` or `cancel_url`, and the merchant is notified at
-`webhook_url` with a `TransactionNotification`.
-
-Whatever the request pre-fills (amount, currency, customer details, return URLs, payment
-method) is shown on the hosted page; whatever it leaves out, the customer types in on the
-hosted page. That is why no request field is required.
-
-This document is hand-written from the PaymentOptions "generate HPP link" page and is the
-single source of truth of this workspace: the Rust client is generated from it, and request
-rules (lengths, formats, bounds) live here only. Request rules come from the PaymentOptions
-integration manual; response schemas carry no rules, so that responses are read tolerantly.
-
-What each `format` admits is decided here, once (the client crate's `formats` module is its
-one implementation, which the library's checks and the sandbox's validation both call):
-`iso4217` an active ISO 4217 alphabetic code, upper case (`JPY`; not `XYZ`); `iso3166-alpha2`
-an assigned ISO 3166-1 alpha-2 code, upper case (`GB`; not `UK`, not `ZZ`); `email` an
-address in ASCII (an internationalized domain in its `xn--` form); `uri` an absolute `http`
-or `https` URL with a host and a port that exists, written as RFC 3986 requires. A URL a
-browser would accept but that needs encoding (a space, `|`, `[]`, a non-ASCII letter or
-host, a `%` that starts no escape) is refused, with the encoded form to send when there is
-one, never encoded silently: the redirect stays what the merchant wrote.
-
-The examples tell one story, and each example request succeeds on its own against a fresh
-server that knows the transactions and the stored card they name (this workspace's sandbox
-does): `fc565b43-…` is the approved 1000 JPY payment the status call shows (paid with
-`store_payment_method`, so its stored card `094db781-…` can be charged again), which the
-refund example refunds in part; `7a1c9e52-…` and `4f3e2d1c-…` are 1000 JPY pre-auths, one
-captured by the capture example and one voided by the void example. PaymentOptions publishes
-no such ids: these are this document's.
-
-The `links` of each answer say which later calls take the transaction it returns: a payment
-or a capture can be read and refunded, a pre-auth captured or voided (the status call's
-answer links to all three; the server refuses the ones the transaction's kind does not
-allow).
-
-
-Version: 1.0.0*/
+/// Client for PaymentOptions Hosted Payment Page (HPP) API
+///
+/// Server-to-server call that creates a link to a PaymentOptions Hosted Payment Page (HPP).
+///
+/// The merchant's server creates a link, redirects the customer to the returned `url`, and the
+/// customer completes (or declines, or cancels) the payment on the hosted page. The customer is
+/// then sent to `success_url`, `decline_url` or `cancel_url`, and the merchant is notified at
+/// `webhook_url` with a `TransactionNotification`.
+///
+/// Whatever the request pre-fills (amount, currency, customer details, return URLs, payment
+/// method) is shown on the hosted page; whatever it leaves out, the customer types in on the
+/// hosted page. That is why no request field is required.
+///
+/// This document is hand-written from the PaymentOptions "generate HPP link" page and is the
+/// single source of truth of this workspace: the Rust client is generated from it, and request
+/// rules (lengths, formats, bounds) live here only. Request rules come from the PaymentOptions
+/// integration manual; response schemas carry no rules, so that responses are read tolerantly.
+///
+/// What each `format` admits is decided here, once (the client crate's `formats` module is its
+/// one implementation, which the library's checks and the sandbox's validation both call):
+/// `iso4217` an active ISO 4217 alphabetic code, upper case (`JPY`; not `XYZ`); `iso3166-alpha2`
+/// an assigned ISO 3166-1 alpha-2 code, upper case (`GB`; not `UK`, not `ZZ`); `email` an
+/// address in ASCII (an internationalized domain in its `xn--` form); `uri` an absolute `http`
+/// or `https` URL with a host and a port that exists, written as RFC 3986 requires. A URL a
+/// browser would accept but that needs encoding (a space, `|`, `[]`, a non-ASCII letter or
+/// host, a `%` that starts no escape) is refused, with the encoded form to send when there is
+/// one, never encoded silently: the redirect stays what the merchant wrote.
+///
+/// The examples tell one story, and each example request succeeds on its own against a fresh
+/// server that knows the transactions and the stored card they name (this workspace's sandbox
+/// does): `fc565b43-…` is the approved 1000 JPY payment the status call shows (paid with
+/// `store_payment_method`, so its stored card `094db781-…` can be charged again), which the
+/// refund example refunds in part; `7a1c9e52-…` and `4f3e2d1c-…` are 1000 JPY pre-auths, one
+/// captured by the capture example and one voided by the void example. PaymentOptions publishes
+/// no such ids: these are this document's.
+///
+/// The `links` of each answer say which later calls take the transaction it returns: a payment
+/// or a capture can be read and refunded, a pre-auth captured or voided (the status call's
+/// answer links to all three; the server refuses the ones the transaction's kind does not
+/// allow).
+///
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -5325,138 +5321,138 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 #[cfg(feature = "client")]
 impl Client {
-    /**Generate a Hosted Payment Page link
-
-Creates a link to a hosted payment page pre-filled with the data in the request body.
-Both API-key headers are required. The call is not idempotent and PaymentOptions
-documents no idempotency key: a client must not retry it automatically unless the
-request surely never reached the server.
-
-
-Sends a `POST` request to `/api/v1/server-to-server-interface/hpp/generate/link`
-
-Arguments:
-- `body`: Request payload to generate the HPP link.
-```ignore
-let response = client.generate_hpp_link()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Generate a Hosted Payment Page link
+    ///
+    /// Creates a link to a hosted payment page pre-filled with the data in the request body.
+    /// Both API-key headers are required. The call is not idempotent and PaymentOptions
+    /// documents no idempotency key: a client must not retry it automatically unless the
+    /// request surely never reached the server.
+    ///
+    ///
+    /// Sends a `POST` request to `/api/v1/server-to-server-interface/hpp/generate/link`
+    ///
+    /// Arguments:
+    /// - `body`: Request payload to generate the HPP link.
+    /// ```ignore
+    /// let response = client.generate_hpp_link()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn generate_hpp_link(&self) -> builder::GenerateHppLink<'_> {
         builder::GenerateHppLink::new(self)
     }
-    /**Read a transaction's status
-
-The documented way to confirm what happened to a payment before shipping: the 3-D
-Secure flow says to read the final state here after the customer returns, and a
-notification (which carries no signature) is only a hint until this call agrees. Reading
-is safe to repeat. Which status answers an unknown id is not documented: this workspace
-takes it to be 404 (the documented "not found"), and its sandbox answers so.
-
-
-Sends a `GET` request to `/api/v1/server-to-server-interface/transaction/status/{transactionId}`
-
-Arguments:
-- `transaction_id`: The 36-character id of a pre-auth, capture, refund or void.
-```ignore
-let response = client.get_transaction_status()
-    .transaction_id(transaction_id)
-    .send()
-    .await;
-```*/
+    /// Read a transaction's status
+    ///
+    /// The documented way to confirm what happened to a payment before shipping: the 3-D
+    /// Secure flow says to read the final state here after the customer returns, and a
+    /// notification (which carries no signature) is only a hint until this call agrees. Reading
+    /// is safe to repeat. Which status answers an unknown id is not documented: this workspace
+    /// takes it to be 404 (the documented "not found"), and its sandbox answers so.
+    ///
+    ///
+    /// Sends a `GET` request to `/api/v1/server-to-server-interface/transaction/status/{transactionId}`
+    ///
+    /// Arguments:
+    /// - `transaction_id`: The 36-character id of a pre-auth, capture, refund or void.
+    /// ```ignore
+    /// let response = client.get_transaction_status()
+    ///     .transaction_id(transaction_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn get_transaction_status(&self) -> builder::GetTransactionStatus<'_> {
         builder::GetTransactionStatus::new(self)
     }
-    /**Capture a pre-authorised payment
-
-Captures at most the authorised amount; a smaller capture releases the rest. Creates a
-new transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no
-idempotency key is documented: a client must not retry it automatically once the
-request may have reached the server; read the pre-auth's status instead. Refusals are
-not documented beyond the status list; this workspace takes an unknown id to answer 404,
-and a capture the pre-auth's state does not allow (more than authorised, a second
-capture, a voided or declined pre-auth, a transaction that is not a pre-auth) to answer
-412 (precondition failed). Its sandbox answers so.
-
-
-Sends a `POST` request to `/api/v1/server-to-server-interface/capture`
-
-```ignore
-let response = client.capture_transaction()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Capture a pre-authorised payment
+    ///
+    /// Captures at most the authorised amount; a smaller capture releases the rest. Creates a
+    /// new transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no
+    /// idempotency key is documented: a client must not retry it automatically once the
+    /// request may have reached the server; read the pre-auth's status instead. Refusals are
+    /// not documented beyond the status list; this workspace takes an unknown id to answer 404,
+    /// and a capture the pre-auth's state does not allow (more than authorised, a second
+    /// capture, a voided or declined pre-auth, a transaction that is not a pre-auth) to answer
+    /// 412 (precondition failed). Its sandbox answers so.
+    ///
+    ///
+    /// Sends a `POST` request to `/api/v1/server-to-server-interface/capture`
+    ///
+    /// ```ignore
+    /// let response = client.capture_transaction()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn capture_transaction(&self) -> builder::CaptureTransaction<'_> {
         builder::CaptureTransaction::new(self)
     }
-    /**Refund a captured payment, fully or in part
-
-Refunds up to what was captured; what is not refunded stays refundable. Creates a new
-transaction (`REFUND`, `INFO0002`). Refunding more than is left fails with
-`ERR3019` / response code -8019 ("insufficient refund balance"). Not idempotent: never
-retried automatically once the request may have reached the server. Which status
-carries `ERR3019` is not documented: this workspace takes it to be 412 (precondition
-failed), with the transaction envelope as the body (`success` false,
-`gateway_response.code` `ERR3019`, `payment_details.response_code` -8019) plus the
-`ErrorBody` members `code` and `message`. Likewise an unknown id answers 404, and a
-refund of a transaction that is not an approved capture or payment (a pre-auth, a
-void, a declined payment) 412. Its sandbox answers so.
-
-
-Sends a `POST` request to `/api/v1/server-to-server-interface/refund`
-
-```ignore
-let response = client.refund_transaction()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Refund a captured payment, fully or in part
+    ///
+    /// Refunds up to what was captured; what is not refunded stays refundable. Creates a new
+    /// transaction (`REFUND`, `INFO0002`). Refunding more than is left fails with
+    /// `ERR3019` / response code -8019 ("insufficient refund balance"). Not idempotent: never
+    /// retried automatically once the request may have reached the server. Which status
+    /// carries `ERR3019` is not documented: this workspace takes it to be 412 (precondition
+    /// failed), with the transaction envelope as the body (`success` false,
+    /// `gateway_response.code` `ERR3019`, `payment_details.response_code` -8019) plus the
+    /// `ErrorBody` members `code` and `message`. Likewise an unknown id answers 404, and a
+    /// refund of a transaction that is not an approved capture or payment (a pre-auth, a
+    /// void, a declined payment) 412. Its sandbox answers so.
+    ///
+    ///
+    /// Sends a `POST` request to `/api/v1/server-to-server-interface/refund`
+    ///
+    /// ```ignore
+    /// let response = client.refund_transaction()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn refund_transaction(&self) -> builder::RefundTransaction<'_> {
         builder::RefundTransaction::new(self)
     }
-    /**Cancel a pre-authorisation
-
-Voids a pre-auth that was not captured, releasing the whole amount. Creates a new
-transaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the
-request may have reached the server. This workspace takes an unknown id to answer 404,
-and a void of a transaction that is not an approved, uncaptured, unvoided pre-auth to
-answer 412 (precondition failed); its sandbox answers so.
-
-
-Sends a `POST` request to `/api/v1/server-to-server-interface/void`
-
-```ignore
-let response = client.void_transaction()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Cancel a pre-authorisation
+    ///
+    /// Voids a pre-auth that was not captured, releasing the whole amount. Creates a new
+    /// transaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the
+    /// request may have reached the server. This workspace takes an unknown id to answer 404,
+    /// and a void of a transaction that is not an approved, uncaptured, unvoided pre-auth to
+    /// answer 412 (precondition failed); its sandbox answers so.
+    ///
+    ///
+    /// Sends a `POST` request to `/api/v1/server-to-server-interface/void`
+    ///
+    /// ```ignore
+    /// let response = client.void_transaction()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn void_transaction(&self) -> builder::VoidTransaction<'_> {
         builder::VoidTransaction::new(self)
     }
-    /**Charge a stored card (the card-token form of the payment call)
-
-Charges a card saved by an earlier hosted-page payment with `store_payment_method`,
-by its `stored_payment_method_id`, without the customer. Only the token form is
-described here: the same endpoint also takes raw card numbers, which would put the
-merchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.
-Creates a new transaction (`CAPTURE`). Not idempotent: never retried automatically
-once the request may have reached the server; look the payment up by its
-`merchant_txn_ref` instead. An unknown `stored_payment_method_id` is taken to answer
-406 ("Not Acceptable (Invalid Card)" in the documented status list); this workspace's
-sandbox answers so.
-
-
-Sends a `POST` request to `/api/v1/server-to-server-interface/payment`
-
-```ignore
-let response = client.pay_with_stored_card()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Charge a stored card (the card-token form of the payment call)
+    ///
+    /// Charges a card saved by an earlier hosted-page payment with `store_payment_method`,
+    /// by its `stored_payment_method_id`, without the customer. Only the token form is
+    /// described here: the same endpoint also takes raw card numbers, which would put the
+    /// merchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.
+    /// Creates a new transaction (`CAPTURE`). Not idempotent: never retried automatically
+    /// once the request may have reached the server; look the payment up by its
+    /// `merchant_txn_ref` instead. An unknown `stored_payment_method_id` is taken to answer
+    /// 406 ("Not Acceptable (Invalid Card)" in the documented status list); this workspace's
+    /// sandbox answers so.
+    ///
+    ///
+    /// Sends a `POST` request to `/api/v1/server-to-server-interface/payment`
+    ///
+    /// ```ignore
+    /// let response = client.pay_with_stored_card()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn pay_with_stored_card(&self) -> builder::PayWithStoredCard<'_> {
         builder::PayWithStoredCard::new(self)
     }
@@ -5471,9 +5467,9 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::generate_hpp_link`]
-
-[`Client::generate_hpp_link`]: super::Client::generate_hpp_link*/
+    /// Builder for [`Client::generate_hpp_link`]
+    ///
+    /// [`Client::generate_hpp_link`]: super::Client::generate_hpp_link
     #[derive(Debug, Clone)]
     pub struct GenerateHppLink<'a> {
         client: &'a super::Client,
@@ -5510,7 +5506,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/server-to-server-interface/hpp/generate/link`
+        /// Sends a `POST` request to `/api/v1/server-to-server-interface/hpp/generate/link`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::HppLinkResponse>, Error<types::ErrorBody>> {
@@ -5653,9 +5649,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_transaction_status`]
-
-[`Client::get_transaction_status`]: super::Client::get_transaction_status*/
+    /// Builder for [`Client::get_transaction_status`]
+    ///
+    /// [`Client::get_transaction_status`]: super::Client::get_transaction_status
     #[derive(Debug, Clone)]
     pub struct GetTransactionStatus<'a> {
         client: &'a super::Client,
@@ -5680,7 +5676,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/api/v1/server-to-server-interface/transaction/status/{transactionId}`
+        /// Sends a `GET` request to `/api/v1/server-to-server-interface/transaction/status/{transactionId}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionEnvelope>, Error<types::ErrorBody>> {
@@ -5798,9 +5794,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::capture_transaction`]
-
-[`Client::capture_transaction`]: super::Client::capture_transaction*/
+    /// Builder for [`Client::capture_transaction`]
+    ///
+    /// [`Client::capture_transaction`]: super::Client::capture_transaction
     #[derive(Debug, Clone)]
     pub struct CaptureTransaction<'a> {
         client: &'a super::Client,
@@ -5837,7 +5833,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/server-to-server-interface/capture`
+        /// Sends a `POST` request to `/api/v1/server-to-server-interface/capture`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionEnvelope>, Error<types::ErrorBody>> {
@@ -5980,9 +5976,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::refund_transaction`]
-
-[`Client::refund_transaction`]: super::Client::refund_transaction*/
+    /// Builder for [`Client::refund_transaction`]
+    ///
+    /// [`Client::refund_transaction`]: super::Client::refund_transaction
     #[derive(Debug, Clone)]
     pub struct RefundTransaction<'a> {
         client: &'a super::Client,
@@ -6017,7 +6013,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/server-to-server-interface/refund`
+        /// Sends a `POST` request to `/api/v1/server-to-server-interface/refund`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionEnvelope>, Error<types::ErrorBody>> {
@@ -6160,9 +6156,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::void_transaction`]
-
-[`Client::void_transaction`]: super::Client::void_transaction*/
+    /// Builder for [`Client::void_transaction`]
+    ///
+    /// [`Client::void_transaction`]: super::Client::void_transaction
     #[derive(Debug, Clone)]
     pub struct VoidTransaction<'a> {
         client: &'a super::Client,
@@ -6197,7 +6193,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/server-to-server-interface/void`
+        /// Sends a `POST` request to `/api/v1/server-to-server-interface/void`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionEnvelope>, Error<types::ErrorBody>> {
@@ -6338,9 +6334,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::pay_with_stored_card`]
-
-[`Client::pay_with_stored_card`]: super::Client::pay_with_stored_card*/
+    /// Builder for [`Client::pay_with_stored_card`]
+    ///
+    /// [`Client::pay_with_stored_card`]: super::Client::pay_with_stored_card
     #[derive(Debug, Clone)]
     pub struct PayWithStoredCard<'a> {
         client: &'a super::Client,
@@ -6379,7 +6375,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v1/server-to-server-interface/payment`
+        /// Sends a `POST` request to `/api/v1/server-to-server-interface/payment`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionEnvelope>, Error<types::ErrorBody>> {
@@ -6553,10 +6549,10 @@ pub mod api {
         /// The spec's description of it.
         pub description: &'static str,
     }
-    /// The whole OpenAPI document, as compact JSON, for code that validates against it
-    /// at run time (the local sandbox validates request bodies with the very schemas
-    /// this crate was generated from).
-    pub const OPENAPI_JSON: &str = "{\"components\":{\"responses\":{\"Error\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/ErrorBody\"}}},\"description\":\"An error. Statuses seen in the PaymentOptions manual: 400 (bad request), 401\\n(unauthenticated), 404 (not found), 406 (not acceptable), 412 (precondition failed),\\n500 (server error), 502 (bad gateway), 504 (gateway timeout). Statuses any HTTP server\\n(the API's, or one in front of it) may answer for any request: 405 (a method the path\\ndoes not accept, with `Allow`), 408 (the body did not arrive in time), 413 (the body\\nis too large), 414 (the request target is too long), 415 (the body is not\\n`application/json`), 503 (overloaded, with `Retry-After`). No error body format is\\ndocumented and bodies may not be JSON at all (for example an HTML page from a proxy):\\nclients keep the status and the raw body.\\n\"}},\"schemas\":{\"Address\":{\"description\":\"Echo of an address, read tolerantly (no length or format rules).\",\"properties\":{\"address1\":{\"description\":\"Street address (first line).\",\"type\":\"string\"},\"city\":{\"description\":\"City, ward or town.\",\"type\":\"string\"},\"country\":{\"description\":\"ISO 3166-1 alpha-2 country code.\",\"type\":\"string\"},\"email\":{\"description\":\"Customer's e-mail address.\",\"type\":\"string\"},\"phone_number\":{\"description\":\"Customer's phone number.\",\"type\":\"string\"},\"postal_code\":{\"description\":\"Postal code.\",\"type\":\"string\"},\"state\":{\"description\":\"State, prefecture or region.\",\"type\":\"string\"}},\"type\":\"object\"},\"AddressRequest\":{\"description\":\"A billing or shipping address with the customer's contact details.\",\"properties\":{\"address1\":{\"description\":\"Street address (first line).\",\"maxLength\":199,\"type\":\"string\"},\"city\":{\"description\":\"City, ward or town.\",\"maxLength\":65,\"type\":\"string\"},\"country\":{\"description\":\"ISO 3166-1 alpha-2 country code, upper case (for example `JP`).\",\"format\":\"iso3166-alpha2\",\"maxLength\":2,\"minLength\":2,\"pattern\":\"^[A-Z]{2}$\",\"type\":\"string\"},\"email\":{\"description\":\"Customer's e-mail address.\",\"format\":\"email\",\"maxLength\":45,\"type\":\"string\"},\"phone_number\":{\"description\":\"Customer's phone number, as the customer would dial it (for example `8112345678`).\",\"maxLength\":20,\"type\":\"string\"},\"postal_code\":{\"description\":\"Postal code, as a string (leading zeros matter).\",\"type\":\"string\"},\"state\":{\"description\":\"State, prefecture or region.\",\"maxLength\":65,\"type\":\"string\"}},\"type\":\"object\"},\"BillingDetails\":{\"description\":\"The addresses of a transaction.\",\"properties\":{\"billing_address\":{\"$ref\":\"#/components/schemas/Address\"},\"shipping_address\":{\"$ref\":\"#/components/schemas/Address\"}},\"type\":\"object\"},\"CaptureRequest\":{\"description\":\"Captures a pre-authorised transaction.\",\"properties\":{\"amount\":{\"description\":\"Amount to capture, in minor units of the pre-auth's currency (the body names no\\ncurrency); at most the authorised amount. Required: the docs' sample always sends\\nit, and capturing an unstated amount is not something to send by accident.\\n\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\",\"x-money\":true},\"merchant_id\":{\"description\":\"Merchant identifier issued by PaymentOptions.\",\"maxLength\":128,\"type\":\"string\"},\"notes\":{\"description\":\"A note kept with the transaction (the legacy manual's limit).\",\"maxLength\":128,\"type\":\"string\"},\"transactionId\":{\"description\":\"The pre-auth's transaction id (36 characters).\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}},\"required\":[\"transactionId\",\"amount\"],\"type\":\"object\"},\"Card\":{\"description\":\"The card, as the transaction records it.\",\"properties\":{\"exp_month\":{\"description\":\"Expiry month (`12`).\",\"type\":\"string\"},\"exp_year\":{\"description\":\"Expiry year, two digits (`24`).\",\"type\":\"string\"},\"name\":{\"description\":\"The cardholder's name.\",\"type\":\"string\"},\"number\":{\"$ref\":\"#/components/schemas/CardNumber\"}},\"type\":\"object\"},\"CardNumber\":{\"description\":\"The card number. Sensitive: new samples show it unmasked, the legacy manual masked\\n(`545454******5454`). The generator maps this schema to a type whose `Debug` shows only\\nthe last four digits (`with_replacement` in xtask/src/codegen.rs), so a logged model\\nnever carries a full card number.\\n\",\"type\":\"string\"},\"DeviceDetails\":{\"description\":\"Addresses seen by a server-to-server payment.\",\"properties\":{\"customer_ip\":{\"description\":\"The customer's address.\",\"type\":\"string\"},\"merchant_ip\":{\"description\":\"The merchant server's address.\",\"type\":\"string\"},\"visited_ip\":{\"description\":\"The address the payment page was visited from.\",\"type\":\"string\"}},\"type\":\"object\"},\"ErrorBody\":{\"description\":\"Error body. PaymentOptions documents no error format; these are the fields a client\\nlooks for when the body is JSON. Every field is optional and unknown fields are\\nignored, so any JSON object decodes.\\n\",\"properties\":{\"code\":{\"description\":\"Machine-readable error code, when present (a string or a number).\"},\"field\":{\"description\":\"The request field the error is about, when the server names one.\",\"type\":\"string\"},\"message\":{\"description\":\"Human-readable description of the error.\",\"type\":\"string\"}},\"type\":\"object\"},\"GatewayResponse\":{\"description\":\"The gateway's verdict.\",\"properties\":{\"code\":{\"description\":\"The gateway's code; the documented ones and their meanings are listed in\\n`x-gateway-codes`. `ERR3001`-`ERR3020` are risk-rule errors (where an ERR code\\nappears is not documented); any other code is kept as sent.\\n\",\"type\":\"string\",\"x-approves\":{\"INFO0000\":[\"PRE_AUTH\",\"CAPTURE\"],\"INFO0001\":[\"CAPTURE\"],\"INFO0002\":[\"REFUND\"],\"INFO0003\":[\"VOID\"]},\"x-gateway-codes\":{\"ERR3019\":\"insufficient refund balance\",\"INFO0000\":\"payment successful\",\"INFO0001\":\"captured\",\"INFO0002\":\"refunded\",\"INFO0003\":\"authorization cancelled (void)\"},\"x-sandbox-declined-code\":\"ERR0005\"},\"message\":{\"description\":\"Human-readable message (may be localized: never parse it).\",\"type\":\"string\"},\"type\":{\"description\":\"`INFO` for a success; other values are not documented.\",\"type\":\"string\",\"x-success-types\":[\"INFO\"]},\"version\":{\"description\":\"Version of the gateway response format.\",\"type\":\"string\"}},\"type\":\"object\"},\"HppLinkRequest\":{\"description\":\"Request payload to generate an HPP link. No field is required: whatever is left out, the\\ncustomer enters on the hosted page. Rules on fields are those the PaymentOptions\\nintegration manual lists for this call.\\n\",\"properties\":{\"amount\":{\"description\":\"Amount to charge, as an integer in the currency's minor units per ISO 4217 (JPY has\\nno minor unit: 1000 means ¥1000; USD has two: 1050 means $10.50). The source page only\\nshows JPY, so minor units are this project's documented assumption. Leave it out (or\\nnull) to let the customer type the amount on the hosted page.\\n\",\"example\":1000,\"format\":\"int64\",\"minimum\":0,\"nullable\":true,\"type\":\"integer\"},\"billing_address\":{\"$ref\":\"#/components/schemas/AddressRequest\"},\"currency\":{\"description\":\"ISO 4217 alphabetic currency code, upper case (for example `JPY`).\",\"example\":\"JPY\",\"format\":\"iso4217\",\"maxLength\":3,\"minLength\":3,\"pattern\":\"^[A-Z]{3}$\",\"type\":\"string\"},\"merchant_email\":{\"description\":\"Merchant's contact e-mail address.\",\"format\":\"email\",\"maxLength\":45,\"type\":\"string\"},\"merchant_id\":{\"description\":\"Merchant identifier issued by PaymentOptions.\",\"maxLength\":128,\"type\":\"string\"},\"merchant_txn_ref\":{\"description\":\"The merchant's own reference for this transaction (for example an order number). It is\\nechoed in the response and in the transaction notification. It is not an idempotency\\nkey: PaymentOptions documents none.\\n\",\"maxLength\":45,\"type\":\"string\"},\"payment_method\":{\"$ref\":\"#/components/schemas/PaymentMethod\"},\"return_url\":{\"$ref\":\"#/components/schemas/ReturnUrlsRequest\"},\"shipping_address\":{\"$ref\":\"#/components/schemas/AddressRequest\"}},\"type\":\"object\"},\"HppLinkResponse\":{\"description\":\"The generated link, with an echo of the request. Only `id` and `url` are guaranteed;\\nevery echoed field may be absent.\\n\",\"properties\":{\"amount\":{\"description\":\"Echo of the requested amount, in the currency's minor units (absent or null when the customer types it).\",\"format\":\"int64\",\"nullable\":true,\"type\":\"integer\"},\"billing_address\":{\"$ref\":\"#/components/schemas/Address\"},\"currency\":{\"description\":\"Echo of the ISO 4217 currency code.\",\"type\":\"string\"},\"id\":{\"description\":\"Identifier of the generated link.\",\"format\":\"uuid\",\"type\":\"string\"},\"merchant_email\":{\"description\":\"Echo of the merchant's e-mail address.\",\"type\":\"string\"},\"merchant_id\":{\"description\":\"Echo of the merchant identifier.\",\"type\":\"string\"},\"merchant_txn_ref\":{\"description\":\"Echo of the merchant's transaction reference.\",\"type\":\"string\"},\"payment_method\":{\"$ref\":\"#/components/schemas/PaymentMethod\"},\"return_url\":{\"$ref\":\"#/components/schemas/ReturnUrls\"},\"shipping_address\":{\"$ref\":\"#/components/schemas/Address\"},\"url\":{\"description\":\"The hosted payment page; redirect the customer's browser here.\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"id\",\"url\"],\"type\":\"object\"},\"MerchantDetails\":{\"description\":\"The merchant, as the transaction records it.\",\"properties\":{\"billing_details\":{\"$ref\":\"#/components/schemas/BillingDetails\"},\"device_details\":{\"$ref\":\"#/components/schemas/DeviceDetails\"},\"legal_name\":{\"description\":\"The merchant's legal name.\",\"type\":\"string\"},\"merchant_txn_ref\":{\"description\":\"The merchant's reference for the transaction.\",\"type\":\"string\"},\"mid\":{\"description\":\"The merchant id.\",\"type\":\"string\"}},\"type\":\"object\"},\"PaymentDetails\":{\"description\":\"The money and the card.\",\"properties\":{\"additional_data\":{\"description\":\"Further data; its shape is not documented, so it is kept exactly as sent (any JSON\\nvalue; no type, so an empty object survives a round trip).\\n\"},\"amount\":{\"description\":\"Amount in the currency's minor units.\",\"format\":\"int64\",\"nullable\":true,\"type\":\"integer\"},\"auth_code\":{\"description\":\"The issuer's authorisation code.\",\"type\":\"string\"},\"card\":{\"$ref\":\"#/components/schemas/Card\"},\"currency\":{\"description\":\"ISO 4217 currency code.\",\"type\":\"string\"},\"payment_method\":{\"description\":\"The payment method the gateway used (for example `ECMC-SSL`).\",\"type\":\"string\"},\"responseDescription\":{\"description\":\"Description of the response code (localized: never parse it).\",\"type\":\"string\"},\"response_code\":{\"description\":\"0 is the only success; every documented code and its meaning is listed in\\n`x-response-codes` (the response codes page, then the legacy manual's ISO 8583\\nstyle codes and the risk-rule codes). A code not listed is still kept as sent.\\n\",\"format\":\"int64\",\"type\":\"integer\",\"x-partial-approval\":[10],\"x-response-codes\":{\"-1\":\"gateway error\",\"-8019\":\"insufficient refund balance (risk rule ERR3019)\",\"0\":\"approved\",\"1\":\"refer to card issuer\",\"10\":\"partial approval\",\"12\":\"invalid transaction\",\"13\":\"invalid amount\",\"14\":\"invalid card number\",\"2\":\"refer to card issuer, special condition\",\"3\":\"invalid merchant\",\"4\":\"capture card\",\"5\":\"do not honour (declined)\",\"51\":\"insufficient funds\",\"54\":\"expired card\",\"57\":\"transaction not permitted to cardholder\",\"58\":\"transaction not permitted to terminal\",\"59\":\"suspected fraud\",\"6\":\"error\",\"7\":\"failed signature\",\"8\":\"honour with identification\",\"91\":\"issuer or switch unavailable\",\"96\":\"system malfunction\"}},\"scheme\":{\"description\":\"The card scheme (for example `MASTERCARD`).\",\"type\":\"string\"}},\"type\":\"object\"},\"PaymentMethod\":{\"description\":\"Payment method options for the hosted page.\",\"example\":{\"store_payment_method\":true,\"type\":\"scheme\"},\"properties\":{\"store_payment_method\":{\"description\":\"When true, the card token is saved for future use, and the transaction notification\\ncarries a `stored_payment_method_id` that the card-token API accepts in later\\ntransactions, so the customer need not re-enter card details.\\n\",\"type\":\"boolean\"},\"type\":{\"description\":\"Payment method type. The source page shows `scheme` (card schemes); other values are\\nnot documented, so the type is an open string.\\n\",\"example\":\"scheme\",\"type\":\"string\"}},\"type\":\"object\"},\"RefundRequest\":{\"description\":\"Refunds a captured (or directly paid) transaction, fully or in part.\",\"properties\":{\"amount\":{\"description\":\"Amount to refund, in minor units of the original transaction's currency; at most\\nwhat is left to refund. Required: a full refund sends the full amount.\\n\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\",\"x-money\":true},\"merchant_id\":{\"description\":\"Merchant identifier issued by PaymentOptions.\",\"maxLength\":128,\"type\":\"string\"},\"notes\":{\"description\":\"A note kept with the transaction (the legacy manual's limit).\",\"maxLength\":128,\"type\":\"string\"},\"transactionId\":{\"description\":\"The captured or paid transaction's id (36 characters).\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}},\"required\":[\"transactionId\",\"amount\"],\"type\":\"object\"},\"ReturnUrls\":{\"description\":\"Echo of the return URLs, read tolerantly (no length or format rules).\",\"properties\":{\"cancel_url\":{\"description\":\"Where the customer is sent after cancelling.\",\"type\":\"string\"},\"decline_url\":{\"description\":\"Where the customer is sent after a declined payment.\",\"type\":\"string\"},\"success_url\":{\"description\":\"Where the customer is sent after a successful payment.\",\"type\":\"string\"},\"webhook_url\":{\"description\":\"Merchant endpoint that receives the transaction notification.\",\"type\":\"string\"}},\"type\":\"object\"},\"ReturnUrlsRequest\":{\"description\":\"Where the customer is sent after the hosted page, and where the merchant is notified.\\nEach is an absolute `http` or `https` URL: a browser must never be sent to a\\n`javascript:` or `data:` address.\\n\",\"properties\":{\"cancel_url\":{\"description\":\"Where the customer's browser is sent when they cancel on the hosted page.\",\"format\":\"uri\",\"maxLength\":255,\"pattern\":\"^[Hh][Tt][Tt][Pp][Ss]?://\",\"type\":\"string\"},\"decline_url\":{\"description\":\"Where the customer's browser is sent after a declined payment.\",\"format\":\"uri\",\"maxLength\":255,\"pattern\":\"^[Hh][Tt][Tt][Pp][Ss]?://\",\"type\":\"string\"},\"success_url\":{\"description\":\"Where the customer's browser is sent after a successful payment.\",\"format\":\"uri\",\"maxLength\":255,\"pattern\":\"^[Hh][Tt][Tt][Pp][Ss]?://\",\"type\":\"string\"},\"webhook_url\":{\"description\":\"Merchant endpoint that receives the `TransactionNotification` (server to server).\",\"format\":\"uri\",\"maxLength\":255,\"pattern\":\"^[Hh][Tt][Tt][Pp][Ss]?://\",\"type\":\"string\"}},\"type\":\"object\"},\"StoredCardPaymentRequest\":{\"description\":\"A payment with a card stored by an earlier hosted-page payment (the token form of the\\npayment call; raw card data is deliberately not described). Rules are those of the\\n3-D Secure page for the same body.\\n\",\"properties\":{\"amount\":{\"description\":\"Amount in the currency's minor units, written as a JSON string of digits (\\\"1000\\\").\\nThe docs contradict each other here: every other call sends an integer, but this\\nendpoint's own sample sends a string. The endpoint's sample is the only evidence for\\nthis endpoint, so the string form is sent (a server expecting a string may refuse a\\nnumber, while one expecting a number commonly reads digits).\\n\",\"maxLength\":19,\"pattern\":\"^[0-9]+$\",\"type\":\"string\",\"x-money\":{\"currency\":\"currency\"}},\"billing_address\":{\"$ref\":\"#/components/schemas/AddressRequest\"},\"currency\":{\"description\":\"ISO 4217 alphabetic currency code, upper case (for example `JPY`).\",\"format\":\"iso4217\",\"maxLength\":3,\"minLength\":3,\"pattern\":\"^[A-Z]{3}$\",\"type\":\"string\"},\"customer_ip\":{\"description\":\"The customer's IP address, when known.\",\"maxLength\":45,\"type\":\"string\"},\"merchant_id\":{\"description\":\"Merchant identifier issued by PaymentOptions.\",\"maxLength\":128,\"type\":\"string\"},\"merchant_txn_ref\":{\"description\":\"Your own reference for this payment (for example an order number).\",\"maxLength\":45,\"type\":\"string\"},\"payment_method\":{\"$ref\":\"#/components/schemas/StoredPaymentMethod\"},\"return_url\":{\"$ref\":\"#/components/schemas/ReturnUrlsRequest\"},\"shipping_address\":{\"$ref\":\"#/components/schemas/AddressRequest\"},\"time_zone\":{\"description\":\"IANA time zone name (for example `Asia/Tokyo`).\",\"maxLength\":128,\"type\":\"string\"}},\"required\":[\"amount\",\"currency\",\"payment_method\"],\"type\":\"object\"},\"StoredPaymentMethod\":{\"description\":\"The stored card to charge.\",\"properties\":{\"store_payment_method\":{\"description\":\"Keep the card stored after this payment (the docs' sample sends true).\",\"type\":\"boolean\"},\"stored_payment_method_id\":{\"description\":\"The stored card's id (a UUID) from the notification of the payment that stored it.\\nThe Japanese page spells this key `store_payment_method_id`; the English page and\\nthe link page's note say `stored_payment_method_id`, which is the spelling used.\\n\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"},\"type\":{\"description\":\"Payment method type; the docs show `scheme` (cards).\",\"type\":\"string\"}},\"required\":[\"stored_payment_method_id\"],\"type\":\"object\"},\"TransactionDetails\":{\"description\":\"The transaction itself.\",\"properties\":{\"billing_details\":{\"$ref\":\"#/components/schemas/BillingDetails\"},\"id\":{\"description\":\"Transaction identifier; use it to de-duplicate notifications.\",\"type\":\"string\"},\"merchant_txn_ref\":{\"description\":\"The merchant's reference from the link request.\",\"type\":\"string\"},\"ref\":{\"$ref\":\"#/components/schemas/TransactionRef\"},\"stored_payment_method_id\":{\"description\":\"Present when the link asked to store the payment method: the saved card token's id\\n(a UUID), for later transactions through the card-token API. Kept as the exact\\nstring sent, for the same reason as `timestamp`.\\n\",\"type\":\"string\"},\"timestamp\":{\"description\":\"When the transaction happened, in UTC, as `yyyy-mm-ddThh:mm:ss.000Z` (RFC 3339). Kept\\nas the exact string sent (no `format: date-time`): a notification must never be\\nrejected, or re-encoded differently, because of how its timestamp is written.\\n\",\"type\":\"string\"}},\"type\":\"object\"},\"TransactionEnvelope\":{\"description\":\"The one answer of the transaction operations (status, capture, refund, void, stored-card\\npayment) and the body of the transaction notification. Read tolerantly: every field is\\noptional, no rules apply, unknown fields are ignored (the raw body is kept by the\\nlibrary), because the published samples differ between endpoints and no state\\nvocabulary is documented. What tells the outcome: `success`,\\n`payment_details.response_code` (0 is the only success) and `gateway_response.code`; a\\nbody that says none of these is of unknown outcome, never \\\"paid\\\". How a declined or\\npending transaction looks is not documented. This workspace's sandbox answers a\\ndeclined payment (its assumption, not PaymentOptions'): `success` false, the payment's\\n`transaction_type` (`CAPTURE` or `PRE_AUTH`), `payment_details.response_code` 5 (do\\nnot honour) and `gateway_response` `{\\\"type\\\": \\\"ERROR\\\", \\\"code\\\": \\\"ERR0005\\\"}`.\\n\",\"properties\":{\"gateway_response\":{\"$ref\":\"#/components/schemas/GatewayResponse\"},\"is_live\":{\"description\":\"True for a live transaction, false for a test one.\",\"type\":\"boolean\"},\"merchant_details\":{\"$ref\":\"#/components/schemas/MerchantDetails\"},\"payment_details\":{\"$ref\":\"#/components/schemas/PaymentDetails\"},\"risk_details\":{\"description\":\"The risk check. Only `{\\\"risk_score\\\": null}` is ever shown, so its shape is not\\ndocumented: it is kept exactly as sent (any JSON value; no type, so an empty object\\nor a null inside survives a round trip).\\n\"},\"status_code\":{\"description\":\"The status the body reports (200 for a status read, 201 for a new transaction).\",\"format\":\"int64\",\"type\":\"integer\"},\"success\":{\"description\":\"Whether the operation succeeded.\",\"type\":\"boolean\"},\"transaction_details\":{\"$ref\":\"#/components/schemas/TransactionDetails\"},\"transaction_type\":{\"description\":\"`PRE_AUTH`, `CAPTURE`, `REFUND` and `VOID` are documented; the set is open (an\\nenum would refuse a new value), so any other value is kept as sent.\\n\",\"type\":\"string\"}},\"type\":\"object\"},\"TransactionNotification\":{\"allOf\":[{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}],\"description\":\"Body POSTed to `return_url.webhook_url`: the transaction envelope (the link page's\\nexample shows only its `transaction_details`, the 3-D Secure page's all of it). No\\nsignature is documented: confirm the transaction with `get_transaction_status` before\\nfulfilling an order, and de-duplicate on `transaction_details.id`.\\n\"},\"TransactionRef\":{\"description\":\"PaymentOptions' reference for the transaction. The source page shows it unquoted without\\nstating its JSON type, so both a number and a string are accepted and kept as sent.\\n\",\"oneOf\":[{\"format\":\"int64\",\"type\":\"integer\"},{\"type\":\"string\"}]},\"VoidRequest\":{\"description\":\"Voids a pre-authorised transaction that was not captured.\",\"properties\":{\"merchant_id\":{\"description\":\"Merchant identifier issued by PaymentOptions.\",\"maxLength\":128,\"type\":\"string\"},\"transactionId\":{\"description\":\"The pre-auth's transaction id (36 characters).\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}},\"required\":[\"transactionId\"],\"type\":\"object\"}},\"securitySchemes\":{\"authorization\":{\"description\":\"The API key, sent as `Basic YOUR_API_KEY_HERE` (the key itself, not base64 of user:password).\",\"in\":\"header\",\"name\":\"Authorization\",\"type\":\"apiKey\",\"x-value-prefix\":\"Basic \"},\"xApiKey\":{\"description\":\"The API key dedicated to the `x-api-key` header.\",\"in\":\"header\",\"name\":\"x-api-key\",\"type\":\"apiKey\"}}},\"info\":{\"description\":\"Server-to-server call that creates a link to a PaymentOptions Hosted Payment Page (HPP).\\n\\nThe merchant's server creates a link, redirects the customer to the returned `url`, and the\\ncustomer completes (or declines, or cancels) the payment on the hosted page. The customer is\\nthen sent to `success_url`, `decline_url` or `cancel_url`, and the merchant is notified at\\n`webhook_url` with a `TransactionNotification`.\\n\\nWhatever the request pre-fills (amount, currency, customer details, return URLs, payment\\nmethod) is shown on the hosted page; whatever it leaves out, the customer types in on the\\nhosted page. That is why no request field is required.\\n\\nThis document is hand-written from the PaymentOptions \\\"generate HPP link\\\" page and is the\\nsingle source of truth of this workspace: the Rust client is generated from it, and request\\nrules (lengths, formats, bounds) live here only. Request rules come from the PaymentOptions\\nintegration manual; response schemas carry no rules, so that responses are read tolerantly.\\n\\nWhat each `format` admits is decided here, once (the client crate's `formats` module is its\\none implementation, which the library's checks and the sandbox's validation both call):\\n`iso4217` an active ISO 4217 alphabetic code, upper case (`JPY`; not `XYZ`); `iso3166-alpha2`\\nan assigned ISO 3166-1 alpha-2 code, upper case (`GB`; not `UK`, not `ZZ`); `email` an\\naddress in ASCII (an internationalized domain in its `xn--` form); `uri` an absolute `http`\\nor `https` URL with a host and a port that exists, written as RFC 3986 requires. A URL a\\nbrowser would accept but that needs encoding (a space, `|`, `[]`, a non-ASCII letter or\\nhost, a `%` that starts no escape) is refused, with the encoded form to send when there is\\none, never encoded silently: the redirect stays what the merchant wrote.\\n\\nThe examples tell one story, and each example request succeeds on its own against a fresh\\nserver that knows the transactions and the stored card they name (this workspace's sandbox\\ndoes): `fc565b43-…` is the approved 1000 JPY payment the status call shows (paid with\\n`store_payment_method`, so its stored card `094db781-…` can be charged again), which the\\nrefund example refunds in part; `7a1c9e52-…` and `4f3e2d1c-…` are 1000 JPY pre-auths, one\\ncaptured by the capture example and one voided by the void example. PaymentOptions publishes\\nno such ids: these are this document's.\\n\\nThe `links` of each answer say which later calls take the transaction it returns: a payment\\nor a capture can be read and refunded, a pre-auth captured or voided (the status call's\\nanswer links to all three; the server refuses the ones the transaction's kind does not\\nallow).\\n\",\"title\":\"PaymentOptions Hosted Payment Page (HPP) API\",\"version\":\"1.0.0\"},\"openapi\":\"3.0.3\",\"paths\":{\"/api/v1/server-to-server-interface/capture\":{\"post\":{\"description\":\"Captures at most the authorised amount; a smaller capture releases the rest. Creates a\\nnew transaction (`CAPTURE`, `INFO0001`) with its own id. Not idempotent and no\\nidempotency key is documented: a client must not retry it automatically once the\\nrequest may have reached the server; read the pre-auth's status instead. Refusals are\\nnot documented beyond the status list; this workspace takes an unknown id to answer 404,\\nand a capture the pre-auth's state does not allow (more than authorised, a second\\ncapture, a voided or declined pre-auth, a transaction that is not a pre-auth) to answer\\n412 (precondition failed). Its sandbox answers so.\\n\",\"operationId\":\"capture_transaction\",\"requestBody\":{\"content\":{\"application/json\":{\"example\":{\"amount\":1000,\"merchant_id\":\"MERCHANT-0001\",\"notes\":\"Order 1001 shipped\",\"transactionId\":\"7a1c9e52-3b4d-4f60-8e2a-1d5c6b7a8f90\"},\"schema\":{\"$ref\":\"#/components/schemas/CaptureRequest\"}}},\"required\":true},\"responses\":{\"201\":{\"content\":{\"application/json\":{\"example\":{\"gateway_response\":{\"code\":\"INFO0001\",\"message\":\"Payment Captured.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"merchant_details\":{\"legal_name\":\"Tink15 Factory\",\"mid\":\"MERCHANT-0001\"},\"payment_details\":{\"amount\":1000,\"currency\":\"JPY\",\"response_code\":0},\"status_code\":201,\"success\":true,\"transaction_details\":{\"id\":\"2b7e1f0a-6c3d-4e8f-9a1b-5d4c3b2a1f0e\",\"merchant_txn_ref\":\"qwe\",\"ref\":74812,\"timestamp\":\"2024-11-25T08:30:00.000Z\"},\"transaction_type\":\"CAPTURE\"},\"schema\":{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}}},\"description\":\"The capture transaction.\",\"links\":{\"Refund\":{\"description\":\"Refund the capture.\",\"operationId\":\"refund_transaction\",\"requestBody\":{\"transactionId\":\"$response.body#/transaction_details/id\"}},\"Status\":{\"description\":\"Read the transaction this answer created.\",\"operationId\":\"get_transaction_status\",\"parameters\":{\"transactionId\":\"$response.body#/transaction_details/id\"}}}},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"406\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"412\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"415\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"summary\":\"Capture a pre-authorised payment\",\"tags\":[\"transactions\"],\"x-moves-money\":{\"acts-on\":[\"PRE_AUTH\"],\"creates\":\"CAPTURE\",\"reference\":\"notes\"}}},\"/api/v1/server-to-server-interface/hpp/generate/link\":{\"post\":{\"callbacks\":{\"transactionNotification\":{\"{$request.body#/return_url/webhook_url}\":{\"post\":{\"description\":\"PaymentOptions notifies `return_url.webhook_url` when the customer finishes on\\nthe hosted page. The source page documents no signature on this request: treat\\nit as a hint, confirm the transaction with `get_transaction_status` before\\nfulfilling, and de-duplicate on `transaction_details.id` (it may be delivered\\nmore than once). The body is the transaction envelope: the link page's example\\nshows only `transaction_details`, the 3-D Secure page's the whole envelope, so\\nboth decode.\\n\",\"requestBody\":{\"content\":{\"application/json\":{\"examples\":{\"envelope\":{\"summary\":\"The 3-D Secure page's webhook body (the transaction envelope)\",\"value\":{\"gateway_response\":{\"code\":\"INFO0000\",\"message\":\"Payment Successful.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"merchant_details\":{\"legal_name\":\"Tink15 Factory\",\"merchant_txn_ref\":\"2003089893366DTEST\",\"mid\":\"MERCHANT-0001\"},\"payment_details\":{\"amount\":1000,\"auth_code\":\"268004\",\"card\":{\"exp_month\":\"12\",\"exp_year\":\"24\",\"name\":\"John Doe\",\"number\":\"520000******1005\"},\"currency\":\"JPY\",\"payment_method\":\"ECMC-SSL\",\"responseDescription\":\"The transaction was completed successfully.\",\"response_code\":0,\"scheme\":\"MASTERCARD\"},\"status_code\":200,\"success\":true,\"transaction_details\":{\"id\":\"7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21\",\"merchant_txn_ref\":\"2003089893366DTEST\",\"ref\":240815123456,\"stored_payment_method_id\":\"094db781-fabc-4c6d-8fcd-18bee06a527a\",\"timestamp\":\"2024-08-15T09:30:12.000Z\"},\"transaction_type\":\"CAPTURE\"}},\"hostedPage\":{\"summary\":\"The link page's own example (only `transaction_details`)\",\"value\":{\"transaction_details\":{\"id\":\"7d0b3c1e-5a8f-4f0e-9a53-2b6f8e1c4d21\",\"merchant_txn_ref\":\"2003089893366DTEST\",\"ref\":240815123456,\"stored_payment_method_id\":\"094db781-fabc-4c6d-8fcd-18bee06a527a\",\"timestamp\":\"2024-08-15T09:30:12.000Z\"}}}},\"schema\":{\"$ref\":\"#/components/schemas/TransactionNotification\"}}},\"required\":true},\"responses\":{\"200\":{\"description\":\"Any 2xx acknowledges the notification.\"}},\"summary\":\"Transaction notification sent to the merchant's webhook\"}}}},\"description\":\"Creates a link to a hosted payment page pre-filled with the data in the request body.\\nBoth API-key headers are required. The call is not idempotent and PaymentOptions\\ndocuments no idempotency key: a client must not retry it automatically unless the\\nrequest surely never reached the server.\\n\",\"operationId\":\"generate_hpp_link\",\"requestBody\":{\"content\":{\"application/json\":{\"example\":{\"amount\":1000,\"billing_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"billing@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"},\"currency\":\"JPY\",\"merchant_email\":\"merchant@testemail.com\",\"merchant_id\":\"MERCHANT-0001\",\"merchant_txn_ref\":\"2003089893366DTEST\",\"payment_method\":{\"store_payment_method\":true,\"type\":\"scheme\"},\"return_url\":{\"cancel_url\":\"http://cancelurl.com/\",\"decline_url\":\"http://www.declineurl.com/\",\"success_url\":\"http://www.successurl.com/\",\"webhook_url\":\"https://merchant.example.com/webhooks/paymentoptions\"},\"shipping_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"shipping@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"}},\"schema\":{\"$ref\":\"#/components/schemas/HppLinkRequest\"}}},\"description\":\"Request payload to generate the HPP link.\",\"required\":true},\"responses\":{\"200\":{\"content\":{\"application/json\":{\"example\":{\"amount\":1000,\"billing_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"billing@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"},\"currency\":\"JPY\",\"id\":\"f49173ce-4916-445c-a831-3c1468acf14e\",\"merchant_email\":\"merchant@testemail.com\",\"merchant_id\":\"MERCHANT-0001\",\"merchant_txn_ref\":\"2003089893366DTEST\",\"return_url\":{\"cancel_url\":\"http://cancelurl.com/\",\"decline_url\":\"http://www.declineurl.com/\",\"success_url\":\"http://www.successurl.com/\",\"webhook_url\":\"https://merchant.example.com/webhooks/paymentoptions\"},\"shipping_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"shipping@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"},\"url\":\"https://checkout-dev.paymentoptions.com/jp/HostedPaymentPage/hKJsdByR\"},\"schema\":{\"$ref\":\"#/components/schemas/HppLinkResponse\"}}},\"description\":\"HPP link generated successfully.\"},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"406\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"412\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"415\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"security\":[{\"authorization\":[],\"xApiKey\":[]}],\"summary\":\"Generate a Hosted Payment Page link\",\"tags\":[\"hpp\"]}},\"/api/v1/server-to-server-interface/payment\":{\"post\":{\"description\":\"Charges a card saved by an earlier hosted-page payment with `store_payment_method`,\\nby its `stored_payment_method_id`, without the customer. Only the token form is\\ndescribed here: the same endpoint also takes raw card numbers, which would put the\\nmerchant in full PCI DSS scope, the very thing a hosted payment page exists to avoid.\\nCreates a new transaction (`CAPTURE`). Not idempotent: never retried automatically\\nonce the request may have reached the server; look the payment up by its\\n`merchant_txn_ref` instead. An unknown `stored_payment_method_id` is taken to answer\\n406 (\\\"Not Acceptable (Invalid Card)\\\" in the documented status list); this workspace's\\nsandbox answers so.\\n\",\"operationId\":\"pay_with_stored_card\",\"requestBody\":{\"content\":{\"application/json\":{\"example\":{\"amount\":\"1000\",\"billing_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"billing@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"},\"currency\":\"JPY\",\"customer_ip\":\"127.0.0.1\",\"merchant_id\":\"MERCHANT-0001\",\"merchant_txn_ref\":\"ORDER-1002\",\"payment_method\":{\"store_payment_method\":true,\"stored_payment_method_id\":\"094db781-fabc-4c6d-8fcd-18bee06a527a\",\"type\":\"scheme\"},\"return_url\":{\"decline_url\":\"http://www.declineurl.com/\",\"success_url\":\"http://www.successurl.com/\",\"webhook_url\":\"https://merchant.example.com/webhooks/paymentoptions\"},\"time_zone\":\"Asia/Tokyo\"},\"schema\":{\"$ref\":\"#/components/schemas/StoredCardPaymentRequest\"}}},\"required\":true},\"responses\":{\"201\":{\"content\":{\"application/json\":{\"example\":{\"gateway_response\":{\"code\":\"INFO0000\",\"message\":\"Payment Successful.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"merchant_details\":{\"billing_details\":{\"billing_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"billing@testemail.com\",\"phone_number\":\"8112345678\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"}},\"device_details\":{\"customer_ip\":\"127.0.0.1\",\"merchant_ip\":\"127.0.0.1\",\"visited_ip\":\"127.0.0.1\"},\"legal_name\":\"Tink15 Factory\",\"merchant_txn_ref\":\"ORDER-1002\",\"mid\":\"MERCHANT-0001\"},\"payment_details\":{\"amount\":1000,\"auth_code\":\"268005\",\"card\":{\"exp_month\":\"12\",\"exp_year\":\"24\",\"name\":\"John Doe\",\"number\":\"520000******1005\"},\"currency\":\"JPY\",\"payment_method\":\"ECMC-SSL\",\"responseDescription\":\"The transaction was completed successfully.\",\"response_code\":0,\"scheme\":\"MASTERCARD\"},\"status_code\":201,\"success\":true,\"transaction_details\":{\"id\":\"5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b\",\"ref\":74815,\"timestamp\":\"2024-12-01T12:00:00.000Z\"},\"transaction_type\":\"CAPTURE\"},\"schema\":{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}}},\"description\":\"The payment transaction.\",\"links\":{\"Refund\":{\"description\":\"Refund the payment.\",\"operationId\":\"refund_transaction\",\"requestBody\":{\"transactionId\":\"$response.body#/transaction_details/id\"}},\"Status\":{\"description\":\"Read the transaction this answer created.\",\"operationId\":\"get_transaction_status\",\"parameters\":{\"transactionId\":\"$response.body#/transaction_details/id\"}}}},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"406\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"412\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"415\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"summary\":\"Charge a stored card (the card-token form of the payment call)\",\"tags\":[\"transactions\"],\"x-moves-money\":{\"acts-on\":[],\"creates\":\"CAPTURE\",\"reference\":\"merchant_txn_ref\"}}},\"/api/v1/server-to-server-interface/refund\":{\"post\":{\"description\":\"Refunds up to what was captured; what is not refunded stays refundable. Creates a new\\ntransaction (`REFUND`, `INFO0002`). Refunding more than is left fails with\\n`ERR3019` / response code -8019 (\\\"insufficient refund balance\\\"). Not idempotent: never\\nretried automatically once the request may have reached the server. Which status\\ncarries `ERR3019` is not documented: this workspace takes it to be 412 (precondition\\nfailed), with the transaction envelope as the body (`success` false,\\n`gateway_response.code` `ERR3019`, `payment_details.response_code` -8019) plus the\\n`ErrorBody` members `code` and `message`. Likewise an unknown id answers 404, and a\\nrefund of a transaction that is not an approved capture or payment (a pre-auth, a\\nvoid, a declined payment) 412. Its sandbox answers so.\\n\",\"operationId\":\"refund_transaction\",\"requestBody\":{\"content\":{\"application/json\":{\"example\":{\"amount\":400,\"merchant_id\":\"MERCHANT-0001\",\"notes\":\"One item returned\",\"transactionId\":\"fc565b43-26f5-4906-92ae-d849edc3c3a1\"},\"schema\":{\"$ref\":\"#/components/schemas/RefundRequest\"}}},\"required\":true},\"responses\":{\"201\":{\"content\":{\"application/json\":{\"example\":{\"gateway_response\":{\"code\":\"INFO0002\",\"message\":\"Payment Refunded.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"payment_details\":{\"amount\":400,\"currency\":\"JPY\",\"response_code\":0},\"status_code\":201,\"success\":true,\"transaction_details\":{\"id\":\"9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\",\"merchant_txn_ref\":\"qwe\",\"ref\":74813,\"timestamp\":\"2024-11-26T10:00:00.000Z\"},\"transaction_type\":\"REFUND\"},\"schema\":{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}}},\"description\":\"The refund transaction.\",\"links\":{\"Status\":{\"description\":\"Read the transaction this answer created.\",\"operationId\":\"get_transaction_status\",\"parameters\":{\"transactionId\":\"$response.body#/transaction_details/id\"}}}},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"406\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"412\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"415\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"summary\":\"Refund a captured payment, fully or in part\",\"tags\":[\"transactions\"],\"x-moves-money\":{\"acts-on\":[\"CAPTURE\"],\"creates\":\"REFUND\",\"reference\":\"notes\"}}},\"/api/v1/server-to-server-interface/transaction/status/{transactionId}\":{\"get\":{\"description\":\"The documented way to confirm what happened to a payment before shipping: the 3-D\\nSecure flow says to read the final state here after the customer returns, and a\\nnotification (which carries no signature) is only a hint until this call agrees. Reading\\nis safe to repeat. Which status answers an unknown id is not documented: this workspace\\ntakes it to be 404 (the documented \\\"not found\\\"), and its sandbox answers so.\\n\",\"operationId\":\"get_transaction_status\",\"parameters\":[{\"description\":\"The 36-character id of a pre-auth, capture, refund or void.\",\"example\":\"fc565b43-26f5-4906-92ae-d849edc3c3a1\",\"in\":\"path\",\"name\":\"transactionId\",\"required\":true,\"schema\":{\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}}],\"responses\":{\"200\":{\"content\":{\"application/json\":{\"example\":{\"gateway_response\":{\"code\":\"INFO0000\",\"message\":\"Payment Successful.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"merchant_details\":{\"legal_name\":\"Tink15 Factory\",\"merchant_txn_ref\":\"qwe\",\"mid\":\"MERCHANT-0001\"},\"payment_details\":{\"additional_data\":{\"payment_data_source\":{\"type\":\"card\"}},\"amount\":1000,\"auth_code\":\"268004\",\"card\":{\"exp_month\":\"12\",\"exp_year\":\"24\",\"name\":\"John Doe\",\"number\":\"5200000000001005\"},\"currency\":\"JPY\",\"payment_method\":\"ECMC-SSL\",\"responseDescription\":\"The transaction was completed successfully.\",\"response_code\":0,\"scheme\":\"MASTERCARD\"},\"risk_details\":{\"risk_score\":null},\"status_code\":200,\"success\":true,\"transaction_details\":{\"billing_details\":{\"billing_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"billing@testemail.com\",\"phone_number\":\"N/A\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"},\"shipping_address\":{\"address1\":\"1-2-3 Shinjuku\",\"city\":\"Shinjuku-ku\",\"country\":\"JP\",\"email\":\"shipping@testemail.com\",\"phone_number\":\"N/A\",\"postal_code\":\"1600022\",\"state\":\"Tokyo\"}},\"id\":\"fc565b43-26f5-4906-92ae-d849edc3c3a1\",\"ref\":74811,\"stored_payment_method_id\":\"094db781-fabc-4c6d-8fcd-18bee06a527a\",\"timestamp\":\"2024-11-25T08:24:36.000Z\"},\"transaction_type\":\"CAPTURE\"},\"schema\":{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}}},\"description\":\"The transaction.\",\"links\":{\"Capture\":{\"description\":\"Capture it, when it is an approved pre-auth.\",\"operationId\":\"capture_transaction\",\"requestBody\":{\"transactionId\":\"$response.body#/transaction_details/id\"}},\"Refund\":{\"description\":\"Refund it, when it is an approved payment or capture.\",\"operationId\":\"refund_transaction\",\"requestBody\":{\"transactionId\":\"$response.body#/transaction_details/id\"}},\"Void\":{\"description\":\"Void it, when it is an approved pre-auth not captured.\",\"operationId\":\"void_transaction\",\"requestBody\":{\"transactionId\":\"$response.body#/transaction_details/id\"}}}},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"summary\":\"Read a transaction's status\",\"tags\":[\"transactions\"]}},\"/api/v1/server-to-server-interface/void\":{\"post\":{\"description\":\"Voids a pre-auth that was not captured, releasing the whole amount. Creates a new\\ntransaction (`VOID`, `INFO0003`). Not idempotent: never retried automatically once the\\nrequest may have reached the server. This workspace takes an unknown id to answer 404,\\nand a void of a transaction that is not an approved, uncaptured, unvoided pre-auth to\\nanswer 412 (precondition failed); its sandbox answers so.\\n\",\"operationId\":\"void_transaction\",\"requestBody\":{\"content\":{\"application/json\":{\"example\":{\"merchant_id\":\"MERCHANT-0001\",\"transactionId\":\"4f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f\"},\"schema\":{\"$ref\":\"#/components/schemas/VoidRequest\"}}},\"required\":true},\"responses\":{\"201\":{\"content\":{\"application/json\":{\"example\":{\"gateway_response\":{\"code\":\"INFO0003\",\"message\":\"Authorization Cancelled.\",\"type\":\"INFO\",\"version\":\"1\"},\"is_live\":false,\"status_code\":201,\"success\":true,\"transaction_details\":{\"id\":\"3d2c1b0a-9f8e-4d7c-a6b5-4c3d2e1f0a9b\",\"merchant_txn_ref\":\"qwe\",\"ref\":74814,\"timestamp\":\"2024-11-25T09:00:00.000Z\"},\"transaction_type\":\"VOID\"},\"schema\":{\"$ref\":\"#/components/schemas/TransactionEnvelope\"}}},\"description\":\"The void transaction.\",\"links\":{\"Status\":{\"description\":\"Read the transaction this answer created.\",\"operationId\":\"get_transaction_status\",\"parameters\":{\"transactionId\":\"$response.body#/transaction_details/id\"}}}},\"400\":{\"$ref\":\"#/components/responses/Error\"},\"401\":{\"$ref\":\"#/components/responses/Error\"},\"404\":{\"$ref\":\"#/components/responses/Error\"},\"405\":{\"$ref\":\"#/components/responses/Error\"},\"406\":{\"$ref\":\"#/components/responses/Error\"},\"408\":{\"$ref\":\"#/components/responses/Error\"},\"412\":{\"$ref\":\"#/components/responses/Error\"},\"413\":{\"$ref\":\"#/components/responses/Error\"},\"414\":{\"$ref\":\"#/components/responses/Error\"},\"415\":{\"$ref\":\"#/components/responses/Error\"},\"500\":{\"$ref\":\"#/components/responses/Error\"},\"502\":{\"$ref\":\"#/components/responses/Error\"},\"503\":{\"$ref\":\"#/components/responses/Error\"},\"504\":{\"$ref\":\"#/components/responses/Error\"}},\"summary\":\"Cancel a pre-authorisation\",\"tags\":[\"transactions\"],\"x-moves-money\":{\"acts-on\":[\"PRE_AUTH\"],\"creates\":\"VOID\"}}}},\"security\":[{\"authorization\":[],\"xApiKey\":[]}],\"servers\":[{\"description\":\"Development / sandbox (the host shown on the source page).\",\"url\":\"https://api-dev.paymentoptions.com\"},{\"description\":\"Staging (from the PaymentOptions integration manual).\",\"url\":\"https://api-staging.paymentoptions.com\"},{\"description\":\"Production (from the PaymentOptions integration manual).\",\"url\":\"https://api.paymentoptions.com\"}],\"tags\":[{\"description\":\"Hosted Payment Page links.\",\"name\":\"hpp\"},{\"description\":\"What happens to a payment after the hosted page, from the server-to-server reference.\",\"name\":\"transactions\"}]}";
+    /// The whole OpenAPI document as JSON (pretty-printed, keys sorted), for code that
+    /// validates against it at run time (the local sandbox validates request bodies with
+    /// the very schemas this crate was generated from).
+    pub const OPENAPI_JSON: &str = include_str!("openapi.json");
     /// The spec's `servers`, in order.
     pub const SERVERS: &[Server] = &[
         Server {
@@ -6572,37 +6568,39 @@ pub mod api {
             description: "Production (from the PaymentOptions integration manual).",
         },
     ];
-    ///`POST /api/v1/server-to-server-interface/capture` (operationId `capture_transaction`).
+    /// `POST /api/v1/server-to-server-interface/capture` (operationId `capture_transaction`).
     pub const CAPTURE_TRANSACTION: Operation = Operation {
         id: "capture_transaction",
         method: "POST",
         path: "/api/v1/server-to-server-interface/capture",
     };
-    ///`POST /api/v1/server-to-server-interface/hpp/generate/link` (operationId `generate_hpp_link`).
+    /// `POST /api/v1/server-to-server-interface/hpp/generate/link` (operationId
+    /// `generate_hpp_link`).
     pub const GENERATE_HPP_LINK: Operation = Operation {
         id: "generate_hpp_link",
         method: "POST",
         path: "/api/v1/server-to-server-interface/hpp/generate/link",
     };
-    ///`GET /api/v1/server-to-server-interface/transaction/status/{transactionId}` (operationId `get_transaction_status`).
+    /// `GET /api/v1/server-to-server-interface/transaction/status/{transactionId}` (operationId
+    /// `get_transaction_status`).
     pub const GET_TRANSACTION_STATUS: Operation = Operation {
         id: "get_transaction_status",
         method: "GET",
         path: "/api/v1/server-to-server-interface/transaction/status/{transactionId}",
     };
-    ///`POST /api/v1/server-to-server-interface/payment` (operationId `pay_with_stored_card`).
+    /// `POST /api/v1/server-to-server-interface/payment` (operationId `pay_with_stored_card`).
     pub const PAY_WITH_STORED_CARD: Operation = Operation {
         id: "pay_with_stored_card",
         method: "POST",
         path: "/api/v1/server-to-server-interface/payment",
     };
-    ///`POST /api/v1/server-to-server-interface/refund` (operationId `refund_transaction`).
+    /// `POST /api/v1/server-to-server-interface/refund` (operationId `refund_transaction`).
     pub const REFUND_TRANSACTION: Operation = Operation {
         id: "refund_transaction",
         method: "POST",
         path: "/api/v1/server-to-server-interface/refund",
     };
-    ///`POST /api/v1/server-to-server-interface/void` (operationId `void_transaction`).
+    /// `POST /api/v1/server-to-server-interface/void` (operationId `void_transaction`).
     pub const VOID_TRANSACTION: Operation = Operation {
         id: "void_transaction",
         method: "POST",
@@ -7169,7 +7167,8 @@ pub mod api {
                 required: false,
             },
         ];
-        /// The rules of every field of `StoredCardPaymentRequest` (nested objects included), by JSON path.
+        /// The rules of every field of `StoredCardPaymentRequest` (nested objects included), by
+        /// JSON path.
         pub const STORED_CARD_PAYMENT_REQUEST: &[FieldRule] = &[
             FieldRule {
                 path: "amount",
@@ -7436,7 +7435,8 @@ pub mod api {
                 required: false,
             },
         ];
-        /// The rules of every field of `StoredPaymentMethod` (nested objects included), by JSON path.
+        /// The rules of every field of `StoredPaymentMethod` (nested objects included), by JSON
+        /// path.
         pub const STORED_PAYMENT_METHOD: &[FieldRule] = &[
             FieldRule {
                 path: "stored_payment_method_id",

@@ -7,7 +7,8 @@
 //! `paymentoptions-hpp` crate, whose API stays stable and which re-exports these models.
 //!
 //! Features: `client` (default) compiles progenitor's low-level `Client`; without it the crate
-//! is the models ([`types`]) and the spec's facts ([`api`]). `schemars` derives
+//! is the models ([`types`]) and the spec's facts ([`api`]). `builders` (turned on by
+//! `client`) compiles typify's builders of the models (`types::builder`). `schemars` derives
 //! `schemars::JsonSchema` for every model. One of `rustls` (default), `rustls-no-provider` or
 //! `native-tls` chooses the `Client`'s TLS.
 

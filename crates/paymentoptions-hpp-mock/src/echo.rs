@@ -5,20 +5,18 @@
 //! the operation's success response schema shares with its request schema. A field added to
 //! both in the spec is echoed without an edit here.
 //!
-//! Its bytes are those of the `Map` the sandbox used to build: `serde_json::Map` keeps its keys
-//! sorted unless any crate in the build turns on serde_json's `preserve_order` feature (then
-//! insertion order: `id`, `url`, then the echoed fields in the spec's order), so the order is
-//! taken from how `Map` behaves in this build.
+//! Its bytes are those of the `Map` the sandbox used to build: keys sorted, as `serde_json::Map`
+//! keeps them (no crate of the workspace turns on serde_json's `preserve_order`; a test below
+//! fails if one does).
 
 use std::sync::LazyLock;
 
 use paymentoptions_hpp_client::api;
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
-/// The keys of a create response, in the order a `serde_json::Map` of this build iterates
-/// them: `id`, `url` and the echoed request fields.
+/// The keys of a create response, sorted: `id`, `url` and the echoed request fields.
 pub(crate) struct EchoedFields {
     keys: Vec<String>,
 }
@@ -77,10 +75,9 @@ impl EchoedFields {
     fn new(echoed: Vec<String>) -> Self {
         let mut keys = vec!["id".to_string(), "url".to_string()];
         keys.extend(echoed);
-        let probe: Map<String, Value> = keys.iter().map(|k| (k.clone(), Value::Null)).collect();
-        Self {
-            keys: probe.keys().cloned().collect(),
-        }
+        keys.sort_unstable();
+        keys.dedup();
+        Self { keys }
     }
 }
 
@@ -141,8 +138,7 @@ mod tests {
         "shipping_address",
     ];
 
-    /// The body as the sandbox built it before: a `Value` filled field by field, in the
-    /// spec's order (which `Map` keeps when serde_json's `preserve_order` is on).
+    /// The body as the sandbox built it before: a `Value` filled field by field.
     fn as_value(id: Uuid, url: &str, request: &Value) -> Vec<u8> {
         let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
         let mut response = json!({"id": id, "url": url});
@@ -185,6 +181,22 @@ mod tests {
         assert_eq!(
             body,
             json!({"id": Uuid::nil(), "url": "u", "locale": "ja", "amount": 1})
+        );
+    }
+
+    /// The sorted keys above are `Map`'s order only while no crate in the build turns on
+    /// serde_json's `preserve_order`, which would also give tests another `Map` than
+    /// production.
+    #[test]
+    fn serde_json_maps_are_sorted_in_this_build() {
+        let map: serde_json::Map<String, Value> = [("url", 1), ("id", 2)]
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .into_iter()
+            .collect();
+        assert_eq!(
+            map.keys().collect::<Vec<_>>(),
+            ["id", "url"],
+            "a crate turns on serde_json's `preserve_order`"
         );
     }
 

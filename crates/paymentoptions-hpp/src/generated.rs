@@ -5,7 +5,8 @@
 
 use paymentoptions_hpp_client::api;
 use paymentoptions_hpp_client::types as models;
-/// The fields of `CaptureRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `CaptureRequest` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct CaptureRequestFields {
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
@@ -28,7 +29,8 @@ impl CaptureRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `HppLinkRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `HppLinkRequest` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct HppLinkRequestFields {
     #[serde(
@@ -58,7 +60,8 @@ impl HppLinkRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `ReturnUrlsRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `ReturnUrlsRequest` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct ReturnUrlsRequestFields {
     #[serde(rename = "webhook_url", skip_serializing_if = "Option::is_none")]
@@ -76,7 +79,8 @@ impl ReturnUrlsRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `PaymentMethod` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `PaymentMethod` that builders set one by one; checked against `api::request_rules`
+/// when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct PaymentMethodFields {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -90,7 +94,8 @@ impl PaymentMethodFields {
         *self == Self::default()
     }
 }
-/// The fields of `AddressRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `AddressRequest` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct AddressRequestFields {
     #[serde(rename = "country", skip_serializing_if = "Option::is_none")]
@@ -114,7 +119,8 @@ impl AddressRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `StoredCardPaymentRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `StoredCardPaymentRequest` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct StoredCardPaymentRequestFields {
     #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
@@ -150,7 +156,8 @@ impl StoredCardPaymentRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `StoredPaymentMethod` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `StoredPaymentMethod` that builders set one by one; checked against
+/// `api::request_rules` when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct StoredPaymentMethodFields {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -169,7 +176,8 @@ impl StoredPaymentMethodFields {
         *self == Self::default()
     }
 }
-/// The fields of `RefundRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `RefundRequest` that builders set one by one; checked against `api::request_rules`
+/// when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct RefundRequestFields {
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
@@ -192,7 +200,8 @@ impl RefundRequestFields {
         *self == Self::default()
     }
 }
-/// The fields of `VoidRequest` that builders set one by one; checked against `api::request_rules` when the request is built.
+/// The fields of `VoidRequest` that builders set one by one; checked against `api::request_rules`
+/// when the request is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct VoidRequestFields {
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
@@ -209,28 +218,32 @@ impl VoidRequestFields {
 impl crate::LinkRequestBuilder {
     /// Merchant endpoint that receives the `TransactionNotification` (server to server).
     ///
-    /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+    /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute
+    /// http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.webhook_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent after a successful payment.
     ///
-    /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+    /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute
+    /// http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.success_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent after a declined payment.
     ///
-    /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+    /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute
+    /// http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn decline_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.decline_url = Some(value.into());
         self
     }
     /// Where the customer's browser is sent when they cancel on the hosted page.
     ///
-    /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+    /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute
+    /// http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.fields.return_url.cancel_url = Some(value.into());
         self
@@ -293,7 +306,8 @@ impl crate::LinkRequestBuilder {
 impl crate::AddressBuilder {
     /// ISO 3166-1 alpha-2 country code, upper case (for example `JP`).
     ///
-    /// Sent as `country`. Rules (from the spec): exactly 2 characters; an ISO 3166-1 alpha-2 country code; matches `^[A-Z]{2}$`.
+    /// Sent as `country`. Rules (from the spec): exactly 2 characters; an ISO 3166-1 alpha-2
+    /// country code; matches `^[A-Z]{2}$`.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.fields.country = Some(value.into());
         self
@@ -345,7 +359,8 @@ impl crate::AddressBuilder {
 /// with a builder whose setters come from the spec.
 pub mod requests {
     use super::*;
-    /// A checked `CaptureRequest` request body: every rule of the spec holds. Build one with [`CaptureRequest::builder`].
+    /// A checked `CaptureRequest` request body: every rule of the spec holds. Build one with
+    /// [`CaptureRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct CaptureRequest {
         model: models::CaptureRequest,
@@ -370,7 +385,8 @@ pub mod requests {
             self.currency
         }
     }
-    /// Builds a [`CaptureRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
+    /// Builds a [`CaptureRequest`]; nothing is checked until [`build`](Self::build), which reports
+    /// every broken rule at once.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[must_use]
     pub struct CaptureRequestBuilder {
@@ -426,7 +442,8 @@ pub mod requests {
                 })
         }
     }
-    /// A checked `StoredCardPaymentRequest` request body: every rule of the spec holds. Build one with [`StoredCardPaymentRequest::builder`].
+    /// A checked `StoredCardPaymentRequest` request body: every rule of the spec holds. Build one
+    /// with [`StoredCardPaymentRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct StoredCardPaymentRequest {
         model: models::StoredCardPaymentRequest,
@@ -451,7 +468,8 @@ pub mod requests {
             self.currency
         }
     }
-    /// Builds a [`StoredCardPaymentRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
+    /// Builds a [`StoredCardPaymentRequest`]; nothing is checked until [`build`](Self::build),
+    /// which reports every broken rule at once.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[must_use]
     pub struct StoredCardPaymentRequestBuilder {
@@ -466,7 +484,8 @@ pub mod requests {
         ///
         /// Also sets `currency` to the money's currency.
         ///
-        /// Sent as `amount`. Rules (from the spec): required; at most 19 characters; matches `^[0-9]+$`.
+        /// Sent as `amount`. Rules (from the spec): required; at most 19 characters; matches
+        /// `^[0-9]+$`.
         pub fn amount(mut self, value: crate::Money) -> Self {
             self.fields.amount = Some(value.minor_units().to_string());
             self.fields.currency = Some(value.currency().code().to_string());
@@ -502,7 +521,8 @@ pub mod requests {
         /// The Japanese page spells this key `store_payment_method_id`; the English page and
         /// the link page's note say `stored_payment_method_id`, which is the spelling used.
         ///
-        /// Sent as `payment_method.stored_payment_method_id`. Rules (from the spec): required; exactly 36 characters.
+        /// Sent as `payment_method.stored_payment_method_id`. Rules (from the spec): required;
+        /// exactly 36 characters.
         pub fn stored_payment_method_id(mut self, value: impl Into<String>) -> Self {
             self.fields.payment_method.stored_payment_method_id = Some(value.into());
             self
@@ -537,28 +557,32 @@ pub mod requests {
         }
         /// Merchant endpoint that receives the `TransactionNotification` (server to server).
         ///
-        /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+        /// Sent as `return_url.webhook_url`. Rules (from the spec): at most 255 characters; an
+        /// absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.webhook_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent after a successful payment.
         ///
-        /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+        /// Sent as `return_url.success_url`. Rules (from the spec): at most 255 characters; an
+        /// absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn success_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.success_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent after a declined payment.
         ///
-        /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+        /// Sent as `return_url.decline_url`. Rules (from the spec): at most 255 characters; an
+        /// absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn decline_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.decline_url = Some(value.into());
             self
         }
         /// Where the customer's browser is sent when they cancel on the hosted page.
         ///
-        /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
+        /// Sent as `return_url.cancel_url`. Rules (from the spec): at most 255 characters; an
+        /// absolute http(s) URL; matches `^[Hh][Tt][Tt][Pp][Ss]?://`.
         pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
             self.fields.return_url.cancel_url = Some(value.into());
             self
@@ -591,7 +615,8 @@ pub mod requests {
                 })
         }
     }
-    /// A checked `RefundRequest` request body: every rule of the spec holds. Build one with [`RefundRequest::builder`].
+    /// A checked `RefundRequest` request body: every rule of the spec holds. Build one with
+    /// [`RefundRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct RefundRequest {
         model: models::RefundRequest,
@@ -616,7 +641,8 @@ pub mod requests {
             self.currency
         }
     }
-    /// Builds a [`RefundRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
+    /// Builds a [`RefundRequest`]; nothing is checked until [`build`](Self::build), which reports
+    /// every broken rule at once.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[must_use]
     pub struct RefundRequestBuilder {
@@ -671,7 +697,8 @@ pub mod requests {
                 })
         }
     }
-    /// A checked `VoidRequest` request body: every rule of the spec holds. Build one with [`VoidRequest::builder`].
+    /// A checked `VoidRequest` request body: every rule of the spec holds. Build one with
+    /// [`VoidRequest::builder`].
     #[derive(Clone, Debug, PartialEq)]
     pub struct VoidRequest {
         model: models::VoidRequest,
@@ -696,7 +723,8 @@ pub mod requests {
             self.currency
         }
     }
-    /// Builds a [`VoidRequest`]; nothing is checked until [`build`](Self::build), which reports every broken rule at once.
+    /// Builds a [`VoidRequest`]; nothing is checked until [`build`](Self::build), which reports
+    /// every broken rule at once.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[must_use]
     pub struct VoidRequestBuilder {
@@ -763,7 +791,8 @@ impl crate::Client {
     /// is safe to repeat. Which status answers an unknown id is not documented: this workspace
     /// takes it to be 404 (the documented "not found"), and its sandbox answers so.
     ///
-    /// `transaction_id`: The 36-character id of a pre-auth, capture, refund or void. Sent as `transactionId`. Rules (from the spec): exactly 36 characters.
+    /// `transaction_id`: The 36-character id of a pre-auth, capture, refund or void. Sent as
+    /// `transactionId`. Rules (from the spec): exactly 36 characters.
     pub async fn get_transaction_status(
         &self,
         transaction_id: &str,

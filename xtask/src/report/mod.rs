@@ -1,7 +1,8 @@
 //! The change report: what a spec change means for users of the HTTP API and of the crates.
 //!
-//! The previous state is the spec embedded in the checked-in generated file (`api::OPENAPI_JSON`),
-//! so the report needs no git history and always compares against what users have now.
+//! The previous state is the checked-in `openapi.json` beside the client's generated file (what
+//! `api::OPENAPI_JSON` embeds), so the report needs no git history and always compares against
+//! what users have now.
 //!
 //! Every change is classified by [`classify`], one table for three audiences:
 //! - the HTTP API: does a client built for the old spec still work against the new API?

@@ -1,7 +1,8 @@
 //! The spec-driven surface: everything the wrapper and the CLI expose that only mirrors the spec.
 //!
 //! From the spec alone this emits
-//! - into the client's `api` module: each request field's rules (lengths, pattern, format,
+//! - the client's `api` module (all of it, [`api_module`]): the version, servers and operations,
+//!   the spec itself (`OPENAPI_JSON`), each request field's rules (lengths, pattern, format,
 //!   bounds, allowed values) as data, each operation's path parameters with their rules, and the
 //!   auth headers of `securitySchemes`;
 //! - into the wrapper (`crates/paymentoptions-hpp/src/generated.rs`): a fields struct per request
@@ -15,9 +16,9 @@
 //! the wrapper's own types (they add money and amount semantics), which fields those builders
 //! set by hand, and which operations have a hand-written method.
 
+use crate::ordered::Value;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 /// What stays hand-written. Changing any of these changes the generated code: regenerate.
 pub struct Settings {
@@ -47,9 +48,9 @@ pub const SETTINGS: Settings = Settings {
     response_types: &[("TransactionEnvelope", "Transaction")],
 };
 
-/// The three pieces this module emits.
+/// The three pieces this module emits, each by one function.
 pub struct Surface {
-    /// Items for the client's `api` module.
+    /// The client's `api` module.
     pub api: TokenStream,
     /// The wrapper's generated module.
     pub wrapper: TokenStream,
@@ -71,7 +72,7 @@ pub fn render(doc: &Value, settings: &Settings) -> Result<Surface, String> {
         structs.push(fields_struct(doc, name, settings)?);
     }
 
-    let api = api_items(doc, &ops, &structs)?;
+    let api = api_module(doc, &ops, &structs)?;
     let wrapper = wrapper_items(&ops, &structs, settings);
     let cli = cli_items(&ops, &structs, settings);
     Ok(Surface { api, wrapper, cli })
@@ -93,20 +94,14 @@ use setters::*;
 use spec_read::*;
 use wrapper::*;
 
-/// Documentation text that quotes as one `#[doc]` attribute per line, so that the generated
-/// file reads as `///` comments.
+/// Documentation text, quoted as a `#[doc]` attribute; `crate::docs::tidy` lays it out as
+/// `///` lines.
 struct Doc<'a>(&'a str);
 
 impl quote::ToTokens for Doc<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        for line in self.0.lines() {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            tokens.extend(quote!(#[doc = #line]));
-        }
+        let text = self.0;
+        tokens.extend(quote!(#[doc = #text]));
     }
 }
 

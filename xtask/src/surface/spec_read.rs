@@ -4,6 +4,10 @@ use super::*;
 
 pub(super) struct Op {
     pub(super) id: String,
+    /// The HTTP method, upper case.
+    pub(super) method: String,
+    /// The path below the server URL.
+    pub(super) path: String,
     pub(super) summary: String,
     pub(super) description: String,
     pub(super) params: Vec<Param>,
@@ -28,9 +32,7 @@ pub(super) fn operations(doc: &Value) -> Result<Vec<Op>, String> {
         let Some(item) = item.as_object() else {
             continue;
         };
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
+        for method in crate::spec::METHODS {
             let Some(op) = item.get(method) else { continue };
             let id = op["operationId"].as_str().unwrap_or_default().to_string();
             let mut params = Vec::new();
@@ -88,6 +90,8 @@ pub(super) fn operations(doc: &Value) -> Result<Vec<Op>, String> {
                 });
             out.push(Op {
                 id,
+                method: method.to_uppercase(),
+                path: path.clone(),
                 summary: text(op.get("summary")),
                 description: text(op.get("description")),
                 params,
