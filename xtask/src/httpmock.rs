@@ -4,7 +4,7 @@
 //! progenitor emits, for every operation, typed `When`/`Then` builders over the `httpmock` crate
 //! and a `MockServerExt` trait with one method per `operationId`, naming the client crate's
 //! models. The settings, header and formatting are the client's, so both files change together.
-//! [`codegen::render`] calls [`render`] with the spec it parsed for every file.
+//! [`codegen::render`] calls `render` with the spec it parsed for every file.
 
 use std::path::Path;
 

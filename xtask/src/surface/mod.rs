@@ -1,7 +1,7 @@
 //! The spec-driven surface: everything the wrapper and the CLI expose that only mirrors the spec.
 //!
 //! From the spec alone this emits
-//! - the client's `api` module (all of it, [`api_module`]): the version, servers and operations,
+//! - the client's `api` module (all of it, `api_module`): the version, servers and operations,
 //!   the spec itself (`OPENAPI_JSON`), each request field's rules (lengths, pattern, format,
 //!   bounds, allowed values) as data, each operation's path parameters with their rules, and the
 //!   auth headers of `securitySchemes`;
