@@ -235,7 +235,8 @@ fn assert_transaction_details(envelope: &Value) {
 
 #[tokio::test]
 async fn pay_and_decline_notify_the_envelope_and_the_status_call_answers_it() {
-    let sandbox = Sandbox::start(MockConfig::default()).await;
+    // Without the spec's examples: every transaction held is one this test made.
+    let sandbox = Sandbox::start(MockConfig::default().with_spec_examples(false)).await;
     let paid = sandbox.link("ORDER-PAID", true).await;
     let declined = sandbox.link("ORDER-DECLINED", true).await;
     let cancelled = sandbox.link("ORDER-CANCELLED", true).await;
@@ -345,17 +346,7 @@ async fn pay_and_decline_notify_the_envelope_and_the_status_call_answers_it() {
     assert!(view.transactions[0].approved);
     assert!(!sandbox.view(declined).transactions[0].approved);
     assert!(sandbox.view(cancelled).transactions.is_empty());
-    let of_links = |t: &TransactionView| t.link_id.is_some();
-    assert_eq!(
-        sandbox
-            .mock
-            .transactions()
-            .into_iter()
-            .filter(of_links)
-            .count(),
-        2,
-        "the two links' payments (beside the spec's examples)"
-    );
+    assert_eq!(sandbox.mock.transactions().len(), 2);
 
     // A declined payment cannot be refunded, captured or voided.
     for (status, body) in [
