@@ -29,7 +29,7 @@ use std::sync::LazyLock;
 use paymentoptions_hpp::{
     Error, Link, LinkRequest, Outcome, Rule, Transaction, parse_notification,
 };
-use paymentoptions_hpp_mock::spec::RequestValidator;
+use paymentoptions_hpp_testkit::SchemaValidator;
 use paymentoptions_hpp_testkit::fixture;
 use paymentoptions_hpp_tests::strategy::{self, Edit, Mutation, Step};
 use proptest::prelude::*;
@@ -82,7 +82,7 @@ fn schema_of(name: &str) -> &'static Value {
 /// it), decodes into `T` from a `Value` and from text, and encodes back to the same JSON.
 fn round_trip<T>(
     name: &str,
-    validator: &RequestValidator,
+    validator: &SchemaValidator,
     value: &Value,
 ) -> Result<(), TestCaseError>
 where
@@ -124,8 +124,8 @@ macro_rules! round_trip_property {
         mod $t {
             use super::*;
 
-            static VALIDATOR: LazyLock<RequestValidator> =
-                LazyLock::new(|| RequestValidator::for_component(stringify!($t)));
+            static VALIDATOR: LazyLock<SchemaValidator> =
+                LazyLock::new(|| SchemaValidator::for_component(stringify!($t)));
 
             proptest! {
                 #![proptest_config(config(ROUND_TRIP_CASES))]

@@ -1,14 +1,22 @@
 //! Issue 20: the library and the sandbox refuse the same link bodies, except where a
-//! difference is recorded here with its reason.
+//! difference is recorded here with its reason; and the spec's one reading of its rules (which
+//! both call) agrees with an independent oracle.
 //!
-//! The library checks a body with the generated rule table; the sandbox with `jsonschema` over
-//! the embedded spec. Both call `paymentoptions_hpp_client::formats` for what a `format` admits,
-//! so the cases that once split them (currency `XYZ`, countries `ZZ` and `UK`, `https://` alone,
-//! port 99999, URLs and e-mails a browser would encode) are decided once. The property below
-//! puts strings built to break formats into every format field and compares the two verdicts.
+//! The library checks a body with the generated rule table through
+//! `paymentoptions_hpp_client::rules`, then its own policy; the sandbox reads it with the same
+//! rules and decodes it into the generated model (`paymentoptions_hpp_mock::spec::read`). The
+//! oracle is a JSON-Schema validator over the embedded spec (`paymentoptions_hpp_testkit::
+//! SchemaValidator`), sharing nothing with them but the definitions of the formats. The cases
+//! that once split the library and the sandbox (currency `XYZ`, countries `ZZ` and `UK`,
+//! `https://` alone, port 99999, URLs and e-mails a browser would encode) are decided once.
+
+use std::sync::LazyLock;
 
 use paymentoptions_hpp::{LinkRequest, Rule};
-use paymentoptions_hpp_mock::spec::RequestValidator;
+use paymentoptions_hpp_client::api::request_rules::HPP_LINK_REQUEST;
+use paymentoptions_hpp_client::types::HppLinkRequest;
+use paymentoptions_hpp_mock::spec;
+use paymentoptions_hpp_testkit::SchemaValidator;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -20,12 +28,69 @@ fn library(body: &Value) -> Result<(), (String, Rule)> {
 }
 
 /// The sandbox's verdict: the fields it names.
-fn sandbox(validator: &RequestValidator, body: &Value) -> Vec<String> {
-    validator
-        .errors(body)
+fn sandbox(body: &Value) -> Vec<String> {
+    spec::read::<HppLinkRequest>(body)
+        .err()
+        .unwrap_or_default()
         .into_iter()
         .map(|e| e.field)
         .collect()
+}
+
+/// The oracle's verdict: the fields it names.
+fn oracle(body: &Value) -> Vec<String> {
+    static ORACLE: LazyLock<SchemaValidator> = LazyLock::new(SchemaValidator::hpp_link_request);
+    ORACLE.errors(body).into_iter().map(|e| e.field).collect()
+}
+
+/// The one recorded difference between the shared reading and the oracle: a `null` member
+/// where the schema is not `nullable` is absent to the generated models (serde reads it as
+/// `None`), and the library never sends one (it leaves the field out), while JSON Schema's
+/// letter refuses it. The oracle is shown the body without its `null` members.
+fn without_nulls(body: &Value) -> Value {
+    match body {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Whether one of two field paths lies in the other (or they are the same).
+fn same_place(a: &str, b: &str) -> bool {
+    let inside = |outer: &str, inner: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// Panics unless the sandbox's reading and the oracle agree on `body`: both accept it, or
+/// both refuse it and the oracle names the field the sandbox names first.
+fn assert_oracle_agrees(body: &Value) {
+    let (sandbox, oracle) = (sandbox(body), oracle(&without_nulls(body)));
+    match sandbox.first() {
+        None => assert!(
+            oracle.is_empty(),
+            "the shared rules accept and the oracle refuses {body}: {oracle:?}"
+        ),
+        // The decoder names the element inside a value of the wrong type (`billing_address[0]`
+        // of an array where an object belongs), the oracle the value itself.
+        Some(field) => assert!(
+            oracle.iter().any(|named| same_place(named, field)),
+            "the shared rules refuse {body} ({sandbox:?}) and the oracle {}",
+            if oracle.is_empty() {
+                "accepts it".to_string()
+            } else {
+                format!("names {oracle:?}")
+            }
+        ),
+    }
 }
 
 /// What the library refuses by its own policy while the API's rules allow it: the only
@@ -33,6 +98,10 @@ fn sandbox(validator: &RequestValidator, body: &Value) -> Vec<String> {
 fn policy_difference(rule: &Rule) -> Option<&'static str> {
     match rule {
         Rule::NotPositive => Some("a zero amount moves nothing and only hides a mistake"),
+        Rule::UnknownField => Some(
+            "the generated model has no place for it, so sending would drop it silently; the \
+             server is believed to ignore it",
+        ),
         Rule::AmountWithoutCurrency => {
             Some("without a currency the customer chooses it, and a JPY price could be paid in BHD")
         }
@@ -40,9 +109,11 @@ fn policy_difference(rule: &Rule) -> Option<&'static str> {
     }
 }
 
-/// Panics unless the two agree on `body` (or differ only by a recorded policy).
-fn assert_agree(validator: &RequestValidator, body: &Value) {
-    let sandbox = sandbox(validator, body);
+/// Panics unless the library and the sandbox agree on `body` (or differ only by a recorded
+/// policy), and the sandbox and the oracle agree.
+fn assert_agree(body: &Value) {
+    assert_oracle_agrees(body);
+    let sandbox = sandbox(body);
     match library(body) {
         Ok(()) => assert!(
             sandbox.is_empty(),
@@ -63,23 +134,11 @@ fn assert_agree(validator: &RequestValidator, body: &Value) {
 
 /// A link body with `value` at `field` (a dotted path), and what makes the rest valid.
 fn with(field: &str, value: &str) -> Value {
-    let mut body = json!({"amount": 1000, "currency": "JPY"});
-    let mut at = &mut body;
-    let parts: Vec<&str> = field.split('.').collect();
-    for part in &parts[..parts.len() - 1] {
-        at = at
-            .as_object_mut()
-            .unwrap()
-            .entry(*part)
-            .or_insert_with(|| json!({}));
-    }
-    at[parts[parts.len() - 1]] = json!(value);
-    body
+    with_value(field, json!(value))
 }
 
 #[test]
 fn the_cases_that_once_split_them_are_refused_by_both() {
-    let validator = RequestValidator::hpp_link_request();
     let cases = [
         ("currency", "XYZ"),
         ("billing_address.country", "ZZ"),
@@ -98,10 +157,7 @@ fn the_cases_that_once_split_them_are_refused_by_both() {
         let body = with(field, value);
         let (named, rule) = library(&body).expect_err(value);
         assert_eq!(named, field, "{value}: {rule}");
-        assert!(
-            sandbox(&validator, &body).contains(&field.to_string()),
-            "{value}"
-        );
+        assert!(sandbox(&body).contains(&field.to_string()), "{value}");
     }
 }
 
@@ -119,7 +175,6 @@ fn a_refused_url_or_address_says_what_to_send_instead() {
     let email = hint("merchant_email", "shop@bücher.example");
     assert!(email.contains("shop@xn--bcher-kva.example"), "{email}");
     // And what the hint proposes is accepted by both.
-    let validator = RequestValidator::hpp_link_request();
     for (field, value) in [
         ("return_url.success_url", "https://shop.example/a%20b"),
         (
@@ -130,20 +185,23 @@ fn a_refused_url_or_address_says_what_to_send_instead() {
     ] {
         let body = with(field, value);
         assert_eq!(library(&body), Ok(()), "{value}");
-        assert_eq!(sandbox(&validator, &body), Vec::<String>::new(), "{value}");
+        assert_eq!(sandbox(&body), Vec::<String>::new(), "{value}");
     }
 }
 
 #[test]
 fn the_recorded_differences_are_the_librarys_policy_only() {
-    let validator = RequestValidator::hpp_link_request();
     for (body, rule) in [
         (json!({"amount": 0, "currency": "USD"}), Rule::NotPositive),
         (json!({"amount": 1000}), Rule::AmountWithoutCurrency),
+        (
+            json!({"amount": 1, "currency": "JPY", "note": "x"}),
+            Rule::UnknownField,
+        ),
     ] {
         assert_eq!(library(&body).unwrap_err().1, rule, "{body}");
         assert!(policy_difference(&rule).is_some());
-        assert_eq!(sandbox(&validator, &body), Vec::<String>::new(), "{body}");
+        assert_eq!(sandbox(&body), Vec::<String>::new(), "{body}");
     }
 }
 
@@ -201,7 +259,130 @@ proptest! {
             "return_url.webhook_url",
         ]),
     ) {
-        let validator = RequestValidator::hpp_link_request();
-        assert_agree(&validator, &with(field, &value));
+            assert_agree(&with(field, &value));
+    }
+}
+
+/// Values of `rule`'s field at and around each limit the table gives it, and of other JSON
+/// types: the limits are read from the spec's table, never restated.
+fn around_the_limits(rule: &paymentoptions_hpp_client::api::FieldRule) -> Vec<Value> {
+    let mut values = vec![json!(null), json!(true), json!([]), json!({}), json!("")];
+    for limit in [rule.min_length, rule.max_length].into_iter().flatten() {
+        for n in [limit.saturating_sub(1), limit, limit + 1] {
+            let n = n as usize;
+            values.push(json!("x".repeat(n)));
+            values.push(json!("1".repeat(n)));
+            values.push(json!(format!(
+                "https://h.example/{}",
+                "p".repeat(n.saturating_sub(17))
+            )));
+            values.push(json!(format!(
+                "{}@example.com",
+                "e".repeat(n.saturating_sub(12))
+            )));
+        }
+    }
+    for limit in [rule.minimum, rule.maximum].into_iter().flatten() {
+        for n in [limit.saturating_sub(1), limit, limit.saturating_add(1)] {
+            values.push(json!(n));
+        }
+    }
+    values.extend([
+        json!(-1),
+        json!(0),
+        json!(1),
+        json!(1.5),
+        json!(5.0),
+        json!(u64::MAX),
+    ]);
+    values.extend(rule.one_of.iter().map(|v| json!(v)));
+    values
+}
+
+/// A valid link body with `value` at `path` (a dotted path).
+fn with_value(path: &str, value: Value) -> Value {
+    let mut body = json!({"amount": 1000, "currency": "JPY"});
+    let mut at = &mut body;
+    let parts: Vec<&str> = path.split('.').collect();
+    for part in &parts[..parts.len() - 1] {
+        at = at
+            .as_object_mut()
+            .unwrap()
+            .entry(*part)
+            .or_insert_with(|| json!({}));
+    }
+    at[parts[parts.len() - 1]] = value;
+    body
+}
+
+#[test]
+fn every_rule_of_the_table_is_read_alike_at_its_limits() {
+    let mut refused = 0;
+    let mut cases = 0;
+    for rule in HPP_LINK_REQUEST {
+        for value in around_the_limits(rule) {
+            let body = with_value(rule.path, value);
+            assert_agree(&body);
+            cases += 1;
+            refused += usize::from(!sandbox(&body).is_empty());
+        }
+    }
+    // Both verdicts occur: a reading that accepted (or refused) everything would agree with
+    // itself but not here.
+    assert!(
+        refused > 0 && refused < cases,
+        "{refused} of {cases} refused"
+    );
+}
+
+/// The spec's example of a link body.
+fn example() -> Value {
+    paymentoptions_hpp_testkit::fixture("hpp-link-request.json")
+}
+
+/// JSON pointers of every object member of `value`, at every depth.
+fn member_pointers(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Value::Object(map) = value {
+        for (key, member) in map {
+            let pointer = format!("{prefix}/{key}");
+            member_pointers(member, &pointer, out);
+            out.push(pointer);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The example with one member, at any depth, replaced by a value of any JSON type or a
+    /// broken string, or removed: the three readers agree (library policy aside).
+    #[test]
+    fn mutated_examples_are_read_alike(
+        which in any::<prop::sample::Index>(),
+        value in prop_oneof![
+            Just(None),
+            Just(Some(json!(null))),
+            any::<i64>().prop_map(|n| Some(json!(n))),
+            any::<bool>().prop_map(|b| Some(json!(b))),
+            Just(Some(json!(1.5))),
+            Just(Some(json!(1e300))),
+            Just(Some(json!([1, "x"]))),
+            Just(Some(json!({"unknown": 1}))),
+            awkward().prop_map(|s| Some(json!(s))),
+            "[ -~]{0,300}".prop_map(|s| Some(json!(s))),
+        ],
+    ) {
+        let example = example();
+        let mut pointers = Vec::new();
+        member_pointers(&example, "", &mut pointers);
+        let pointer = which.get(&pointers);
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let mut body = example.clone();
+        let object = body.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+        match value {
+            Some(v) => object.insert(key.to_string(), v),
+            None => object.remove(key),
+        };
+        assert_agree(&body);
     }
 }

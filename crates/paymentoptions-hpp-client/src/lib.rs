@@ -36,6 +36,7 @@ pub use generated::*;
 
 pub mod amounts;
 pub mod formats;
+pub mod rules;
 
 /// A card number as a transaction reports it (the spec's `CardNumber`): kept exactly as sent,
 /// but `Debug` and `Display` show only the last four digits, so a logged model never carries

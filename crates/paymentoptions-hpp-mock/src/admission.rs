@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::errors::ErrorCode;
 use crate::faults::FaultPhase;
-use crate::spec::{FieldError, RequestValidator};
+use crate::spec::{self, FieldError, RequestBody};
 use crate::state::Shared;
 
 /// What every API operation does first: the keys, then an injected fault for before
@@ -46,15 +46,22 @@ pub(crate) async fn answered(shared: &Shared, operation: &str, answer: Response)
     crate::faults::after(fault, answer).await
 }
 
+/// A request body the spec's rules admit: the generated model, and the JSON and bytes it was
+/// read from (the link keeps its bytes, and echoes its JSON).
+pub(crate) struct Received<M> {
+    pub(crate) model: M,
+    pub(crate) json: Value,
+    pub(crate) bytes: bytes::Bytes,
+}
+
 /// An API operation's JSON body, after [`admit`]: `application/json`, within the size limit,
-/// JSON, and valid against the operation's request schema. `Err` is the answer to send
-/// instead.
-pub(crate) async fn json_body(
+/// JSON, keeping the rules of the operation's request schema and decoded into its model
+/// ([`spec::read`]). `Err` is the answer to send instead.
+pub(crate) async fn json_body<M: RequestBody>(
     shared: &Shared,
     request: Request,
     operation: &str,
-    validator: &RequestValidator,
-) -> Result<(Value, bytes::Bytes), Response> {
+) -> Result<Received<M>, Response> {
     // The headers by reference: axum's `HeaderMap` extractor would clone them.
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
@@ -69,7 +76,7 @@ pub(crate) async fn json_body(
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Err(ErrorCode::Internal.answer("the body could not be read", None));
     };
-    let request: Value = match serde_json::from_slice(&bytes) {
+    let json: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) => {
             return Err(
@@ -77,7 +84,10 @@ pub(crate) async fn json_body(
             );
         }
     };
-    invalid(&validator.errors(&request)).map_or(Ok((request, bytes)), Err)
+    match spec::read::<M>(&json) {
+        Ok(model) => Ok(Received { model, json, bytes }),
+        Err(problems) => Err(invalid(&problems).expect("a refusal names a problem")),
+    }
 }
 
 /// 400 `invalid_request` naming every broken rule, when there is one.

@@ -78,23 +78,23 @@ pub(crate) fn complete(
         if record.state != LinkState::Open {
             return Err(CompleteError::AlreadyCompleted(record.state));
         }
-        let request = record.request();
-        let text = |pointer: &str| {
-            request
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let store_card =
-            request.pointer("/payment_method/store_payment_method") == Some(&Value::Bool(true));
+        let request = record.model();
+        let store_card = request
+            .payment_method
+            .as_ref()
+            .and_then(|m| m.store_payment_method)
+            == Some(true);
         let amount = request
-            .get("amount")
-            .and_then(Value::as_i64)
+            .amount
             .or(input.amount)
             // A link completed through the control API stands in for a customer who typed 1000.
             .or(Some(1000));
-        let currency = text("/currency").or(input.currency);
-        let merchant_txn_ref = text("/merchant_txn_ref");
+        let currency = request
+            .currency
+            .as_ref()
+            .map(|c| c.to_string())
+            .or(input.currency);
+        let merchant_txn_ref = request.merchant_txn_ref.as_ref().map(|r| r.to_string());
         let stored_payment_method_id =
             (outcome == CustomerAction::Pay && store_card).then(|| Uuid::new_v4().to_string());
         let (transaction, body) = if outcome == CustomerAction::Cancel {
@@ -130,19 +130,11 @@ pub(crate) fn complete(
                 };
                 CardFacts::from_number(number, None)
             });
-            let mut billing = Map::new();
-            let mut address = request
-                .get("billing_address")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
+            let mut address =
+                crate::transactions::address_members(request.billing_address.as_ref());
             address.extend(input.details.clone());
-            if !address.is_empty() {
-                billing.insert("billing_address".into(), Value::Object(address));
-            }
-            if let Some(shipping) = request.get("shipping_address") {
-                billing.insert("shipping_address".into(), shipping.clone());
-            }
+            let billing_details =
+                crate::transactions::billing_details(address, request.shipping_address.as_ref());
             let kind = if authorise_only {
                 Kind::PreAuth
             } else {
@@ -154,11 +146,11 @@ pub(crate) fn complete(
                 amount,
                 currency: currency.clone(),
                 link_id: Some(id),
-                merchant_id: text("/merchant_id"),
+                merchant_id: request.merchant_id.as_ref().map(|m| m.to_string()),
                 merchant_txn_ref: merchant_txn_ref.clone(),
                 card,
                 stored_payment_method_id: stored_payment_method_id.clone(),
-                billing_details: (!billing.is_empty()).then_some(Value::Object(billing)),
+                billing_details,
                 server_to_server: None,
             }
             .record(&mut store);
@@ -175,8 +167,17 @@ pub(crate) fn complete(
             };
             (transaction, (*record.envelope).clone())
         };
-        let redirect = text(&format!("/return_url/{}", outcome.return_url_field()));
-        let webhook = text("/return_url/webhook_url");
+        let urls = request.return_url.as_ref();
+        let redirect = urls
+            .and_then(|u| match outcome {
+                CustomerAction::Pay => u.success_url.as_deref(),
+                CustomerAction::Decline => u.decline_url.as_deref(),
+                CustomerAction::Cancel => u.cancel_url.as_deref(),
+            })
+            .map(|url| url.to_string());
+        let webhook = urls
+            .and_then(|u| u.webhook_url.as_deref())
+            .map(|url| url.to_string());
         let record = store.link_mut(&id).ok_or(CompleteError::NotFound)?;
         record.state = outcome.state();
         record.transaction = Some(Box::new(transaction.clone()));

@@ -280,7 +280,7 @@ async fn deliveries(
         page,
         "deliveries",
         |store, offset, limit| (store.delivery_count(), store.deliveries(offset, limit)),
-        |items| serde_json::to_vec(&items),
+        |items| serde_json::to_vec(&items.iter().map(|d| &**d).collect::<Vec<_>>()),
     )
     .await
 }

@@ -136,22 +136,18 @@ fn fail_unsent(shared: &Shared, id: Uuid, at: String, error: String) {
 async fn run(shared: &Shared, id: Uuid) {
     let policy = shared.config.delivery;
     loop {
-        let Some((url, body, outcome, done)) = ({
-            let store = shared.store.lock().expect("store lock");
-            store.delivery(&id).map(|d| {
-                // This round's: a re-delivery gets the policy's attempts again.
-                let done = d
-                    .attempts
-                    .iter()
-                    .filter(|a| a.redelivery == d.redeliveries)
-                    .count();
-                (d.url.clone(), d.body.clone(), d.outcome, done as u32)
-            })
-        }) else {
+        let Some(delivery) = shared.store.lock().expect("store lock").delivery(&id) else {
             return; // reset or evicted
         };
+        // This round's: a re-delivery gets the policy's attempts again.
+        let done = delivery
+            .attempts
+            .iter()
+            .filter(|a| a.redelivery == delivery.redeliveries)
+            .count() as u32;
+        let (url, outcome) = (delivery.url.as_str(), delivery.outcome);
         let at = crate::now();
-        if let Some(reason) = shared.own_address(&url) {
+        if let Some(reason) = shared.own_address(url) {
             // A notification to the sandbox's own routes (`/__mock/reset`...) would act on it.
             fail_unsent(
                 shared,
@@ -169,12 +165,12 @@ async fn run(shared: &Shared, id: Uuid) {
             }
         };
         let result = http
-            .post(&url)
+            .post(url)
             .timeout(policy.timeout)
             .header("content-type", "application/json")
             .header("x-mock-outcome", outcome.state().as_str())
             .header(crate::guard::SENDER_HEADER, &shared.sender_id)
-            .body(serde_json::to_vec(&body).expect("a JSON value serializes"))
+            .body(serde_json::to_vec(&delivery.body).expect("a JSON value serializes"))
             .send()
             .await;
         let (status, error) = match &result {

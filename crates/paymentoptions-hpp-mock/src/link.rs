@@ -1,34 +1,29 @@
 //! The link-creation operation (`generate_hpp_link`): a link with a fresh id and hosted page
 //! URL, answered like the real API (the request's fields echoed).
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
+use paymentoptions_hpp_client::types;
 
-use crate::admission::{answered, json_body};
+use crate::admission::{Received, answered, json_body};
 use crate::echo::{LinkResponse, echoed_fields};
 use crate::ids::{link_id, token};
-use crate::spec::RequestValidator;
 use crate::state::Shared;
 use crate::store::{LinkRecord, LinkState};
-
-/// The link-creation body's validator. Compiling it reads the whole embedded spec, and it never
-/// changes: every sandbox of the process shares one (like the operations' validators), so that
-/// a test starting its own sandbox does not pay for it again.
-fn link_validator() -> &'static RequestValidator {
-    static VALIDATOR: LazyLock<RequestValidator> =
-        LazyLock::new(RequestValidator::hpp_link_request);
-    &VALIDATOR
-}
 
 /// `generate_hpp_link`: `POST /api/v1/server-to-server-interface/hpp/generate/link`.
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::GENERATE_HPP_LINK.id;
-    let (request, bytes) = match json_body(&shared, request, operation, link_validator()).await {
-        Ok(accepted) => accepted,
+    let Received {
+        json: request,
+        bytes,
+        ..
+    } = match json_body::<types::HppLinkRequest>(&shared, request, operation).await {
+        Ok(received) => received,
         Err(answer) => return answer,
     };
 

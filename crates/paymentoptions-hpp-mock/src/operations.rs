@@ -3,40 +3,20 @@
 //! then the body checked against the operation's request schema in the embedded spec), then
 //! applies its rule to the store in one locked step (see [`crate::transactions`]).
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use paymentoptions_hpp_client::api as spec_api;
-use serde_json::{Value, json};
+use paymentoptions_hpp_client::types;
+use serde_json::Value;
 
-use crate::admission::{admit, answered, invalid, json_body};
+use crate::admission::{Received, admit, answered, invalid, json_body};
 use crate::errors::{ErrorCode, PathParam};
-use crate::spec::{FieldError, RequestValidator};
+use crate::spec::{self, FieldError};
 use crate::state::Shared;
 use crate::transactions::{self, Refusal};
-
-/// The validators of the operations, compiled once per process: they only read the embedded
-/// spec.
-struct Validators {
-    status_id: RequestValidator,
-    capture: RequestValidator,
-    refund: RequestValidator,
-    void: RequestValidator,
-    payment: RequestValidator,
-}
-
-static VALIDATORS: LazyLock<Validators> = LazyLock::new(|| Validators {
-    status_id: RequestValidator::for_path_parameter(
-        spec_api::GET_TRANSACTION_STATUS,
-        "transactionId",
-    ),
-    capture: RequestValidator::for_operation(spec_api::CAPTURE_TRANSACTION),
-    refund: RequestValidator::for_operation(spec_api::REFUND_TRANSACTION),
-    void: RequestValidator::for_operation(spec_api::VOID_TRANSACTION),
-    payment: RequestValidator::for_operation(spec_api::PAY_WITH_STORED_CARD),
-});
 
 /// The status of an answer about an id the sandbox does not know (never made, evicted, or
 /// not seen yet): the documented "not found", PaymentOptions' own choice being undocumented.
@@ -90,7 +70,8 @@ pub(crate) async fn status(
     {
         return answer;
     }
-    if let Some(refused) = invalid(&VALIDATORS.status_id.errors(&json!({"transactionId": id}))) {
+    let params = spec_api::path_params::GET_TRANSACTION_STATUS;
+    if let Some(refused) = invalid(&spec::path_parameter_errors(params, "transactionId", &id)) {
         return refused;
     }
     let unseen = shared.config.unseen_status_reads;
@@ -111,26 +92,24 @@ pub(crate) async fn status(
     answered(&shared, spec_api::GET_TRANSACTION_STATUS.id, answer).await
 }
 
-/// The members every body of these operations has once validated.
-fn id_and_amount(body: &Value) -> (&str, Option<i64>) {
-    (
-        body["transactionId"].as_str().unwrap_or_default(),
-        body.get("amount").and_then(Value::as_i64),
-    )
+/// A money call's amount as the store counts it. The spec's `int64` bounds it (checked when
+/// the body was read), so the model's `u64` always fits.
+fn minor_units(amount: std::num::NonZeroU64) -> i64 {
+    i64::try_from(amount.get()).unwrap_or(i64::MAX)
 }
 
 /// `POST .../capture`.
 pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::CAPTURE_TRANSACTION.id;
-    let body = match json_body(&shared, request, operation, &VALIDATORS.capture).await {
-        Ok((body, _)) => body,
+    let body = match json_body::<types::CaptureRequest>(&shared, request, operation).await {
+        Ok(Received { model, .. }) => model,
         Err(answer) => return answer,
     };
-    let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
         let after = shared.config.status_after_change;
-        transactions::capture(&mut store, id, amount.unwrap_or_default(), after)
+        let amount = minor_units(body.amount);
+        transactions::capture(&mut store, &body.transaction_id, amount, after)
     };
     answered(&shared, operation, answer(result)).await
 }
@@ -138,18 +117,18 @@ pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request)
 /// `POST .../refund`.
 pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::REFUND_TRANSACTION.id;
-    let body = match json_body(&shared, request, operation, &VALIDATORS.refund).await {
-        Ok((body, _)) => body,
+    let body = match json_body::<types::RefundRequest>(&shared, request, operation).await {
+        Ok(Received { model, .. }) => model,
         Err(answer) => return answer,
     };
-    let (id, amount) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
         let settings = (
             shared.config.status_after_change,
             shared.config.over_refund_status,
         );
-        transactions::refund(&mut store, id, amount.unwrap_or_default(), settings)
+        let amount = minor_units(body.amount);
+        transactions::refund(&mut store, &body.transaction_id, amount, settings)
     };
     answered(&shared, operation, answer(result)).await
 }
@@ -157,14 +136,14 @@ pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) 
 /// `POST .../void`.
 pub(crate) async fn void(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::VOID_TRANSACTION.id;
-    let body = match json_body(&shared, request, operation, &VALIDATORS.void).await {
-        Ok((body, _)) => body,
+    let body = match json_body::<types::VoidRequest>(&shared, request, operation).await {
+        Ok(Received { model, .. }) => model,
         Err(answer) => return answer,
     };
-    let (id, _) = id_and_amount(&body);
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::void(&mut store, id, shared.config.status_after_change)
+        let after = shared.config.status_after_change;
+        transactions::void(&mut store, &body.transaction_id, after)
     };
     answered(&shared, operation, answer(result)).await
 }
@@ -175,14 +154,15 @@ pub(crate) async fn pay_with_stored_card(
     request: Request,
 ) -> Response {
     let operation = spec_api::PAY_WITH_STORED_CARD.id;
-    let body = match json_body(&shared, request, operation, &VALIDATORS.payment).await {
-        Ok((body, _)) => body,
+    let body = match json_body::<types::StoredCardPaymentRequest>(&shared, request, operation).await
+    {
+        Ok(Received { model, .. }) => model,
         Err(answer) => return answer,
     };
     // The spec's pattern admits any run of digits; more than an amount can hold is refused
     // here, naming the field like the schema's rules do.
-    let amount = body["amount"].as_str().unwrap_or_default();
-    if amount.parse::<i64>().is_err() {
+    let amount = body.amount.as_str();
+    let Ok(amount) = amount.parse::<i64>() else {
         return invalid(&[FieldError {
             field: "amount".into(),
             message: format!(
@@ -191,10 +171,10 @@ pub(crate) async fn pay_with_stored_card(
             ),
         }])
         .expect("one problem");
-    }
+    };
     let result = {
         let mut store = shared.store.lock().expect("store lock");
-        transactions::pay_with_stored_card(&mut store, &body)
+        transactions::pay_with_stored_card(&mut store, &body, amount)
     };
     answered(&shared, operation, answer(result)).await
 }

@@ -150,6 +150,9 @@ impl MockServer {
             .lock()
             .expect("store lock")
             .deliveries(0, usize::MAX)
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+            .collect()
     }
 
     /// Completes a link as a customer would on the hosted page (for a link created without an

@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use paymentoptions_hpp_client::types;
 use uuid::Uuid;
 
 use crate::faults::FaultPhase;
@@ -88,9 +88,9 @@ impl LinkRecord {
         }
     }
 
-    /// The request, as the create call parsed it.
-    pub(crate) fn request(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("the body parsed when it was received")
+    /// The request, as the create call decoded it: the fields the spec names.
+    pub(crate) fn model(&self) -> types::HppLinkRequest {
+        serde_json::from_slice(&self.body).expect("the body decoded when it was received")
     }
 }
 
@@ -98,7 +98,9 @@ pub(crate) struct Store {
     links: HashMap<Uuid, LinkRecord>,
     tokens: HashMap<String, Uuid>,
     order: VecDeque<Uuid>,
-    deliveries: HashMap<Uuid, DeliveryView>,
+    /// Shared, so that a listing or an attempt copies a delivery out of the lock for the price
+    /// of a counter; a change copies it only while such a copy is alive.
+    deliveries: HashMap<Uuid, Arc<DeliveryView>>,
     delivery_order: VecDeque<Uuid>,
     faults: VecDeque<Fault>,
     /// The task of each delivery still being attempted, stopped when it is evicted.
@@ -280,7 +282,7 @@ impl Store {
             }
         }
         self.delivery_order.push_back(delivery.id);
-        self.deliveries.insert(delivery.id, delivery);
+        self.deliveries.insert(delivery.id, Arc::new(delivery));
     }
 
     /// Notes the task attempting delivery `id`, so that evicting the delivery stops it.
@@ -299,12 +301,13 @@ impl Store {
         self.delivery_tasks.remove(id);
     }
 
-    pub(crate) fn delivery(&self, id: &Uuid) -> Option<&DeliveryView> {
-        self.deliveries.get(id)
+    /// Delivery `id`, to be read after releasing the lock.
+    pub(crate) fn delivery(&self, id: &Uuid) -> Option<Arc<DeliveryView>> {
+        self.deliveries.get(id).cloned()
     }
 
     pub(crate) fn delivery_mut(&mut self, id: &Uuid) -> Option<&mut DeliveryView> {
-        self.deliveries.get_mut(id)
+        self.deliveries.get_mut(id).map(Arc::make_mut)
     }
 
     /// How many deliveries are held.
@@ -312,8 +315,9 @@ impl Store {
         self.deliveries.len()
     }
 
-    /// Up to `limit` deliveries from the `offset`-th, oldest first.
-    pub(crate) fn deliveries(&self, offset: usize, limit: usize) -> Vec<DeliveryView> {
+    /// Up to `limit` deliveries from the `offset`-th, oldest first, to be read after releasing
+    /// the lock.
+    pub(crate) fn deliveries(&self, offset: usize, limit: usize) -> Vec<Arc<DeliveryView>> {
         self.delivery_order
             .iter()
             .filter_map(|id| self.deliveries.get(id))

@@ -699,7 +699,7 @@ async fn unknown_ids_and_broken_rules_are_refused_with_declared_statuses() {
             json!({"transactionId": unknown, "amount": 1, "notes": "n".repeat(129)}),
             "notes",
         ),
-        (api::VOID_TRANSACTION, json!({}), ""),
+        (api::VOID_TRANSACTION, json!({}), "transactionId"),
     ] {
         let (status, refused) = sandbox.call(operation, None, Some(body.clone())).await;
         assert_eq!(

@@ -24,12 +24,14 @@
 //! [`operation_path`] build a request's auth headers and path from the spec.
 
 mod fixtures;
+pub mod oracle;
 mod proxy;
 mod raw;
 mod spec;
 mod tls;
 
 pub use fixtures::{fixture, fixture_bytes, fixture_path};
+pub use oracle::SchemaValidator;
 pub use proxy::ConnectProxy;
 pub use raw::{RawRequest, RawServer, reset, response_head};
 pub use spec::{auth_header, json_api_headers, operation_path};

@@ -18,8 +18,9 @@
 
 use std::sync::Arc;
 
+use paymentoptions_hpp_client::types;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::codes;
@@ -225,6 +226,31 @@ pub(crate) struct Payment {
     pub(crate) billing_details: Option<Value>,
     /// A stored-card payment shows its billing under `merchant_details`, with the device.
     pub(crate) server_to_server: Option<Value>,
+}
+
+/// The members of `address` the spec names (none when there is none): what a transaction
+/// keeps of an address is bounded by the spec, not by what a body carried.
+pub(crate) fn address_members(address: Option<&types::AddressRequest>) -> Map<String, Value> {
+    match address.map(serde_json::to_value) {
+        Some(Ok(Value::Object(members))) => members,
+        _ => Map::new(),
+    }
+}
+
+/// `{billing_address, shipping_address}` as a transaction shows them, when there is either.
+pub(crate) fn billing_details(
+    billing: Map<String, Value>,
+    shipping: Option<&types::AddressRequest>,
+) -> Option<Value> {
+    let mut details = Map::new();
+    if !billing.is_empty() {
+        details.insert("billing_address".into(), Value::Object(billing));
+    }
+    let shipping = address_members(shipping);
+    if !shipping.is_empty() {
+        details.insert("shipping_address".into(), Value::Object(shipping));
+    }
+    (!details.is_empty()).then_some(Value::Object(details))
 }
 
 /// Now, as the documented `yyyy-mm-ddThh:mm:ss.000Z`: transactions are stamped to the second,

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use paymentoptions_hpp_client::types;
 use serde_json::{Map, Value, json};
 
 use super::{Kind, LEGAL_NAME, Payment, TransactionRecord, gateway, new_id, put, stamp};
@@ -267,14 +268,12 @@ pub(crate) fn refund(
 
 /// `pay_with_stored_card`: an approved `CAPTURE` of the stored card, for the amount and
 /// currency sent.
-pub(crate) fn pay_with_stored_card(store: &mut Store, request: &Value) -> Result<Value, Refusal> {
-    let text = |pointer: &str| {
-        request
-            .pointer(pointer)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let token = text("/payment_method/stored_payment_method_id").unwrap_or_default();
+pub(crate) fn pay_with_stored_card(
+    store: &mut Store,
+    request: &types::StoredCardPaymentRequest,
+    amount: i64,
+) -> Result<Value, Refusal> {
+    let token = request.payment_method.stored_payment_method_id.to_string();
     let Some(stored) = store.stored_card(&token) else {
         return Err(Refusal::UnknownCard(format!(
             "no stored card {token}: use the stored_payment_method_id of a hosted-page payment \
@@ -282,28 +281,25 @@ pub(crate) fn pay_with_stored_card(store: &mut Store, request: &Value) -> Result
         )));
     };
     let card = stored.card.clone();
-    // The spec's pattern admits only digits; more than i64 holds is refused before this.
-    let amount = text("/amount").and_then(|a| a.parse::<i64>().ok());
-    let mut billing = Map::new();
-    for key in ["billing_address", "shipping_address"] {
-        if let Some(address) = request.get(key) {
-            billing.insert(key.into(), address.clone());
-        }
-    }
+    let billing = super::billing_details(
+        super::address_members(request.billing_address.as_ref()),
+        request.shipping_address.as_ref(),
+    );
+    let customer_ip = request.customer_ip.as_ref().map(|ip| ip.to_string());
     let mut device = json!({"merchant_ip": "127.0.0.1"});
-    put(&mut device, "customer_ip", text("/customer_ip"));
-    put(&mut device, "visited_ip", text("/customer_ip"));
+    put(&mut device, "customer_ip", customer_ip.clone());
+    put(&mut device, "visited_ip", customer_ip);
     let record = Payment {
         kind: Kind::Capture,
         approved: true,
-        amount,
-        currency: text("/currency"),
+        amount: Some(amount),
+        currency: Some(request.currency.to_string()),
         link_id: None,
-        merchant_id: text("/merchant_id"),
-        merchant_txn_ref: text("/merchant_txn_ref"),
+        merchant_id: request.merchant_id.as_ref().map(|m| m.to_string()),
+        merchant_txn_ref: request.merchant_txn_ref.as_ref().map(|r| r.to_string()),
         card,
         stored_payment_method_id: Some(token),
-        billing_details: (!billing.is_empty()).then_some(Value::Object(billing)),
+        billing_details: billing,
         server_to_server: Some(device),
     }
     .record(store);

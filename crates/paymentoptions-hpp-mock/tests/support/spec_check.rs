@@ -2,7 +2,7 @@
 //! files that record answers: `#[path = "support/spec_check.rs"] mod spec_check;`).
 
 use paymentoptions_hpp_client::api;
-use paymentoptions_hpp_mock::spec::RequestValidator;
+use paymentoptions_hpp_testkit::SchemaValidator;
 use serde_json::Value;
 
 /// One answer of the sandbox to a call of an operation.
@@ -99,7 +99,7 @@ pub fn check(answer: &Answer) {
 
 /// Panics unless component `schema` accepts `body`.
 pub fn check_body(what: &str, schema: &str, body: &Value) {
-    let problems = RequestValidator::for_component(schema).errors(body);
+    let problems = SchemaValidator::for_component(schema).errors(body);
     assert!(
         problems.is_empty(),
         "{what}: the body breaks {schema}: {problems:?}\n{body}"

@@ -208,12 +208,6 @@ impl LinkRequest {
     fn from_json_with(body: &[u8], nulls: Nulls) -> Result<Self, ValidationError> {
         let original: Value = serde_json::from_slice(body)
             .map_err(|e| ValidationError::one("", Rule::Json(format!("not valid JSON: {e}"))))?;
-        if !original.is_object() {
-            return Err(ValidationError::one(
-                "",
-                Rule::Json("expected a JSON object".into()),
-            ));
-        }
         // `original` kept the last of a key written twice; the first must not vanish silently.
         if let Some(field) = first_duplicate_key(body) {
             return Err(ValidationError::one(

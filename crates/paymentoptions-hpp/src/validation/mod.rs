@@ -2,19 +2,17 @@
 //!
 //! The rules themselves live in the OpenAPI spec; `cargo xtask generate` turns each request
 //! field's keywords (`maxLength`, `pattern`, `format`, `minimum`, `enum`...) into a table
-//! (`paymentoptions_hpp_client::api::request_rules`) that the checks here walk. What the spec
-//! can only name (`format: email`, ISO codes, URLs) is defined once, in
-//! `paymentoptions_hpp_client::formats`, which the sandbox's validation calls too.
-
-mod pattern;
+//! (`paymentoptions_hpp_client::api::request_rules`), and `paymentoptions_hpp_client::rules`
+//! reads it (with `formats` for what the spec can only name: `email`, ISO codes, URLs) for
+//! this library and the sandbox alike. Here: the library's words for what it finds ([`Rule`],
+//! hints), and its own policy beyond the spec.
 
 use std::fmt;
 
 use paymentoptions_hpp_client::api::FieldRule;
-use paymentoptions_hpp_client::formats::{self, EmailProblem, UrlProblem};
+use paymentoptions_hpp_client::formats::{EmailProblem, UrlProblem};
+use paymentoptions_hpp_client::rules::{self as spec_rules, Broken, CodeProblem, Problem};
 use serde_json::Value;
-
-use pattern::matches_pattern;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,137 +293,61 @@ impl Checker {
         });
     }
 
-    /// Checks every field of `body` that `rules` names (paths below `at`); fields of the wrong
-    /// JSON type are left to the decoder, which names the type it expected. A required field
-    /// inside an optional object that is absent is not missing.
+    /// Checks every field of `body` that `rules` names (paths below `at`), through the
+    /// spec's one reading of its rules (`paymentoptions_hpp_client::rules`, shared with the
+    /// sandbox); fields of the wrong JSON type are left to the decoder, which names the type
+    /// it expected.
     pub(crate) fn check_body(&mut self, body: &Value, rules: &[FieldRule], at: &str) {
-        for rule in rules {
-            let mut value = Some(body);
-            let mut parent_absent = false;
-            let mut keys = rule.path.split('.').peekable();
-            while let Some(key) = keys.next() {
-                value = value.and_then(|v| v.get(key)).filter(|v| !v.is_null());
-                if value.is_none() && keys.peek().is_some() {
-                    parent_absent = true;
-                    break;
-                }
-            }
-            if parent_absent {
-                continue;
-            }
-            let field = if at.is_empty() {
-                rule.path.to_string()
-            } else {
-                format!("{at}.{}", rule.path)
-            };
-            self.check_value(&field, value, rule);
+        for broken in spec_rules::check_body(body, rules, at) {
+            self.push_broken(broken);
         }
     }
 
-    /// Checks one value (absent and `null` pass: every field is optional).
+    /// Checks one value (absent and `null` pass unless the rule says it is required).
     pub(crate) fn check_value(&mut self, field: &str, value: Option<&Value>, rule: &FieldRule) {
-        match value {
-            None | Some(Value::Null) if rule.required => self.push(field, Rule::Required),
-            Some(Value::String(s)) => self.check_str(field, s, rule),
-            Some(Value::Number(n)) => {
-                if let (Some(min), Some(n)) = (rule.minimum, n.as_i64())
-                    && n < min
-                {
-                    self.push(field, Rule::Minimum { min });
-                }
-                if let (Some(max), Some(n)) = (rule.maximum, n.as_i64())
-                    && n > max
-                {
-                    self.push(field, Rule::Maximum { max });
-                }
-            }
-            _ => {}
+        let mut broken = Vec::new();
+        spec_rules::check_value(field, value, rule, &mut broken);
+        for broken in broken {
+            self.push_broken(broken);
         }
     }
 
-    fn check_str(&mut self, field: &str, s: &str, rule: &FieldRule) {
-        // An ISO code is checked as a whole first: `us` or `USA` is one mistake, reported
-        // once, with the fix, rather than as a broken pattern or length.
-        // What each format admits is `formats`' (shared with the sandbox); the hints are ours.
-        match rule.format {
-            Some(formats::ISO3166_ALPHA2) => {
-                if let Some(hint) = code_problem(s, 2, formats::iso3166_alpha2) {
-                    self.push_hint(field, Rule::Iso3166Alpha2Country, hint);
-                    return;
-                }
+    /// The library's [`Rule`] for a rule of the spec, with the hint the check found.
+    fn push_broken(&mut self, broken: Broken) {
+        let (rule, hint) = match broken.problem {
+            Problem::MaxLength { max } => (Rule::MaxLength { max }, None),
+            Problem::MinLength { min } => (Rule::MinLength { min }, None),
+            Problem::Pattern { pattern } => (Rule::Pattern { pattern }, None),
+            Problem::Minimum { min } => (Rule::Minimum { min }, None),
+            Problem::Maximum { max } => (Rule::Maximum { max }, None),
+            Problem::Required => (Rule::Required, None),
+            Problem::OneOf { values } => (Rule::OneOf { values }, None),
+            Problem::Currency(problem) => (Rule::Iso4217Currency, code_hint(problem)),
+            Problem::Country(problem) => (Rule::Iso3166Alpha2Country, code_hint(problem)),
+            Problem::Email(EmailProblem::Invalid) => (Rule::Email, None),
+            Problem::Email(EmailProblem::NotAscii { ascii }) => (
+                Rule::Email,
+                Some(match ascii {
+                    Some(ascii) => format!("write the domain in ASCII: {ascii}"),
+                    None => "an address in ASCII only".to_string(),
+                }),
+            ),
+            Problem::Url(UrlProblem::NotAbsoluteHttp) => (Rule::AbsoluteHttpUrl, None),
+            Problem::Url(UrlProblem::NotEncoded { encoded }) => (
+                Rule::UrlNotEncoded,
+                Some(match encoded {
+                    Some(encoded) => format!("send {encoded}"),
+                    None => "a `%` starts no escape: write it as %25".to_string(),
+                }),
+            ),
+            problem @ (Problem::NotAnObject | Problem::NotAnInteger) => {
+                (Rule::Json(problem.to_string()), None)
             }
-            Some(formats::ISO4217) => {
-                if let Some(hint) = code_problem(s, 3, formats::iso4217) {
-                    self.push_hint(field, Rule::Iso4217Currency, hint);
-                    return;
-                }
-            }
-            _ => {}
-        }
-        let chars = s.chars().count() as u64;
-        let mut length_ok = true;
-        if let Some(max) = rule.max_length
-            && chars > max
-        {
-            self.push(field, Rule::MaxLength { max });
-            length_ok = false;
-        }
-        if let Some(min) = rule.min_length
-            && chars < min
-        {
-            self.push(field, Rule::MinLength { min });
-            length_ok = false;
-        }
-        // A value that is not of the field's format is one mistake: its pattern (which only
-        // approximates the format, like `^https?://`) is not reported again.
-        let format_ok = match rule.format {
-            Some(formats::EMAIL) => match formats::email(s) {
-                Ok(()) => true,
-                Err(EmailProblem::Invalid) => {
-                    self.push(field, Rule::Email);
-                    false
-                }
-                Err(EmailProblem::NotAscii { ascii }) => {
-                    let hint = match ascii {
-                        Some(ascii) => format!("write the domain in ASCII: {ascii}"),
-                        None => "an address in ASCII only".to_string(),
-                    };
-                    self.push_hint(field, Rule::Email, Some(hint));
-                    false
-                }
-            },
-            Some(formats::URI) => match formats::http_url(s) {
-                Ok(()) => true,
-                Err(UrlProblem::NotAbsoluteHttp) => {
-                    self.push(field, Rule::AbsoluteHttpUrl);
-                    false
-                }
-                Err(UrlProblem::NotEncoded { encoded }) => {
-                    let hint = match encoded {
-                        Some(encoded) => format!("send {encoded}"),
-                        None => "a `%` starts no escape: write it as %25".to_string(),
-                    };
-                    self.push_hint(field, Rule::UrlNotEncoded, Some(hint));
-                    false
-                }
-            },
-            _ => true,
+            // A rule the shared reading learnt after this version of the library: its own
+            // words, so that nothing is dropped.
+            other => (Rule::Json(other.to_string()), None),
         };
-        if let Some(pattern) = rule.pattern
-            && length_ok
-            && format_ok
-            && !matches_pattern(pattern, s)
-        {
-            self.push(field, Rule::Pattern { pattern });
-        }
-        if !rule.one_of.is_empty() && !rule.one_of.contains(&s) {
-            self.push(
-                field,
-                Rule::OneOf {
-                    values: rule.one_of,
-                },
-            );
-        }
+        self.push_hint(&broken.field, rule, hint);
     }
 
     pub(crate) fn finish(self) -> Result<(), ValidationError> {
@@ -437,22 +359,15 @@ impl Checker {
     }
 }
 
-/// `None` when `code` is a valid code of `len` letters; otherwise the hint, if there is one.
-fn code_problem(code: &str, len: usize, valid: impl Fn(&str) -> bool) -> Option<Option<String>> {
-    if code.len() == len && code.bytes().all(|b| b.is_ascii_uppercase()) && valid(code) {
-        return None;
+/// How to fix an ISO code, when the check can tell.
+fn code_hint(problem: CodeProblem) -> Option<String> {
+    match problem {
+        CodeProblem::LowerCase { upper } => Some(format!("codes are upper case: use {upper}")),
+        CodeProblem::Length { letters, found } => {
+            Some(format!("the code has {letters} letters, not {found}"))
+        }
+        CodeProblem::Unknown => None,
     }
-    let upper = code.to_ascii_uppercase();
-    if code.len() == len && upper != code && valid(&upper) {
-        return Some(Some(format!("codes are upper case: use {upper}")));
-    }
-    if code.chars().count() != len {
-        return Some(Some(format!(
-            "the code has {len} letters, not {}",
-            code.chars().count()
-        )));
-    }
-    Some(None)
 }
 
 /// Checks `body` against the request schema's `rules`, then decodes it into the generated model.

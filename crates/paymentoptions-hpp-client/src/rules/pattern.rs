@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 /// Whether `s` matches the spec's ECMA-262 `pattern` (anywhere, as JSON Schema reads it).
-pub(super) fn matches_pattern(pattern: &'static str, s: &str) -> bool {
+pub fn matches_pattern(pattern: &'static str, s: &str) -> bool {
     match compiled(pattern) {
         Some(re) => re.find(s).is_some(),
         // The generated types compile the same pattern, so the spec cannot ship a broken one;
