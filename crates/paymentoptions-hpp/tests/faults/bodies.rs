@@ -264,7 +264,7 @@ async fn a_2xx_announcing_a_body_over_the_limit_is_refused_before_reading_it() {
 
 /// The wrapper ignores `Content-Type` on 2xx answers and decodes the body: a link the server
 /// did create is returned even when a proxy relabels it, and a body that is not a link (an
-/// HTML error page behind a 200) still fails, as a decode error (see `tests/http.rs`).
+/// HTML error page behind a 200) still fails, as a decode error (see `tests/http/`).
 /// Refusing on the label alone would turn a created link into an error, and a caller retrying
 /// that error would create a duplicate.
 #[tokio::test]

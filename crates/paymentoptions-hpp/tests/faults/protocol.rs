@@ -27,7 +27,7 @@ async fn redirects_of_every_kind_are_returned_not_followed() {
     for status in [301u16, 302, 303, 307, 308] {
         for (what, location) in &targets {
             if status == 307 && *what == "same host, other port" {
-                continue; // tests/http.rs
+                continue; // tests/http/
             }
             server
                 .push_reply(Reply::raw(status, "text/plain", "moved").header("location", location));
