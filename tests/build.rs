@@ -1,4 +1,4 @@
-//! Marks the browser tests (`tests/browser.rs`) ignored when Chromium or ChromeDriver is
+//! Marks the browser tests (`tests/browser/`) ignored when Chromium or ChromeDriver is
 //! missing and `CI` is not set. libtest has no way for a running test to say "skipped", so a
 //! test that returned early was reported as passed; an ignored test is listed as `ignored`,
 //! with the reason, and counted in the summary. Under CI the tests are never ignored, so a

@@ -1,4 +1,4 @@
-//! Finding Chromium and ChromeDriver for the browser test (`tests/browser.rs`), and what to do
+//! Finding Chromium and ChromeDriver for the browser test (`tests/browser/`), and what to do
 //! without them. Shared with `build.rs`, which marks the browser tests ignored when they are
 //! missing outside CI, so that this file only uses `std`.
 

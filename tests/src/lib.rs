@@ -8,7 +8,7 @@ pub mod browser;
 pub mod strategy;
 
 /// Calls `$m!(Type)` for every component schema of the spec: the one list the model snapshots
-/// (`tests/models.rs`) and the round-trip properties (`tests/properties.rs`) iterate.
+/// (`tests/models.rs`) and the round-trip properties (`tests/properties/`) iterate.
 /// `tests/models.rs` (`every_component_schema_is_listed`) fails, naming this macro, when the
 /// spec gains a schema that is missing here.
 #[macro_export]

@@ -8,12 +8,20 @@
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use progenitor::{GenerationSettings, InterfaceStyle, TagStyle};
 
 use crate::ordered::Value;
 use crate::spec::{self, SpecError};
+
+mod error;
+mod run;
+#[cfg(test)]
+mod tests;
+
+pub use error::GenerateError;
+pub use run::{Freshness, Outcome, compare, run};
 
 /// First lines of the generated file. `@generated` makes review tools collapse the file.
 pub fn header(spec_rel: &str) -> String {
@@ -23,57 +31,6 @@ pub fn header(spec_rel: &str) -> String {
          // and run `cargo xtask generate`; `cargo xtask generate --check` and `cargo test`\n\
          // fail while this file is stale.\n\n"
     )
-}
-
-/// Everything that can stop generation. `Display` is one paragraph, naming the file.
-#[derive(Debug)]
-pub enum GenerateError {
-    /// The spec is unreadable, not YAML, or breaks a rule progenitor relies on.
-    Spec(SpecError),
-    /// progenitor rejected (or panicked on) a spec that passed the lint.
-    Generator { path: PathBuf, message: String },
-    /// The spec has a request field or operation the surface generator cannot expose.
-    Surface { path: PathBuf, message: String },
-    /// progenitor produced tokens that are not a Rust file (a progenitor bug).
-    Format { message: String },
-    /// Reading or writing the generated file failed.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-impl fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GenerateError::Spec(e) => e.fmt(f),
-            GenerateError::Generator { path, message } => write!(
-                f,
-                "{}: progenitor cannot generate a client from this spec: {message}. Check the \
-                 schema it names against the pitfalls in ARCHITECTURE.md.",
-                display_rel(path)
-            ),
-            GenerateError::Surface { path, message } => write!(
-                f,
-                "{}: the library and CLI surface cannot be generated: {message}",
-                display_rel(path)
-            ),
-            GenerateError::Format { message } => write!(
-                f,
-                "progenitor's output is not valid Rust ({message}); this is a generator bug, \
-                 not a spec problem"
-            ),
-            GenerateError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for GenerateError {}
-
-impl From<SpecError> for GenerateError {
-    fn from(e: SpecError) -> Self {
-        GenerateError::Spec(e)
-    }
 }
 
 /// The generator settings. Changing any of these changes the generated code: regenerate.
@@ -226,95 +183,6 @@ pub(crate) fn display_rel(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// Outcome of comparing the checked-in file with a fresh rendering.
-pub enum Freshness {
-    /// The checked-in file is byte-for-byte what the generator produces.
-    UpToDate,
-    /// The checked-in file differs (or is missing); the unified diff from it to the fresh output.
-    Stale { diff: String },
-}
-
-/// Compares `generated` (what is on disk, if anything) with `fresh`.
-pub fn compare(generated_path: &str, on_disk: Option<&str>, fresh: &str) -> Freshness {
-    let old = on_disk.unwrap_or("");
-    if old == fresh {
-        return Freshness::UpToDate;
-    }
-    let diff = similar::TextDiff::from_lines(old, fresh)
-        .unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("{generated_path} (checked in)"),
-            &format!("{generated_path} (from the spec)"),
-        )
-        .to_string();
-    Freshness::Stale { diff }
-}
-
-/// What a run found.
-pub struct Outcome {
-    /// Whether the checked-in file was current.
-    pub freshness: Freshness,
-    /// What the spec change means, against the checked-in `openapi.json` (the spec the
-    /// checked-in files were generated from).
-    pub report: crate::report::Report,
-}
-
-/// Generates into the workspace (`check == false`) or reports staleness (`check == true`).
-pub fn run(root: &Path, check: bool) -> Result<Outcome, GenerateError> {
-    let spec_path = root.join(crate::SPEC_PATH);
-    let text = read_spec(&spec_path)?;
-    let rendered = render(&spec_path, &text)?;
-    let mut diffs = String::new();
-    let mut stale = Vec::new();
-    let mut old_spec = None;
-    for (rel, fresh) in &rendered.files {
-        let out_path = root.join(rel);
-        let on_disk = match std::fs::read_to_string(&out_path) {
-            Ok(s) => Some(s),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(GenerateError::Io {
-                    path: out_path,
-                    source,
-                });
-            }
-        };
-        if *rel == crate::SPEC_JSON_PATH {
-            old_spec = on_disk
-                .as_deref()
-                .and_then(|s| serde_json::from_str(s).ok());
-        }
-        if let Freshness::Stale { diff } = compare(rel, on_disk.as_deref(), fresh) {
-            diffs.push_str(&diff);
-            stale.push((out_path, fresh));
-        }
-    }
-    // Without a previous spec everything is new: compare with an empty one.
-    let old_spec = old_spec.unwrap_or_else(|| serde_json::json!({}));
-    let report = crate::report::diff(&old_spec, &rendered.spec);
-    if !check {
-        for (out_path, fresh) in &stale {
-            if let Some(dir) = out_path.parent() {
-                std::fs::create_dir_all(dir).map_err(|source| GenerateError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
-            }
-            std::fs::write(out_path, fresh).map_err(|source| GenerateError::Io {
-                path: out_path.clone(),
-                source,
-            })?;
-        }
-    }
-    let freshness = if stale.is_empty() {
-        Freshness::UpToDate
-    } else {
-        Freshness::Stale { diff: diffs }
-    };
-    Ok(Outcome { freshness, report })
-}
-
 /// Names of the model types in the generated `types` module (not its `builder` or `error`
 /// submodules), sorted. The snapshot tests use this to prove every model has a snapshot.
 pub fn model_type_names(generated: &str) -> Result<Vec<String>, String> {
@@ -331,197 +199,4 @@ pub fn model_type_names(generated: &str) -> Result<Vec<String>, String> {
         .collect();
     names.sort();
     Ok(names)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spec_text() -> String {
-        std::fs::read_to_string(crate::workspace_root().join(crate::SPEC_PATH)).unwrap()
-    }
-
-    /// The client file rendered from `text`.
-    fn client_file(path: &Path, text: &str) -> Result<String, GenerateError> {
-        render(path, text).map(|r| r.file(crate::GENERATED_PATH).to_string())
-    }
-
-    fn rendered() -> Rendered {
-        let path = crate::workspace_root().join(crate::SPEC_PATH);
-        render(&path, &spec_text()).unwrap()
-    }
-
-    fn render_err(text: &str) -> String {
-        match client_file(Path::new("openapi/broken.yaml"), text) {
-            Ok(_) => panic!("a broken spec generated code"),
-            Err(e) => e.to_string(),
-        }
-    }
-
-    #[test]
-    fn output_is_deterministic() {
-        let first = rendered().files;
-        for _ in 0..3 {
-            assert!(rendered().files == first, "two runs gave different bytes");
-        }
-        for (rel, text) in &first {
-            if rel.ends_with(".rs") {
-                assert!(
-                    text.starts_with("// @generated by `cargo xtask generate` from openapi/paymentoptions-hpp.yaml; do not edit."),
-                    "{rel}"
-                );
-            }
-        }
-    }
-
-    /// Long lines make reviews and diffs unreadable: the spec is embedded from a pretty-printed
-    /// file, and doc text is wrapped. JSON cannot break a string, so the one exception is a line
-    /// of the spec's JSON that is a single member whose string (a description) is that long.
-    #[test]
-    fn no_generated_line_is_over_1000_characters() {
-        let one_string_member = |line: &str| {
-            let member = line.trim().trim_end_matches(',');
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&format!(
-                "{{{member}}}"
-            ))
-            .is_ok_and(|m| m.len() == 1 && m.values().all(serde_json::Value::is_string))
-        };
-        for (rel, text) in &rendered().files {
-            for (i, line) in text.lines().enumerate() {
-                let len = line.chars().count();
-                assert!(
-                    len <= 1000 || (rel.ends_with(".json") && one_string_member(line)),
-                    "{rel}:{}: {len} characters",
-                    i + 1
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn the_spec_json_is_the_spec_with_sorted_keys() {
-        let rendered = rendered();
-        let json = rendered.file(crate::SPEC_JSON_PATH);
-        let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
-        assert_eq!(parsed, rendered.spec);
-        assert!(
-            json.starts_with("{\n  \"components\": {\n"),
-            "{}",
-            &json[..40]
-        );
-        assert!(json.ends_with("}\n"));
-        // The client embeds it from beside its generated file.
-        let client = Path::new(crate::GENERATED_PATH).parent();
-        assert_eq!(Path::new(crate::SPEC_JSON_PATH).parent(), client);
-        assert!(
-            rendered
-                .file(crate::GENERATED_PATH)
-                .contains("pub const OPENAPI_JSON: &str = include_str!(\"openapi.json\");")
-        );
-    }
-
-    #[test]
-    fn adding_then_removing_a_field_restores_the_output_exactly() {
-        let original = spec_text();
-        let anchor = "      properties:\n        return_url:\n          $ref: '#/components/schemas/ReturnUrlsRequest'\n";
-        assert!(
-            original.contains(anchor),
-            "test anchor moved; update the test"
-        );
-        let added = original.replacen(
-            anchor,
-            &format!("{anchor}        locale:\n          type: string\n          description: Page language.\n"),
-            1,
-        );
-        let path = Path::new(crate::SPEC_PATH);
-        let before = client_file(path, &original).unwrap();
-        let with_field = client_file(path, &added).unwrap();
-        assert_ne!(before, with_field);
-        assert!(with_field.contains("pub locale: ::std::option::Option<::std::string::String>"));
-        let Freshness::Stale { diff } = compare("generated.rs", Some(&before), &with_field) else {
-            panic!("a new field must make the checked-in file stale");
-        };
-        assert!(diff.contains("+        pub locale"), "{diff}");
-        let removed = added.replacen(
-            "        locale:\n          type: string\n          description: Page language.\n",
-            "",
-            1,
-        );
-        assert!(client_file(path, &removed).unwrap() == before);
-    }
-
-    #[test]
-    fn bad_yaml_names_the_file() {
-        let msg = render_err("openapi: 3.0.3\ninfo: [unclosed\n");
-        assert!(
-            msg.starts_with("openapi/broken.yaml: is not valid YAML"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn openapi_3_1_is_explained() {
-        let msg = render_err(&spec_text().replacen("openapi: 3.0.3", "openapi: 3.1.0", 1));
-        assert!(
-            msg.contains("declares OpenAPI 3.1.0, but progenitor only takes OpenAPI 3.0.x"),
-            "{msg}"
-        );
-        let msg = render_err(&spec_text().replacen("          type: integer\n          format: int64\n          minimum: 0\n          nullable: true", "          type: [integer, 'null']\n          format: int64", 1));
-        assert!(
-            msg.contains("gives `type` as a list, an OpenAPI 3.1 form"),
-            "{msg}"
-        );
-        assert!(
-            msg.contains("/components/schemas/HppLinkRequest/properties/amount"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn missing_operation_id_is_explained() {
-        let msg =
-            render_err(&spec_text().replacen("      operationId: generate_hpp_link\n", "", 1));
-        assert!(msg.contains("operation `POST /api/v1/server-to-server-interface/hpp/generate/link` has no `operationId`"), "{msg}");
-    }
-
-    #[test]
-    fn a_second_error_schema_is_explained() {
-        let text = spec_text().replacen(
-            "        '404':\n          $ref: '#/components/responses/Error'\n",
-            "        '404':\n          description: other\n          content:\n            application/json:\n              schema:\n                type: object\n",
-            1,
-        );
-        let msg = render_err(&text);
-        assert!(msg.contains("uses a different error schema"), "{msg}");
-    }
-
-    #[test]
-    fn a_schema_the_generator_cannot_take_is_reported_without_panicking() {
-        let text = spec_text().replacen(
-            "          $ref: '#/components/schemas/PaymentMethod'\n",
-            "          $ref: '#/components/schemas/NoSuchSchema'\n",
-            1,
-        );
-        let msg = render_err(&text);
-        assert!(msg.starts_with("openapi/broken.yaml: "), "{msg}");
-        assert!(msg.contains("NoSuchSchema"), "{msg}");
-    }
-
-    #[test]
-    fn not_an_openapi_document() {
-        let msg = render_err("openapi: 3.0.3\ninfo: {}\n");
-        assert!(msg.contains("is not a valid OpenAPI 3.0 document"), "{msg}");
-        let msg = render_err("- a\n- list\n");
-        assert!(msg.contains("is not an OpenAPI document"), "{msg}");
-    }
-
-    #[test]
-    fn model_names_come_from_the_types_module_only() {
-        let names = model_type_names(rendered().file(crate::GENERATED_PATH)).unwrap();
-        assert!(names.contains(&"HppLinkRequest".to_string()));
-        assert!(names.contains(&"TransactionRef".to_string()));
-        assert!(!names.contains(&"Client".to_string()));
-        assert!(!names.contains(&"GenerateHppLink".to_string()));
-        assert!(!names.contains(&"ConversionError".to_string()));
-    }
 }

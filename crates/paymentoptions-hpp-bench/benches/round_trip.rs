@@ -244,31 +244,9 @@ fn round_trip(c: &mut Criterion) {
         // time (the generated client measured 1.00x, then 1.32x, in consecutive runs). Here 100
         // rounds each run 100 round trips of every variant in turn (rotating which goes
         // first), and the ratio is the median over rounds of the per-round ratio.
-        let rt = &clients.runtime;
-        let run = |variant: usize| {
-            let clients = &clients;
-            move |n: u64| {
-                let started = Instant::now();
-                rt.block_on(async {
-                    for _ in 0..n {
-                        clients.run(variant).await;
-                    }
-                });
-                started.elapsed()
-            }
-        };
-        let (mut a, mut b, mut c, mut d) = (run(0), run(1), run(2), run(3));
-        interleaved(
-            "round_trip",
-            100,
-            100,
-            &mut [
-                (VARIANTS[0], &mut a),
-                (VARIANTS[1], &mut b),
-                (VARIANTS[2], &mut c),
-                (VARIANTS[3], &mut d),
-            ],
-        );
+        interleave_round_trips("round_trip", &VARIANTS, &clients.runtime, |v| {
+            clients.run(v)
+        });
     }
 }
 
@@ -417,31 +395,43 @@ fn status_round_trip(c: &mut Criterion) {
 
     if measuring() {
         // As for link creation: the median over rounds of the per-round ratio.
-        let rt = &clients.runtime;
-        let run = |variant: usize| {
-            let clients = &clients;
+        interleave_round_trips(
+            "status_round_trip",
+            &STATUS_VARIANTS,
+            &clients.runtime,
+            |v| clients.run(v),
+        );
+    }
+}
+
+/// Runs 100 rounds of 100 round trips of every variant in turn through `interleaved`, `run(i)`
+/// being one round trip of `names[i]`.
+fn interleave_round_trips<F: Future<Output = ()>>(
+    group: &str,
+    names: &[&str],
+    rt: &Runtime,
+    run: impl Fn(usize) -> F,
+) {
+    let run = &run;
+    let mut timers: Vec<_> = (0..names.len())
+        .map(|variant| {
             move |n: u64| {
                 let started = Instant::now();
                 rt.block_on(async {
                     for _ in 0..n {
-                        clients.run(variant).await;
+                        run(variant).await;
                     }
                 });
                 started.elapsed()
             }
-        };
-        let (mut a, mut b, mut c) = (run(0), run(1), run(2));
-        interleaved(
-            "status_round_trip",
-            100,
-            100,
-            &mut [
-                (STATUS_VARIANTS[0], &mut a),
-                (STATUS_VARIANTS[1], &mut b),
-                (STATUS_VARIANTS[2], &mut c),
-            ],
-        );
-    }
+        })
+        .collect();
+    let mut variants: Vec<(&str, &mut dyn FnMut(u64) -> Duration)> = names
+        .iter()
+        .zip(&mut timers)
+        .map(|(name, timer)| (*name, timer as &mut dyn FnMut(u64) -> Duration))
+        .collect();
+    interleaved(group, 100, 100, &mut variants);
 }
 
 criterion_group!(benches, round_trip, status_round_trip);

@@ -1,4 +1,4 @@
-//! The hosted payment page over plain HTTP (the browser test in `tests/tests/browser.rs` drives
+//! The hosted payment page over plain HTTP (the browser test in `tests/tests/browser/` drives
 //! the same page in Chromium): what it shows, what it asks for, and where it sends the customer.
 
 mod common;

@@ -19,8 +19,8 @@ use paymentoptions_hpp_testkit::{Reply, TestServer};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// A paid link notifying `hook`, its notification delivered: the delivery.
-async fn delivered(sandbox: &Sandbox, hook: &TestServer, reference: &str) -> DeliveryView {
+/// A paid link notifying `hook`: its delivery, once the sandbox has stopped trying.
+async fn notified(sandbox: &Sandbox, hook: &TestServer, reference: &str) -> DeliveryView {
     let url = format!("{}/hook", hook.base_url());
     let link = sandbox.link(reference, Some(&url)).await;
     sandbox.pay(link, true).await;
@@ -28,7 +28,12 @@ async fn delivered(sandbox: &Sandbox, hook: &TestServer, reference: &str) -> Del
         .mock
         .wait_for_deliveries(1, Duration::from_secs(10))
         .await;
-    let d = all.into_iter().find(|d| d.link_id == link).unwrap();
+    all.into_iter().find(|d| d.link_id == link).unwrap()
+}
+
+/// A paid link notifying `hook`, its notification delivered: the delivery.
+async fn delivered(sandbox: &Sandbox, hook: &TestServer, reference: &str) -> DeliveryView {
+    let d = notified(sandbox, hook, reference).await;
     assert_eq!(d.state, DeliveryState::Delivered, "{d:?}");
     d
 }
@@ -95,14 +100,7 @@ async fn a_failed_notification_gets_a_whole_new_round_of_attempts() {
     let sandbox = Sandbox::start(config()).await;
     let hook = TestServer::start().await;
     hook.set_default_reply(Reply::raw(503, "text/plain", "down"));
-    let url = format!("{}/hook", hook.base_url());
-    let link = sandbox.link("ORDER-FAILED", Some(&url)).await;
-    sandbox.pay(link, true).await;
-    let failed = sandbox
-        .mock
-        .wait_for_deliveries(1, Duration::from_secs(10))
-        .await
-        .remove(0);
+    let failed = notified(&sandbox, &hook, "ORDER-FAILED").await;
     assert_eq!(
         (failed.state, failed.attempts.len()),
         (DeliveryState::Failed, 3)
@@ -320,14 +318,7 @@ async fn a_notification_answered_with_a_5xx_can_be_never_sent_again() {
             .await;
     let hook = TestServer::start().await;
     hook.set_default_reply(Reply::raw(500, "text/plain", "down"));
-    let url = format!("{}/hook", hook.base_url());
-    let link = sandbox.link("ORDER-ONCE", Some(&url)).await;
-    sandbox.pay(link, true).await;
-    let d = sandbox
-        .mock
-        .wait_for_deliveries(1, Duration::from_secs(10))
-        .await
-        .remove(0);
+    let d = notified(&sandbox, &hook, "ORDER-ONCE").await;
     assert_eq!((d.state, d.attempts.len()), (DeliveryState::Failed, 1));
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(hook.requests().len(), 1, "one attempt only");

@@ -1,6 +1,6 @@
 //! `Link::from_json` is the decoder `Client::create_link` uses: the same link or the same error
 //! (path, message, body snippet) for every body, except that the client reports the response's
-//! own 2xx status where `from_json` says 200. The property tests in `tests/tests/properties.rs`
+//! own 2xx status where `from_json` says 200. The property tests in `tests/tests/properties/`
 //! drive `from_json` with arbitrary and mutated bodies.
 
 use paymentoptions_hpp::{Client, Currency, Error, Link, LinkRequest, Money, RetryPolicy};

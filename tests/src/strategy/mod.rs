@@ -1,4 +1,4 @@
-//! Proptest strategies for `tests/tests/properties.rs`.
+//! Proptest strategies for `tests/tests/properties/`.
 //!
 //! * [`component`] / [`schema`]: JSON values valid for a schema of the spec, built from the spec
 //!   itself, so a new field or rule is generated as soon as it is written there. The generator

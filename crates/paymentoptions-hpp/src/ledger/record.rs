@@ -207,17 +207,7 @@ impl Ledger {
             .notes(reference.clone())
             .build()
             .map_err(LedgerError::Request)?;
-        let fact = self.push(Fact(Event::Attempted {
-            reference: reference.clone(),
-            operation: Operation::Refund,
-            target: payment.to_string(),
-            amount: Amount(amount),
-        }))?;
-        Ok(Prepared {
-            fact,
-            request,
-            reference,
-        })
+        self.attempt(Operation::Refund, payment, amount, request, reference)
     }
 
     /// Records a capture of the whole of the order's authorisation `authorisation` as
@@ -243,17 +233,13 @@ impl Ledger {
             .notes(reference.clone())
             .build()
             .map_err(LedgerError::Request)?;
-        let fact = self.push(Fact(Event::Attempted {
-            reference: reference.clone(),
-            operation: Operation::Capture,
-            target: authorisation.to_string(),
-            amount: Amount(amount),
-        }))?;
-        Ok(Prepared {
-            fact,
+        self.attempt(
+            Operation::Capture,
+            authorisation,
+            amount,
             request,
             reference,
-        })
+        )
     }
 
     /// Records the result of the call prepared as `reference`: applied (an approved
@@ -312,6 +298,28 @@ impl Ledger {
             },
         };
         self.push_result(event, &reference)
+    }
+
+    /// Records `request`, which carries `reference`, as an attempt of `operation` on `target`.
+    fn attempt<R>(
+        &mut self,
+        operation: Operation,
+        target: &str,
+        amount: Money,
+        request: R,
+        reference: String,
+    ) -> Result<Prepared<R>, LedgerError> {
+        let fact = self.push(Fact(Event::Attempted {
+            reference: reference.clone(),
+            operation,
+            target: target.to_string(),
+            amount: Amount(amount),
+        }))?;
+        Ok(Prepared {
+            fact,
+            request,
+            reference,
+        })
     }
 
     fn push_result(&mut self, event: Event, reference: &str) -> Result<Recorded, LedgerError> {

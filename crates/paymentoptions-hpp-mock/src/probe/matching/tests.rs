@@ -34,6 +34,31 @@ fn envelope(kind: &str, code: &str, success: bool) -> Value {
     json!({"transaction_type": kind, "gateway_response": {"code": code}, "success": success})
 }
 
+/// A status question's three successful answers: the target's status before (200), the
+/// operation (201) and the status after (200), each a `(transaction_type, gateway code)`.
+fn status_around(
+    question: Question,
+    before: (&str, &str),
+    operation: (&str, &str),
+    after: (&str, &str),
+) -> Vec<Answer> {
+    vec![
+        answer(
+            question,
+            step::BEFORE,
+            200,
+            envelope(before.0, before.1, true),
+        ),
+        answer(
+            question,
+            step::OPERATION,
+            201,
+            envelope(operation.0, operation.1, true),
+        ),
+        answer(question, step::AFTER, 200, envelope(after.0, after.1, true)),
+    ]
+}
+
 #[test]
 fn an_over_refund_answer_matches_only_a_refusal_that_names_err3019() {
     let refused = envelope("REFUND", "ERR3019", false);
@@ -106,11 +131,12 @@ fn a_repeated_full_refund_that_was_applied_matches_no_setting_and_stops_a_replay
 #[test]
 fn a_status_that_reads_as_neither_matches_no_setting() {
     let q = Question::StatusAfterVoid;
-    let answers = [
-        answer(q, step::BEFORE, 200, envelope("PRE_AUTH", "INFO0000", true)),
-        answer(q, step::OPERATION, 201, envelope("VOID", "INFO0003", true)),
-        answer(q, step::AFTER, 200, envelope("PRE_AUTH", "INFO0003", true)),
-    ];
+    let answers = status_around(
+        q,
+        ("PRE_AUTH", "INFO0000"),
+        ("VOID", "INFO0003"),
+        ("PRE_AUTH", "INFO0003"),
+    );
     assert_eq!(finding(q, &answers).verdict, Verdict::NoSetting);
 }
 
@@ -118,39 +144,18 @@ fn a_status_that_reads_as_neither_matches_no_setting() {
 fn two_questions_that_choose_different_values_conflict() {
     let void = Question::StatusAfterVoid;
     let refund = Question::StatusAfterPartialRefund;
-    let answers = vec![
-        answer(
-            void,
-            step::BEFORE,
-            200,
-            envelope("PRE_AUTH", "INFO0000", true),
-        ),
-        answer(
-            void,
-            step::OPERATION,
-            201,
-            envelope("VOID", "INFO0003", true),
-        ),
-        answer(void, step::AFTER, 200, envelope("VOID", "INFO0003", true)),
-        answer(
-            refund,
-            step::BEFORE,
-            200,
-            envelope("CAPTURE", "INFO0000", true),
-        ),
-        answer(
-            refund,
-            step::OPERATION,
-            201,
-            envelope("REFUND", "INFO0002", true),
-        ),
-        answer(
-            refund,
-            step::AFTER,
-            200,
-            envelope("CAPTURE", "INFO0000", true),
-        ),
-    ];
+    let mut answers = status_around(
+        void,
+        ("PRE_AUTH", "INFO0000"),
+        ("VOID", "INFO0003"),
+        ("VOID", "INFO0003"),
+    );
+    answers.extend(status_around(
+        refund,
+        ("CAPTURE", "INFO0000"),
+        ("REFUND", "INFO0002"),
+        ("CAPTURE", "INFO0000"),
+    ));
     let err = probe(answers).config(MockConfig::default()).unwrap_err();
     assert!(matches!(err, ReplayError::Conflict { .. }), "{err}");
 }
