@@ -13,9 +13,11 @@ use paymentoptions_hpp_client::types;
 use serde_json::Value;
 
 use crate::admission::{Received, admit, answered, invalid, json_body};
+use crate::config::MockConfig;
 use crate::errors::{ErrorCode, PathParam};
 use crate::spec::{self, FieldError};
 use crate::state::Shared;
+use crate::store::Store;
 use crate::transactions::{self, Refusal};
 
 /// The status of an answer about an id the sandbox does not know (never made, evicted, or
@@ -98,54 +100,70 @@ fn minor_units(amount: std::num::NonZeroU64) -> i64 {
     i64::try_from(amount.get()).unwrap_or(i64::MAX)
 }
 
-/// `POST .../capture`.
-pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let operation = spec_api::CAPTURE_TRANSACTION.id;
-    let body = match json_body::<types::CaptureRequest>(&shared, request, operation).await {
+/// What the money operations do between reading the body and answering: `apply` their rule
+/// to the store under its lock, in one step.
+async fn transact<M: spec::RequestBody>(
+    shared: &Shared,
+    request: Request,
+    operation: &str,
+    apply: impl FnOnce(&mut Store, &MockConfig, M) -> Result<Value, Refusal>,
+) -> Response {
+    let body = match json_body::<M>(shared, request, operation).await {
         Ok(Received { model, .. }) => model,
         Err(answer) => return answer,
     };
-    let result = {
-        let mut store = shared.store.lock().expect("store lock");
-        let after = shared.config.status_after_change;
-        let amount = minor_units(body.amount);
-        transactions::capture(&mut store, &body.transaction_id, amount, after)
-    };
-    answered(&shared, operation, answer(result)).await
+    let result = apply(
+        &mut shared.store.lock().expect("store lock"),
+        &shared.config,
+        body,
+    );
+    answered(shared, operation, answer(result)).await
+}
+
+/// `POST .../capture`.
+pub(crate) async fn capture(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let operation = spec_api::CAPTURE_TRANSACTION.id;
+    transact(
+        &shared,
+        request,
+        operation,
+        |store, config, body: types::CaptureRequest| {
+            let amount = minor_units(body.amount);
+            let after = config.status_after_change;
+            transactions::capture(store, &body.transaction_id, amount, after)
+        },
+    )
+    .await
 }
 
 /// `POST .../refund`.
 pub(crate) async fn refund(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::REFUND_TRANSACTION.id;
-    let body = match json_body::<types::RefundRequest>(&shared, request, operation).await {
-        Ok(Received { model, .. }) => model,
-        Err(answer) => return answer,
-    };
-    let result = {
-        let mut store = shared.store.lock().expect("store lock");
-        let settings = (
-            shared.config.status_after_change,
-            shared.config.over_refund_status,
-        );
-        let amount = minor_units(body.amount);
-        transactions::refund(&mut store, &body.transaction_id, amount, settings)
-    };
-    answered(&shared, operation, answer(result)).await
+    transact(
+        &shared,
+        request,
+        operation,
+        |store, config, body: types::RefundRequest| {
+            let amount = minor_units(body.amount);
+            let settings = (config.status_after_change, config.over_refund_status);
+            transactions::refund(store, &body.transaction_id, amount, settings)
+        },
+    )
+    .await
 }
 
 /// `POST .../void`.
 pub(crate) async fn void(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let operation = spec_api::VOID_TRANSACTION.id;
-    let body = match json_body::<types::VoidRequest>(&shared, request, operation).await {
-        Ok(Received { model, .. }) => model,
-        Err(answer) => return answer,
-    };
-    let result = {
-        let mut store = shared.store.lock().expect("store lock");
-        let after = shared.config.status_after_change;
-        transactions::void(&mut store, &body.transaction_id, after)
-    };
-    answered(&shared, operation, answer(result)).await
+    transact(
+        &shared,
+        request,
+        operation,
+        |store, config, body: types::VoidRequest| {
+            transactions::void(store, &body.transaction_id, config.status_after_change)
+        },
+    )
+    .await
 }
 
 /// `POST .../payment` (the stored-card form).
