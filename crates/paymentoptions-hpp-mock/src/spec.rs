@@ -62,6 +62,10 @@ pub fn read<M: RequestBody>(body: &Value) -> Result<M, Vec<FieldError>> {
     if !broken.is_empty() {
         return Err(broken.into_iter().map(FieldError::from).collect());
     }
+    // Most bodies decode: only a failure pays for tracking the path to name its field.
+    if let Ok(model) = M::deserialize(body) {
+        return Ok(model);
+    }
     serde_path_to_error::deserialize(body).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
