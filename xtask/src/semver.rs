@@ -85,6 +85,10 @@ fn cargo(dir: &Path) -> Command {
     cmd
 }
 
+/// The release installed when none is: pinned, like progenitor, because what it reports can
+/// change between releases (and each supports a range of rustdoc JSON formats).
+const SEMVER_CHECKS_VERSION: &str = "0.51.0";
+
 fn ensure_installed() -> Result<(), String> {
     let installed = Command::new("cargo-semver-checks")
         .arg("--version")
@@ -94,15 +98,26 @@ fn ensure_installed() -> Result<(), String> {
     if installed {
         return Ok(());
     }
-    eprintln!("==> installing cargo-semver-checks (once; about 10 minutes)");
+    eprintln!("==> installing cargo-semver-checks {SEMVER_CHECKS_VERSION} (once; several minutes)");
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["install", "--locked", "cargo-semver-checks"])
+        .args([
+            "install",
+            "--locked",
+            &format!("cargo-semver-checks@{SEMVER_CHECKS_VERSION}"),
+        ])
+        // Its release profile asks for fat LTO in one codegen unit: the slowest build there is,
+        // for a tool run a few times on small crates. Without them the install takes a fraction
+        // of the CPU time on a 2-core machine.
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .status()
         .map_err(|e| format!("cannot run cargo install: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err("`cargo install --locked cargo-semver-checks` failed".into())
+        Err(format!(
+            "`cargo install --locked cargo-semver-checks@{SEMVER_CHECKS_VERSION}` failed"
+        ))
     }
 }
 
