@@ -17,6 +17,7 @@ use paymentoptions_hpp_client::api::request_rules::HPP_LINK_REQUEST;
 use paymentoptions_hpp_client::types::HppLinkRequest;
 use paymentoptions_hpp_mock::spec;
 use paymentoptions_hpp_testkit::SchemaValidator;
+use paymentoptions_hpp_testkit::oracle::member_pointers;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -338,17 +339,6 @@ fn every_rule_of_the_table_is_read_alike_at_its_limits() {
 /// The spec's example of a link body.
 fn example() -> Value {
     paymentoptions_hpp_testkit::fixture("hpp-link-request.json")
-}
-
-/// JSON pointers of every object member of `value`, at every depth.
-fn member_pointers(value: &Value, prefix: &str, out: &mut Vec<String>) {
-    if let Value::Object(map) = value {
-        for (key, member) in map {
-            let pointer = format!("{prefix}/{key}");
-            member_pointers(member, &pointer, out);
-            out.push(pointer);
-        }
-    }
 }
 
 proptest! {

@@ -35,6 +35,7 @@ mod generated;
 pub use generated::*;
 
 pub mod amounts;
+pub mod document;
 pub mod formats;
 pub mod rules;
 

@@ -37,10 +37,11 @@ use uuid::Uuid;
 use crate::completion::{CompleteError, CustomerInput, complete};
 use crate::delivery;
 use crate::errors::{ErrorCode, PathParam};
+use crate::faults::Fault;
 use crate::faults::FaultPhase;
 use crate::redelivery::RedeliverError;
 use crate::state::Shared;
-use crate::store::{CustomerAction, Fault, Store};
+use crate::store::{CustomerAction, Store};
 
 /// Pending faults are bounded like everything else the sandbox keeps.
 const MAX_PENDING_FAULTS: usize = 1024;

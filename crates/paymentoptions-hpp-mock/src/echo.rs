@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use paymentoptions_hpp_client::api;
+use paymentoptions_hpp_client::{api, document};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use uuid::Uuid;
@@ -23,10 +23,7 @@ pub(crate) struct EchoedFields {
 
 /// The spec's schema of the create operation's request body and of its 200 response.
 fn operation_schemas(spec: &Value) -> (&Value, &Value) {
-    let operation = spec
-        .get("paths")
-        .and_then(|p| p.get(api::GENERATE_HPP_LINK.path))
-        .and_then(|p| p.get(api::GENERATE_HPP_LINK.method.to_ascii_lowercase()))
+    let operation = document::operation(spec, api::GENERATE_HPP_LINK)
         .expect("the spec has the create operation");
     let schema = |pointer: &str| {
         let reference = operation
@@ -64,8 +61,7 @@ pub(crate) fn echoed_names(spec: &Value) -> Vec<String> {
 /// The fields of the embedded spec (see [`echoed_names`]), read once per process.
 pub(crate) fn echoed_fields() -> &'static EchoedFields {
     static FIELDS: LazyLock<EchoedFields> = LazyLock::new(|| {
-        let spec: Value =
-            serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON");
+        let spec: Value = document::parsed();
         EchoedFields::new(echoed_names(&spec))
     });
     &FIELDS

@@ -242,7 +242,7 @@ mod tests {
     fn a_store_with_the_examples_knows_the_payment_its_card_and_the_targets() {
         let plan = plan().unwrap();
         let payment = plan.payment.as_ref().unwrap();
-        let store = Store::new(10, 10, true);
+        let store = Store::new(10, 10, Some(seed));
         assert_eq!(store.transaction_count(), 1 + plan.targets.len());
         let kept = store.transaction(&payment.id).unwrap();
         assert_eq!(*kept.envelope, payment.envelope, "answered as documented");
@@ -252,6 +252,6 @@ mod tests {
             let kept = store.transaction(&target.id).unwrap();
             assert_eq!((kept.kind, kept.approved), (target.kind, true));
         }
-        assert_eq!(Store::new(10, 10, false).transaction_count(), 0);
+        assert_eq!(Store::new(10, 10, None).transaction_count(), 0);
     }
 }

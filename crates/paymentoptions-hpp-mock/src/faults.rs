@@ -2,7 +2,8 @@
 //! its status instead. Before the operation (the call never takes effect) or after it (the call
 //! took effect, and its answer is what is lost): see [`FaultPhase`].
 //!
-//! A leaf: it takes the fault and the answer, not the sandbox.
+//! A leaf: the fault as the control API takes it, and what it does to an answer; not the
+//! sandbox.
 
 use std::time::Duration;
 
@@ -12,7 +13,6 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::ErrorCode;
-use crate::views::Fault;
 
 /// When an injected [`Fault`] strikes: written `"before"` (the default) or `"after"` in the
 /// fault's `when`.
@@ -35,6 +35,46 @@ impl FaultPhase {
     pub(crate) fn is_before(&self) -> bool {
         *self == FaultPhase::Before
     }
+}
+
+/// A fault injected into the next API calls (link creation and the transaction operations),
+/// or the next calls of one operation: before the call takes effect (the default), or after it
+/// ([`when`](Self::when)).
+///
+/// As JSON (`POST /__mock/faults`): `{"count": 1, "status": 503, "delay_ms": 0,
+/// "drop_connection": false, "operation": "refund_transaction", "when": "after"}`, every member
+/// optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// How many API calls it applies to (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Answer with this status (and a JSON error body) instead of the operation's answer.
+    pub status: Option<u16>,
+    /// Wait this long before the operation (or, [`FaultPhase::After`], before its answer: a
+    /// delay longer than a client's timeout, then the real answer).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Close the connection without an answer.
+    #[serde(default)]
+    pub drop_connection: bool,
+    /// Only calls of this operation (its spec `operationId`, e.g. `refund_transaction`);
+    /// none (the default): any API call. Calls are matched to faults oldest first. The control
+    /// API refuses a name the spec does not have; through
+    /// [`MockServer::inject_fault`](crate::MockServer::inject_fault) such a fault never
+    /// applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Before the operation takes effect (the default: nothing happens), or after it (it took
+    /// effect, and only its answer fails). A call is matched to the oldest pending fault of each
+    /// phase: one before fault and one after fault can strike the same call.
+    #[serde(default, skip_serializing_if = "FaultPhase::is_before")]
+    pub when: FaultPhase,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// What `fault` makes of a call: after its `delay_ms`, `Some` answer to send instead (the

@@ -79,15 +79,14 @@ mod views;
 pub use completion::{CompleteError, Completion};
 pub use config::MockConfig;
 pub use delivery::DeliveryPolicy;
-pub use faults::FaultPhase;
+pub use faults::{Fault, FaultPhase};
 pub use page::{APPROVED_CARD, DECLINED_CARD};
 pub use redelivery::RedeliverError;
 pub use server::MockServer;
 pub use transactions::TransactionView;
 pub use undocumented::{InvalidOverRefundStatus, OverRefundStatus, StatusAfterChange};
 pub use views::{
-    Attempt, CustomerAction, DeliveryState, DeliveryView, Fault, LinkCompletion, LinkState,
-    LinkView,
+    Attempt, CustomerAction, DeliveryState, DeliveryView, LinkCompletion, LinkState, LinkView,
 };
 
 /// The customer's action on the hosted page, under its former name (which the library's

@@ -10,11 +10,10 @@ use uuid::Uuid;
 
 use crate::addresses::OwnAddresses;
 use crate::completion::{self, CompleteError, Completion, CustomerInput};
+use crate::faults::Fault;
 use crate::redelivery::{self, RedeliverError};
 use crate::state::Shared;
-use crate::store::{
-    CustomerAction, DeliveryState, DeliveryView, Fault, LinkSnapshot, LinkView, Store,
-};
+use crate::store::{CustomerAction, DeliveryState, DeliveryView, LinkSnapshot, LinkView, Store};
 use crate::transactions::TransactionRecord;
 use crate::{MockConfig, TransactionView, connections, delivery, overload, routes};
 
@@ -55,7 +54,9 @@ impl MockServer {
             store: Mutex::new(Store::new(
                 config.max_links,
                 config.max_transactions,
-                config.spec_examples,
+                config
+                    .spec_examples
+                    .then_some(crate::examples::seed as fn(&mut Store)),
             )),
             http: std::sync::OnceLock::new(),
             delivery_changed: Notify::new(),

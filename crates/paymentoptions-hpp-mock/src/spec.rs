@@ -8,8 +8,8 @@
 //! an amount above what a 64-bit server holds) is the handlers' own, in `transactions`.
 
 use paymentoptions_hpp_client::api::{self, FieldRule, request_rules};
-use paymentoptions_hpp_client::rules;
 use paymentoptions_hpp_client::types;
+use paymentoptions_hpp_client::{document, rules};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -97,30 +97,18 @@ impl From<rules::Broken> for FieldError {
 
 /// The example of operation `operation`'s JSON request body, if the spec gives one.
 pub(crate) fn request_example(operation: api::Operation) -> Option<Value> {
-    operation_object(&embedded_spec(), operation)
+    document::operation(&document::parsed(), operation)?
         .pointer("/requestBody/content/application~1json/example")
         .cloned()
 }
 
 /// The example of operation `operation`'s JSON answer with `status`, if the spec gives one.
 pub(crate) fn response_example(operation: api::Operation, status: u16) -> Option<Value> {
-    operation_object(&embedded_spec(), operation)
-        .get("responses")
-        .and_then(|r| r.get(status.to_string()))
-        .and_then(|r| r.pointer("/content/application~1json/example"))
+    document::operation(&document::parsed(), operation)?
+        .get("responses")?
+        .get(status.to_string())?
+        .pointer("/content/application~1json/example")
         .cloned()
-}
-
-fn embedded_spec() -> Value {
-    serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON")
-}
-
-/// The operation object (`paths.<path>.<method>`) of `operation`.
-fn operation_object(spec: &Value, operation: api::Operation) -> &Value {
-    spec.get("paths")
-        .and_then(|p| p.get(operation.path))
-        .and_then(|p| p.get(operation.method.to_ascii_lowercase()))
-        .expect("the spec has the operation")
 }
 
 #[cfg(test)]

@@ -14,10 +14,10 @@ use chrono::{DateTime, Utc};
 use paymentoptions_hpp_client::types;
 use uuid::Uuid;
 
-use crate::faults::FaultPhase;
-pub(crate) use crate::transactions::{StoredCard, TransactionRecord};
+use crate::faults::{Fault, FaultPhase};
+pub(crate) use crate::transactions::record::{StoredCard, TransactionRecord};
 pub(crate) use crate::views::{
-    CustomerAction, DeliveryState, DeliveryView, Fault, LinkCompletion, LinkState, LinkView,
+    CustomerAction, DeliveryState, DeliveryView, LinkCompletion, LinkState, LinkView,
 };
 
 /// A stored link. It keeps the request body as received rather than the `Value` parsed from
@@ -113,12 +113,17 @@ pub(crate) struct Store {
     max_links: usize,
     max_deliveries: usize,
     max_transactions: usize,
-    /// Whether a new (or reset) store knows the spec's example transactions.
-    spec_examples: bool,
+    /// What a new (or reset) store is given first: the spec's example transactions, or
+    /// nothing.
+    seed: Option<fn(&mut Store)>,
 }
 
 impl Store {
-    pub(crate) fn new(max_links: usize, max_transactions: usize, spec_examples: bool) -> Self {
+    pub(crate) fn new(
+        max_links: usize,
+        max_transactions: usize,
+        seed: Option<fn(&mut Store)>,
+    ) -> Self {
         let mut store = Self {
             links: HashMap::new(),
             tokens: HashMap::new(),
@@ -134,10 +139,10 @@ impl Store {
             max_links: max_links.max(1),
             max_deliveries: max_links.max(1),
             max_transactions: max_transactions.max(1),
-            spec_examples,
+            seed,
         };
-        if spec_examples {
-            crate::examples::seed(&mut store);
+        if let Some(seed) = seed {
+            seed(&mut store);
         }
         store
     }
@@ -357,7 +362,7 @@ impl Store {
         for (_, task) in self.delivery_tasks.drain() {
             task.abort();
         }
-        *self = Store::new(self.max_links, self.max_transactions, self.spec_examples);
+        *self = Store::new(self.max_links, self.max_transactions, self.seed);
     }
 }
 
@@ -380,7 +385,7 @@ mod tests {
 
     #[test]
     fn oldest_links_are_evicted_first() {
-        let mut store = Store::new(3, 3, false);
+        let mut store = Store::new(3, 3, None);
         for n in 1..=5 {
             store.insert_link(link(n));
         }
@@ -396,7 +401,7 @@ mod tests {
 
     #[test]
     fn a_view_shows_the_request_as_parsed() {
-        let view = link(7).snapshot(&Store::new(1, 1, false)).view();
+        let view = link(7).snapshot(&Store::new(1, 1, None)).view();
         assert_eq!(view.request, serde_json::json!({"amount": 7}));
         assert_eq!(view.created_at, "1970-01-01T00:00:00.000Z");
         assert_eq!(
@@ -407,7 +412,7 @@ mod tests {
 
     #[test]
     fn faults_are_used_count_times_in_order() {
-        let mut store = Store::new(1, 1, false);
+        let mut store = Store::new(1, 1, None);
         store.push_fault(Fault {
             count: 2,
             status: Some(503),
@@ -460,7 +465,7 @@ mod tests {
 
     #[test]
     fn faults_before_and_after_wait_in_their_own_phase() {
-        let mut store = Store::new(1, 1, false);
+        let mut store = Store::new(1, 1, None);
         let op = "refund_transaction";
         store.push_fault(Fault {
             status: Some(502),

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::faults::FaultPhase;
-
 /// Where a link is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -176,44 +174,4 @@ pub struct DeliveryView {
     /// under the same [`DeliveryPolicy`](crate::DeliveryPolicy), recorded after the earlier ones.
     #[serde(default)]
     pub redeliveries: u32,
-}
-
-/// A fault injected into the next API calls (link creation and the transaction operations),
-/// or the next calls of one operation: before the call takes effect (the default), or after it
-/// ([`when`](Self::when)).
-///
-/// As JSON (`POST /__mock/faults`): `{"count": 1, "status": 503, "delay_ms": 0,
-/// "drop_connection": false, "operation": "refund_transaction", "when": "after"}`, every member
-/// optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fault {
-    /// How many API calls it applies to (default 1).
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Answer with this status (and a JSON error body) instead of the operation's answer.
-    pub status: Option<u16>,
-    /// Wait this long before the operation (or, [`FaultPhase::After`], before its answer: a
-    /// delay longer than a client's timeout, then the real answer).
-    #[serde(default)]
-    pub delay_ms: u64,
-    /// Close the connection without an answer.
-    #[serde(default)]
-    pub drop_connection: bool,
-    /// Only calls of this operation (its spec `operationId`, e.g. `refund_transaction`);
-    /// none (the default): any API call. Calls are matched to faults oldest first. The control
-    /// API refuses a name the spec does not have; through
-    /// [`MockServer::inject_fault`](crate::MockServer::inject_fault) such a fault never
-    /// applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    /// Before the operation takes effect (the default: nothing happens), or after it (it took
-    /// effect, and only its answer fails). A call is matched to the oldest pending fault of each
-    /// phase: one before fault and one after fault can strike the same call.
-    #[serde(default, skip_serializing_if = "FaultPhase::is_before")]
-    pub when: FaultPhase,
-}
-
-fn one() -> u32 {
-    1
 }

@@ -8,7 +8,7 @@
 //! formats. OpenAPI 3.0 schemas are a dialect of JSON Schema; [`to_json_schema`] translates the
 //! parts that differ (`nullable`, `$ref` targets, annotation-only keywords).
 
-use paymentoptions_hpp_client::{api, formats};
+use paymentoptions_hpp_client::{api, document, formats};
 use serde_json::{Map, Value, json};
 
 /// One rule a request body breaks.
@@ -38,7 +38,7 @@ impl SchemaValidator {
     /// Panics if the embedded spec has no such schema or cannot be compiled: both would be
     /// bugs caught by this crate's tests, not conditions a user can cause.
     pub fn for_component(name: &str) -> Self {
-        let spec = embedded_spec();
+        let spec = document::parsed();
         assert!(
             spec.pointer(&format!("/components/schemas/{name}"))
                 .is_some(),
@@ -52,8 +52,9 @@ impl SchemaValidator {
     /// Panics if the operation has no JSON body schema given by a reference: a bug caught by
     /// this crate's tests.
     pub fn for_operation(operation: api::Operation) -> Self {
-        let spec = embedded_spec();
-        let reference = operation_object(&spec, operation)
+        let spec = document::parsed();
+        let reference = document::operation(&spec, operation)
+            .expect("the spec has the operation")
             .pointer("/requestBody/content/application~1json/schema/$ref")
             .and_then(Value::as_str)
             .expect("the operation's body schema is a reference");
@@ -65,8 +66,9 @@ impl SchemaValidator {
     ///
     /// Panics if the operation has no such parameter: a bug caught by this crate's tests.
     pub fn for_path_parameter(operation: api::Operation, name: &str) -> Self {
-        let spec = embedded_spec();
-        let schema = operation_object(&spec, operation)
+        let spec = document::parsed();
+        let schema = document::operation(&spec, operation)
+            .expect("the spec has the operation")
             .get("parameters")
             .and_then(Value::as_array)
             .into_iter()
@@ -148,16 +150,16 @@ impl SchemaValidator {
     }
 }
 
-fn embedded_spec() -> Value {
-    serde_json::from_str(api::OPENAPI_JSON).expect("the embedded spec is JSON")
-}
-
-/// The operation object (`paths.<path>.<method>`) of `operation`.
-fn operation_object(spec: &Value, operation: api::Operation) -> &Value {
-    spec.get("paths")
-        .and_then(|p| p.get(operation.path))
-        .and_then(|p| p.get(operation.method.to_ascii_lowercase()))
-        .expect("the spec has the operation")
+/// JSON pointers of every object member in `value`, at every depth (`/billing_address/city`),
+/// members after their own members: the places a test can mutate a body at.
+pub fn member_pointers(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Value::Object(map) = value {
+        for (key, member) in map {
+            let pointer = format!("{prefix}/{key}");
+            member_pointers(member, &pointer, out);
+            out.push(pointer);
+        }
+    }
 }
 
 /// Whether `value` holds a number written with a fraction or an exponent (or too large for a
@@ -329,32 +331,21 @@ mod tests {
 
     #[test]
     fn the_spec_example_is_valid() {
-        let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
-        let example = spec
-            .pointer("/paths/~1api~1v1~1server-to-server-interface~1hpp~1generate~1link/post/requestBody/content/application~1json/example")
+        let spec = document::parsed();
+        let example = document::operation(&spec, api::GENERATE_HPP_LINK)
+            .and_then(|o| o.pointer("/requestBody/content/application~1json/example"))
             .unwrap();
         assert_eq!(fields(example.clone()), Vec::<String>::new());
         assert_eq!(fields(json!({})), Vec::<String>::new());
         assert_eq!(fields(json!({"amount": null})), Vec::<String>::new());
     }
 
-    /// JSON pointers of every object member in `value`, at every depth.
-    fn member_pointers(value: &Value, prefix: &str, out: &mut Vec<String>) {
-        if let Value::Object(map) = value {
-            for (key, member) in map {
-                let pointer = format!("{prefix}/{key}");
-                member_pointers(member, &pointer, out);
-                out.push(pointer);
-            }
-        }
-    }
-
     /// The spec's example, and the example with every member, at every depth, replaced by
     /// values of every JSON type (and broken formats, lengths, enums, ranges) or removed.
     fn mutated_examples() -> Vec<Value> {
-        let spec: Value = serde_json::from_str(api::OPENAPI_JSON).unwrap();
-        let example = spec
-            .pointer("/paths/~1api~1v1~1server-to-server-interface~1hpp~1generate~1link/post/requestBody/content/application~1json/example")
+        let spec = document::parsed();
+        let example = document::operation(&spec, api::GENERATE_HPP_LINK)
+            .and_then(|o| o.pointer("/requestBody/content/application~1json/example"))
             .unwrap()
             .clone();
         let junk = [
