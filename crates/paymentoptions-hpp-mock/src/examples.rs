@@ -200,7 +200,10 @@ fn target_of(operation: &str, example: &Value) -> Result<(String, Option<i64>), 
         .get(field)
         .and_then(Value::as_str)
         .ok_or_else(|| format!("the example of {operation} names no `{field}`"))?;
-    Ok((id.to_string(), example.get("amount").and_then(Value::as_i64)))
+    Ok((
+        id.to_string(),
+        example.get("amount").and_then(Value::as_i64),
+    ))
 }
 
 #[cfg(test)]
