@@ -1,4 +1,4 @@
-//! Rehearsed additive API changes that must need no hand-written edit: one copy of the whole
+//! Rehearsed additive API changes that must need no hand-written edit: each copies the whole
 //! workspace (the files git tracks), changes only the spec, runs the generator, checks that only
 //! the spec and `@generated` files changed, then builds the copy and runs a probe test there
 //! that uses the change through the library, `po-hpp` and the sandbox.
@@ -119,22 +119,19 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
     }
 }
 
-/// An optional request field with a rule (a setter with its rule, a flag, the sandbox's check)
-/// and a GET operation with a path parameter (a `Client` method and a `po-hpp` subcommand),
-/// rehearsed in one copy: one generation and one build of each probed crate serve both.
+/// An optional request field with a rule: a setter with its rule, a flag, the sandbox's check.
 #[test]
-fn a_new_field_and_a_new_operation_reach_every_surface() {
-    let copy = Scratch::new("additive");
+fn an_optional_request_field_reaches_every_surface() {
+    let copy = Scratch::new("order-description");
     copy.insert_after(
         "      properties:\n        return_url:\n          $ref: '#/components/schemas/ReturnUrlsRequest'\n",
         "        order_description:\n          type: string\n          maxLength: 128\n          description: What the customer is buying, shown on the hosted page.\n",
     );
-    copy.insert_after(
-        "paths:\n",
-        "  /api/v1/server-to-server-interface/hpp/link/{linkId}:\n    get:\n      tags: [hpp]\n      operationId: get_hpp_link\n      summary: Read a link\n      parameters:\n        - name: linkId\n          in: path\n          required: true\n          description: The link's id.\n          schema:\n            type: string\n            maxLength: 36\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HppLinkResponse'\n        '404':\n          $ref: '#/components/responses/Error'\n",
-    );
     copy.generate();
-    const ORDER_LIB: &str = r#"
+    copy.probe(
+        "paymentoptions-hpp",
+        "rehearsal_probe",
+        r#"
 use paymentoptions_hpp::{Client, LinkRequest, Rule};
 use paymentoptions_hpp_mock::MockServer;
 
@@ -173,8 +170,12 @@ async fn order_description_is_set_checked_and_accepted() {
     let body = response.text().await.unwrap();
     assert!(body.contains("order_description"), "{body}");
 }
-"#;
-    const ORDER_CLI: &str = r#"
+"#,
+    );
+    copy.probe(
+        "paymentoptions-hpp-cli",
+        "rehearsal_probe",
+        r#"
 use paymentoptions_hpp_mock::MockServer;
 
 #[tokio::test]
@@ -196,18 +197,25 @@ async fn po_hpp_sends_order_description() {
         .unwrap();
     assert!(links.contains("Two books"), "{links}");
 }
-"#;
+"#,
+    );
+}
+
+/// A GET operation with a path parameter: a `Client` method and a `po-hpp` subcommand.
+#[test]
+fn a_new_operation_is_callable_from_the_library_and_the_cli() {
+    let copy = Scratch::new("get-link");
+    copy.insert_after(
+        "paths:\n",
+        "  /api/v1/server-to-server-interface/hpp/link/{linkId}:\n    get:\n      tags: [hpp]\n      operationId: get_hpp_link\n      summary: Read a link\n      parameters:\n        - name: linkId\n          in: path\n          required: true\n          description: The link's id.\n          schema:\n            type: string\n            maxLength: 36\n      responses:\n        '200':\n          description: The link.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HppLinkResponse'\n        '404':\n          $ref: '#/components/responses/Error'\n",
+    );
+    copy.generate();
     const LINK: &str = r#"{"id": "f49173ce-4916-445c-a831-3c1468acf14e", "url": "https://checkout-dev.paymentoptions.com/jp/HostedPaymentPage/hKJsdByR", "amount": 1000, "currency": "JPY"}"#;
     copy.probe(
         "paymentoptions-hpp",
         "rehearsal_probe",
         &format!(
             r##"
-mod order_description {{
-{ORDER_LIB}
-}}
-
-mod get_link {{
 use paymentoptions_hpp::{{Client, Error}};
 use paymentoptions_hpp_testkit::{{Reply, TestServer}};
 
@@ -225,7 +233,6 @@ async fn get_hpp_link_is_a_client_method() {{
     assert!(matches!(err, Error::Validation(_)), "{{err}}");
     assert_eq!(server.requests().len(), 1, "nothing is sent for a broken parameter");
 }}
-}}
 "##
         ),
     );
@@ -234,11 +241,6 @@ async fn get_hpp_link_is_a_client_method() {{
         "rehearsal_probe",
         &format!(
             r##"
-mod order_description {{
-{ORDER_CLI}
-}}
-
-mod get_link {{
 use paymentoptions_hpp_testkit::{{Reply, TestServer}};
 
 #[tokio::test]
@@ -256,7 +258,6 @@ async fn po_hpp_has_a_subcommand() {{
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed["amount"], 1000);
     assert_eq!(server.requests()[0].path, "/api/v1/server-to-server-interface/hpp/link/abc");
-}}
 }}
 "##
         ),
