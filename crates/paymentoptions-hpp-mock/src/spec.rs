@@ -10,6 +10,8 @@
 use paymentoptions_hpp_client::api::{self, FieldRule, request_rules};
 use paymentoptions_hpp_client::types;
 use paymentoptions_hpp_client::{document, rules};
+use std::sync::LazyLock;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -27,22 +29,25 @@ pub struct FieldError {
 pub trait RequestBody: DeserializeOwned {
     /// The schema's rules (`api::request_rules`).
     const RULES: &'static [FieldRule];
+    /// The schema's name under `components/schemas` (the model's name).
+    const SCHEMA: &'static str;
 }
 
-impl RequestBody for types::HppLinkRequest {
-    const RULES: &'static [FieldRule] = request_rules::HPP_LINK_REQUEST;
+macro_rules! request_bodies {
+    ($($model:ident => $rules:ident),* $(,)?) => {$(
+        impl RequestBody for types::$model {
+            const RULES: &'static [FieldRule] = request_rules::$rules;
+            const SCHEMA: &'static str = stringify!($model);
+        }
+    )*};
 }
-impl RequestBody for types::CaptureRequest {
-    const RULES: &'static [FieldRule] = request_rules::CAPTURE_REQUEST;
-}
-impl RequestBody for types::RefundRequest {
-    const RULES: &'static [FieldRule] = request_rules::REFUND_REQUEST;
-}
-impl RequestBody for types::VoidRequest {
-    const RULES: &'static [FieldRule] = request_rules::VOID_REQUEST;
-}
-impl RequestBody for types::StoredCardPaymentRequest {
-    const RULES: &'static [FieldRule] = request_rules::STORED_CARD_PAYMENT_REQUEST;
+
+request_bodies! {
+    HppLinkRequest => HPP_LINK_REQUEST,
+    CaptureRequest => CAPTURE_REQUEST,
+    RefundRequest => REFUND_REQUEST,
+    VoidRequest => VOID_REQUEST,
+    StoredCardPaymentRequest => STORED_CARD_PAYMENT_REQUEST,
 }
 
 /// `body` as model `M`, or every rule of the spec it breaks (a body that keeps the rules but
@@ -61,6 +66,19 @@ pub fn read<M: RequestBody>(body: &Value) -> Result<M, Vec<FieldError>> {
     let broken = rules::check_body(body, M::RULES, "");
     if !broken.is_empty() {
         return Err(broken.into_iter().map(FieldError::from).collect());
+    }
+    // The models read `null` as absent, and an array as an object's fields in order; the spec
+    // allows `null` only where a field is `nullable`, and an object only as an object. Most
+    // bodies hold neither a `null` nor an array, and skip the walk.
+    if holds_null_or_array(body) {
+        let mut wrong = Vec::new();
+        let schema = SPEC.pointer(&format!("/components/schemas/{}", M::SCHEMA));
+        if let Some(schema) = schema {
+            shape_errors(body, schema, "", &mut wrong);
+        }
+        if !wrong.is_empty() {
+            return Err(wrong);
+        }
     }
     // Most bodies decode: only a failure pays for tracking the path to name its field.
     if let Ok(model) = M::deserialize(body) {
@@ -84,6 +102,69 @@ pub fn path_parameter_errors(params: &[FieldRule], name: &str, value: &str) -> V
         rules::check_value(name, Some(&Value::from(value)), rule, &mut broken);
     }
     broken.into_iter().map(FieldError::from).collect()
+}
+
+/// The embedded spec, parsed once per process.
+static SPEC: LazyLock<Value> = LazyLock::new(document::parsed);
+
+/// Whether `value` holds a `null` or an array at any depth (most bodies hold neither).
+fn holds_null_or_array(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Array(_) => true,
+        Value::Object(members) => members.values().any(holds_null_or_array),
+        _ => false,
+    }
+}
+
+/// `schema` with its `$ref` followed.
+fn resolved(schema: &Value) -> &Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(target) => target
+            .strip_prefix('#')
+            .and_then(|pointer| SPEC.pointer(pointer))
+            .map_or(schema, resolved),
+        None => schema,
+    }
+}
+
+/// The members of `body` that are `null` where `schema` names them without `nullable: true`,
+/// or not an object where it names an object. Members the schema does not name are not the
+/// spec's to refuse.
+fn shape_errors(body: &Value, schema: &Value, at: &str, out: &mut Vec<FieldError>) {
+    let (Value::Object(members), Some(Value::Object(properties))) =
+        (body, resolved(schema).get("properties"))
+    else {
+        return;
+    };
+    for (name, member) in members {
+        let Some(property) = properties.get(name) else {
+            continue;
+        };
+        let field = if at.is_empty() {
+            name.clone()
+        } else {
+            format!("{at}.{name}")
+        };
+        let target = resolved(property);
+        let nullable = property.get("nullable") == Some(&Value::Bool(true))
+            || target.get("nullable") == Some(&Value::Bool(true));
+        let object = target.get("type").and_then(Value::as_str) == Some("object")
+            || target.get("properties").is_some();
+        let message = match member {
+            Value::Null if !nullable => "null is not allowed here: leave the field out",
+            Value::Null => continue,
+            Value::Object(_) => {
+                shape_errors(member, property, &field, out);
+                continue;
+            }
+            _ if object => "expected a JSON object",
+            _ => continue,
+        };
+        out.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
 }
 
 impl From<rules::Broken> for FieldError {
@@ -152,6 +233,33 @@ mod tests {
         );
         let errors = read::<types::HppLinkRequest>(&json!({"currency": "jpy"})).unwrap_err();
         assert!(errors[0].message.contains("use JPY"), "{errors:?}");
+    }
+
+    #[test]
+    fn null_and_arrays_are_refused_where_the_spec_does_not_allow_them() {
+        assert_eq!(fields(json!({"amount": null})), Vec::<String>::new());
+        assert_eq!(
+            fields(json!({"shipping_address": {"postal_code": null}})),
+            ["shipping_address.postal_code"]
+        );
+        assert_eq!(
+            fields(json!({"return_url": {"webhook_url": null}, "merchant_id": null})),
+            ["merchant_id", "return_url.webhook_url"]
+        );
+        assert_eq!(fields(json!({"return_url": null})), ["return_url"]);
+        // An array where an object belongs, even one no rule reaches into.
+        assert_eq!(
+            fields(json!({"payment_method": [null, null]})),
+            ["payment_method"]
+        );
+        // A member the spec does not name is not the spec's to refuse.
+        assert_eq!(fields(json!({"x_unknown": null})), Vec::<String>::new());
+        let errors = read::<types::VoidRequest>(&json!({
+            "transactionId": "4f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f",
+            "merchant_id": null,
+        }))
+        .unwrap_err();
+        assert_eq!(errors[0].field, "merchant_id");
     }
 
     #[test]
